@@ -1,0 +1,34 @@
+"""python -m ccfast {info,speed,selftest,demo}"""
+import argparse
+import sys
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ccfast", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("info", help="CPU features and the implementation chosen for each algorithm")
+    speed = sub.add_parser("speed", help="throughput of every kernel, peers side by side")
+    speed.add_argument("areas", nargs="*", help="only these areas (aes, srtp, sm3, sm4, sm2, jitter)")
+    speed.add_argument("--seconds", type=float, default=0.2, help="time per measurement (default 0.2)")
+    speed.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    sub.add_parser("selftest", help="known-answer tests of every implementation usable on this CPU")
+    demo = sub.add_parser("demo", help="a simulated call end to end")
+    demo.add_argument("--seconds", type=float, default=10.0, help="call length in seconds")
+    demo.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    if args.command == "info":
+        from ._cli.info import run
+        return run()
+    if args.command == "speed":
+        from ._cli.speed import run
+        return run(args.areas, args.seconds, args.json)
+    if args.command == "selftest":
+        from ._cli.selftest import run
+        return run()
+    from ._cli.demo import run
+    return run(args.seconds, args.seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
