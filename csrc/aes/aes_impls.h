@@ -1,0 +1,17 @@
+/* Implementation objects of the AES kernels (private to csrc/aes and csrc/gcm). */
+#ifndef CCF_AES_IMPLS_H
+#define CCF_AES_IMPLS_H
+
+#include "ccf_aes.h"
+
+#if defined(CCF_HAVE_X86_INTRIN)
+extern const ccf_aes_impl ccf_aes_impl_vaes_avx512;   /* aes_vaes.c */
+extern const ccf_aes_impl ccf_aes_impl_vaes_avx2;     /* aes_vaes.c */
+extern const ccf_aes_impl ccf_aes_impl_aesni;         /* aes_x86ni.c */
+#endif
+#if defined(CCF_HAVE_ARM_INTRIN)
+extern const ccf_aes_impl ccf_aes_impl_armv8;         /* aes_armv8.c */
+#endif
+extern const ccf_aes_impl ccf_aes_impl_ct64;          /* aes_ct64.c */
+
+#endif
