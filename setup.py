@@ -16,7 +16,7 @@ COMPONENTS = {
     "ccfast._cpu": ["common"],
     "ccfast._aead": ["common", "aes", "gcm"],
     "ccfast._sm3": ["common", "sm3"],
-    "ccfast._sm4": ["common", "sm4", "gcm"],
+    "ccfast._sm4": ["common", "sm4", "aes", "gcm"],
     "ccfast._sm2": ["common", "sm3", "sm2"],
     "ccfast._srtp": ["common", "aes", "gcm", "sha1", "srtp"],
     "ccfast._jitter": ["common", "jitter"],
