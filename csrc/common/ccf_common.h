@@ -124,6 +124,13 @@ CCF_INLINE uint32_t ccf_ct_lt32(uint32_t a, uint32_t b) {     /* 0xFFFFFFFF if a
  */
 int ccf_ct_memcmp(const void *a, const void *b, size_t n);
 
+/*
+ * Aligned allocation for key structures (CCF_ALIGN(64) members): Python objects are only
+ * 16-byte aligned, so wrappers keep their contexts here.  ccf_free_aligned wipes n bytes first.
+ */
+void *ccf_alloc_aligned(size_t n, size_t align);
+void ccf_free_aligned(void *p, size_t n);
+
 /* Copy src to dst where mask is all-ones, leave dst where mask is zero; branch-free. */
 void ccf_ct_cmov(void *dst, const void *src, size_t n, uint32_t mask);
 

@@ -4,7 +4,7 @@
 # memoryview, array.array('B'), numpy uint8).  Strided or multi-byte-item buffers are refused
 # with TypeError rather than silently reinterpreted.  Callers must PyBuffer_Release what they got.
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE, PyBUF_WRITABLE
-from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
+from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 
 
 cdef inline int get_buffer(object obj, Py_buffer *view, bint writable, str what) except -1:
@@ -28,3 +28,20 @@ cdef inline int get_buffer(object obj, Py_buffer *view, bint writable, str what)
 cdef inline bytes new_bytes(Py_ssize_t n):
     """An uninitialised bytes object of length n, to be filled by a kernel."""
     return PyBytes_FromStringAndSize(NULL, n)
+
+
+cdef inline int get_read_buffer(object obj, Py_buffer *view, str what) except -1:
+    """Read-only view; exact bytes take a fast path without a buffer export (view.obj = NULL).
+    Release with release_buffer()."""
+    if PyBytes_CheckExact(obj):
+        view.buf = <void *>PyBytes_AS_STRING(obj)
+        view.len = PyBytes_GET_SIZE(obj)
+        view.obj = NULL
+        return 0
+    return get_buffer(obj, view, False, what)
+
+
+cdef inline void release_buffer(Py_buffer *view) noexcept:
+    """Release a view from get_buffer / get_read_buffer (no-op for the bytes fast path or twice)."""
+    if view.obj != NULL:
+        PyBuffer_Release(view)

@@ -17,6 +17,8 @@ cdef extern from "ccf_common.h" nogil:
         CCF_ERR_DECRYPT
     void ccf_memzero(void *p, size_t n)
     int ccf_ct_memcmp(const void *a, const void *b, size_t n)
+    void *ccf_alloc_aligned(size_t n, size_t align)
+    void ccf_free_aligned(void *p, size_t n)
 
 cdef extern from "ccf_cpu.h" nogil:
     void ccf_cpu_init()
