@@ -1,0 +1,357 @@
+# AES-GCM over the dispatched AES/GHASH kernels (csrc/aes, csrc/gcm).
+import os
+
+from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.ref cimport Py_INCREF
+from libc.stdint cimport uint8_t, uint64_t
+from libc.string cimport memset
+
+from ccfast._aead cimport *
+from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
+from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
+                             CCF_OK, CCF_ERR_AUTH)
+
+from ccfast.exceptions import InvalidTag
+
+ccf_cpu_init()
+
+DEF TAG_SIZE = 16
+# Inputs at least this long run with the GIL released: below it, the release/re-acquire costs
+# more than other threads gain (measured with benchmarks/bench_aes.py).
+DEF NOGIL_THRESHOLD = 4096
+# NIST SP 800-38D 5.2.1.1: plaintext at most 2^39 - 256 bits.
+cdef uint64_t MAX_DATA = (<uint64_t>1 << 36) - 32
+
+
+def _implementations():
+    return {"aes": ccf_aes_best().name.decode(), "ghash": ccf_ghash_best().name.decode()}
+
+
+def _available_implementations():
+    cdef const ccf_aes_impl *const *a = ccf_aes_impls()
+    cdef const ccf_ghash_impl *const *g = ccf_ghash_impls()
+    cdef size_t i = 0
+    aes = {}
+    while a[i] != NULL:
+        aes[a[i].name.decode()] = bool(a[i].supported())
+        i += 1
+    i = 0
+    ghash = {}
+    while g[i] != NULL:
+        ghash[g[i].name.decode()] = bool(g[i].supported())
+        i += 1
+    return {"aes": aes, "ghash": ghash}
+
+
+cdef const ccf_aes_impl *_aes_impl_named(str name) except NULL:
+    cdef const ccf_aes_impl *const *a = ccf_aes_impls()
+    cdef size_t i = 0
+    while a[i] != NULL:
+        if a[i].name.decode() == name:
+            if not a[i].supported():
+                raise ValueError(f"AES implementation {name!r} is not supported on this CPU")
+            return a[i]
+        i += 1
+    raise ValueError(f"no AES implementation named {name!r}")
+
+
+cdef const ccf_ghash_impl *_ghash_impl_named(str name) except NULL:
+    cdef const ccf_ghash_impl *const *g = ccf_ghash_impls()
+    cdef size_t i = 0
+    while g[i] != NULL:
+        if g[i].name.decode() == name:
+            if not g[i].supported():
+                raise ValueError(f"GHASH implementation {name!r} is not supported on this CPU")
+            return g[i]
+        i += 1
+    raise ValueError(f"no GHASH implementation named {name!r}")
+
+
+cdef inline int _check_nonce(Py_buffer *nonce) except -1:
+    if nonce.len < 1:
+        raise ValueError("nonce must be at least 1 byte (12 bytes recommended)")
+    return 0
+
+
+cdef inline int _check_data_length(Py_ssize_t n) except -1:
+    if <uint64_t>n > MAX_DATA:
+        raise OverflowError("data must be at most 2**36 - 32 bytes for AES-GCM")
+    return 0
+
+
+cdef inline bint _overlaps_partially(const void *a, Py_ssize_t alen, const void *b, Py_ssize_t blen) noexcept:
+    # In-place (same start) is allowed; any other overlap would corrupt the CTR stream.
+    cdef size_t pa = <size_t>a, pb = <size_t>b
+    return pa != pb and pa < pb + <size_t>blen and pb < pa + <size_t>alen
+
+
+cdef class AESGCM:
+    """AES-GCM (NIST SP 800-38D) with a 16-byte tag.
+
+    ``AESGCM(key)`` takes a 16-, 24- or 32-byte key.  ``encrypt`` returns ciphertext || tag;
+    ``decrypt`` verifies the tag over its full length before releasing any plaintext and raises
+    :class:`ccfast.exceptions.InvalidTag` on failure.  Nonces may be any length of 1 byte or
+    more (12 bytes is the fast, recommended size); ``None`` associated data equals ``b""``.
+    Objects are immutable after construction and may be shared between threads.
+    """
+    cdef ccf_aes_gcm *ctx
+
+    def __cinit__(self, key, *, _aes=None, _ghash=None):
+        cdef Py_buffer kb
+        cdef int rc
+        get_read_buffer(key, &kb, "key")
+        try:
+            if kb.len not in (16, 24, 32):
+                raise ValueError("AESGCM key must be 128, 192, or 256 bits (16, 24 or 32 bytes)")
+            self.ctx = <ccf_aes_gcm *>ccf_alloc_aligned(sizeof(ccf_aes_gcm), 64)
+            if self.ctx == NULL:
+                raise MemoryError()
+            if _aes is None and _ghash is None:
+                rc = ccf_aes_gcm_init(self.ctx, <const uint8_t *>kb.buf, kb.len)
+            else:
+                rc = ccf_aes_gcm_init_impl(
+                    self.ctx, <const uint8_t *>kb.buf, kb.len,
+                    _aes_impl_named(_aes or ccf_aes_best().name.decode()),
+                    _ghash_impl_named(_ghash or ccf_ghash_best().name.decode()))
+            if rc != CCF_OK:
+                raise ValueError(f"AES-GCM key set-up failed (status {rc})")
+        finally:
+            release_buffer(&kb)
+
+    def __dealloc__(self):
+        if self.ctx != NULL:
+            ccf_aes_gcm_wipe(self.ctx)
+            ccf_free_aligned(self.ctx, sizeof(ccf_aes_gcm))
+            self.ctx = NULL
+
+    def __reduce__(self):
+        raise TypeError("AESGCM objects hold a key and cannot be pickled")
+
+    @staticmethod
+    def generate_key(bit_length):
+        """A fresh random key of 128, 192 or 256 bits from the OS CSPRNG."""
+        if not isinstance(bit_length, int) or isinstance(bit_length, bool):
+            raise TypeError("bit_length must be an integer")
+        if bit_length not in (128, 192, 256):
+            raise ValueError("bit_length must be 128, 192, or 256")
+        return os.urandom(bit_length // 8)
+
+    @property
+    def _implementation(self):
+        """Name of the kernels this object uses (for tests and diagnostics)."""
+        return ccf_aes_gcm_impl_name(self.ctx).decode()
+
+    def encrypt(self, nonce, data, associated_data=None):
+        """Encrypt and authenticate: returns ciphertext || 16-byte tag."""
+        cdef Py_buffer nb, db, ab
+        cdef bytes out
+        cdef uint8_t *o
+        nb.obj = NULL; db.obj = NULL; ab.obj = NULL
+        try:
+            get_read_buffer(nonce, &nb, "nonce")
+            get_read_buffer(data, &db, "data")
+            get_read_buffer(b"" if associated_data is None else associated_data, &ab, "associated_data")
+            _check_nonce(&nb)
+            _check_data_length(db.len)
+            out = new_bytes(db.len + TAG_SIZE)
+            o = <uint8_t *>PyBytes_AS_STRING(out)
+            if db.len + ab.len >= NOGIL_THRESHOLD:
+                with nogil:
+                    ccf_aes_gcm_encrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                        <const uint8_t *>ab.buf, ab.len,
+                                        <const uint8_t *>db.buf, db.len, o, o + db.len)
+            else:
+                ccf_aes_gcm_encrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                    <const uint8_t *>ab.buf, ab.len,
+                                    <const uint8_t *>db.buf, db.len, o, o + db.len)
+            return out
+        finally:
+            release_buffer(&nb); release_buffer(&db); release_buffer(&ab)
+
+    def decrypt(self, nonce, data, associated_data=None):
+        """Verify and decrypt ciphertext || tag; raises InvalidTag without releasing plaintext."""
+        cdef Py_buffer nb, db, ab
+        cdef bytes out
+        cdef Py_ssize_t n
+        cdef int rc
+        cdef const uint8_t *d
+        nb.obj = NULL; db.obj = NULL; ab.obj = NULL
+        try:
+            get_read_buffer(nonce, &nb, "nonce")
+            get_read_buffer(data, &db, "data")
+            get_read_buffer(b"" if associated_data is None else associated_data, &ab, "associated_data")
+            _check_nonce(&nb)
+            if db.len < TAG_SIZE:
+                raise InvalidTag()
+            n = db.len - TAG_SIZE
+            _check_data_length(n)
+            out = new_bytes(n)
+            d = <const uint8_t *>db.buf
+            if db.len + ab.len >= NOGIL_THRESHOLD:
+                with nogil:
+                    rc = ccf_aes_gcm_decrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                             <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE,
+                                             <uint8_t *>PyBytes_AS_STRING(out))
+            else:
+                rc = ccf_aes_gcm_decrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                         <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE,
+                                         <uint8_t *>PyBytes_AS_STRING(out))
+            if rc != CCF_OK:
+                raise InvalidTag()
+            return out
+        finally:
+            release_buffer(&nb); release_buffer(&db); release_buffer(&ab)
+
+    def _decrypt_truncated(self, nonce, ciphertext, associated_data, tag):
+        """Decrypt with a tag of 4, 8 or 12..16 bytes (SP 800-38D 5.2.1.2): for known-answer
+        tests of truncated tags; the public API uses 16-byte tags only."""
+        cdef Py_buffer nb, cb, ab, tb
+        cdef bytes out
+        cdef int rc
+        nb.obj = NULL; cb.obj = NULL; ab.obj = NULL; tb.obj = NULL
+        try:
+            get_read_buffer(nonce, &nb, "nonce")
+            get_read_buffer(ciphertext, &cb, "ciphertext")
+            get_read_buffer(b"" if associated_data is None else associated_data, &ab, "associated_data")
+            get_read_buffer(tag, &tb, "tag")
+            _check_nonce(&nb)
+            _check_data_length(cb.len)
+            out = new_bytes(cb.len)
+            rc = ccf_aes_gcm_decrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                     <const uint8_t *>ab.buf, ab.len, <const uint8_t *>cb.buf, cb.len,
+                                     <const uint8_t *>tb.buf, tb.len, <uint8_t *>PyBytes_AS_STRING(out))
+            if rc == CCF_ERR_AUTH:
+                raise InvalidTag()
+            if rc != CCF_OK:
+                raise ValueError(f"tag length {tb.len} is not allowed")
+            return out
+        finally:
+            release_buffer(&nb); release_buffer(&cb); release_buffer(&ab); release_buffer(&tb)
+
+    def encrypt_into(self, nonce, data, associated_data, out):
+        """Encrypt into the writable buffer `out` (at least len(data) + 16 bytes): ciphertext
+        then tag.  `out` may be `data` itself (in place); a partial overlap is refused.
+        Returns the number of bytes written."""
+        cdef Py_buffer nb, db, ab, ob
+        cdef uint8_t *o
+        nb.obj = NULL; db.obj = NULL; ab.obj = NULL; ob.obj = NULL
+        try:
+            get_read_buffer(nonce, &nb, "nonce")
+            get_read_buffer(data, &db, "data")
+            get_read_buffer(b"" if associated_data is None else associated_data, &ab, "associated_data")
+            get_buffer(out, &ob, True, "out")
+            _check_nonce(&nb)
+            _check_data_length(db.len)
+            if ob.len < db.len + TAG_SIZE:
+                raise ValueError(f"out is too small: {ob.len} bytes, need {db.len + TAG_SIZE}")
+            if _overlaps_partially(db.buf, db.len, ob.buf, ob.len):
+                raise ValueError("out overlaps data other than exactly in place")
+            o = <uint8_t *>ob.buf
+            with nogil:
+                ccf_aes_gcm_encrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                    <const uint8_t *>ab.buf, ab.len,
+                                    <const uint8_t *>db.buf, db.len, o, o + db.len)
+            return db.len + TAG_SIZE
+        finally:
+            release_buffer(&nb); release_buffer(&db); release_buffer(&ab); release_buffer(&ob)
+
+    def decrypt_into(self, nonce, data, associated_data, out):
+        """Verify and decrypt ciphertext || tag into `out` (at least len(data) - 16 bytes).
+        On InvalidTag the first len(data) - 16 bytes of `out` are zeroed (so an in-place call
+        loses the ciphertext).  Returns the number of bytes written."""
+        cdef Py_buffer nb, db, ab, ob
+        cdef Py_ssize_t n
+        cdef int rc
+        cdef const uint8_t *d
+        nb.obj = NULL; db.obj = NULL; ab.obj = NULL; ob.obj = NULL
+        try:
+            get_read_buffer(nonce, &nb, "nonce")
+            get_read_buffer(data, &db, "data")
+            get_read_buffer(b"" if associated_data is None else associated_data, &ab, "associated_data")
+            get_buffer(out, &ob, True, "out")
+            _check_nonce(&nb)
+            if db.len < TAG_SIZE:
+                raise InvalidTag()
+            n = db.len - TAG_SIZE
+            _check_data_length(n)
+            if ob.len < n:
+                raise ValueError(f"out is too small: {ob.len} bytes, need {n}")
+            if _overlaps_partially(db.buf, db.len, ob.buf, ob.len):
+                raise ValueError("out overlaps data other than exactly in place")
+            d = <const uint8_t *>db.buf
+            with nogil:
+                rc = ccf_aes_gcm_decrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
+                                         <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE,
+                                         <uint8_t *>ob.buf)
+            if rc != CCF_OK:
+                raise InvalidTag()
+            return n
+        finally:
+            release_buffer(&nb); release_buffer(&db); release_buffer(&ab); release_buffer(&ob)
+
+    def encrypt_batch(self, nonces, datas, associated_datas=None):
+        """Encrypt many messages in one call: returns [ciphertext || tag, ...].
+
+        `nonces` and `datas` (and `associated_datas`, if given) are sequences of equal length.
+        All arguments are checked before anything is encrypted; the kernels then run with the
+        GIL released."""
+        cdef Py_ssize_t n, i, total = 0
+        cdef Py_buffer *bufs = NULL
+        cdef uint8_t **outs = NULL
+        cdef int with_aad
+        nonces = nonces if isinstance(nonces, (list, tuple)) else list(nonces)
+        datas = datas if isinstance(datas, (list, tuple)) else list(datas)
+        n = len(nonces)
+        if len(datas) != n:
+            raise ValueError(f"nonces and datas differ in length ({n} and {len(datas)})")
+        with_aad = associated_datas is not None
+        if with_aad:
+            associated_datas = (associated_datas if isinstance(associated_datas, (list, tuple))
+                                else list(associated_datas))
+            if len(associated_datas) != n:
+                raise ValueError(f"nonces and associated_datas differ in length ({n} and {len(associated_datas)})")
+        result = PyList_New(n)
+        if n == 0:
+            return result
+        # 3 views per message (nonce, data, aad); calloc leaves .obj NULL so cleanup is uniform.
+        bufs = <Py_buffer *>PyMem_Calloc(3 * n, sizeof(Py_buffer))
+        outs = <uint8_t **>PyMem_Calloc(n, sizeof(uint8_t *))
+        if bufs == NULL or outs == NULL:
+            PyMem_Free(bufs); PyMem_Free(outs)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                get_read_buffer(nonces[i], &bufs[3 * i], "nonce")
+                get_read_buffer(datas[i], &bufs[3 * i + 1], "data")
+                if with_aad and associated_datas[i] is not None:
+                    get_read_buffer(associated_datas[i], &bufs[3 * i + 2], "associated_data")
+                _check_nonce(&bufs[3 * i])
+                _check_data_length(bufs[3 * i + 1].len)
+                ct = new_bytes(bufs[3 * i + 1].len + TAG_SIZE)
+                Py_INCREF(ct)
+                PyList_SET_ITEM(result, i, ct)
+                outs[i] = <uint8_t *>PyBytes_AS_STRING(ct)
+                total += bufs[3 * i + 1].len
+            if total >= NOGIL_THRESHOLD or n >= 16:
+                with nogil:
+                    _encrypt_many(self.ctx, bufs, outs, n)
+            else:
+                _encrypt_many(self.ctx, bufs, outs, n)
+            return result
+        finally:
+            for i in range(3 * n):
+                release_buffer(&bufs[i])
+            PyMem_Free(bufs)
+            PyMem_Free(outs)
+
+
+cdef void _encrypt_many(const ccf_aes_gcm *ctx, Py_buffer *bufs, uint8_t **outs, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef Py_buffer *b
+    for i in range(n):
+        b = &bufs[3 * i]
+        ccf_aes_gcm_encrypt(ctx, <const uint8_t *>b[0].buf, b[0].len,
+                            <const uint8_t *>b[2].buf, b[2].len,
+                            <const uint8_t *>b[1].buf, b[1].len, outs[i], outs[i] + b[1].len)
