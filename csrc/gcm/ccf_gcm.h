@@ -40,10 +40,12 @@ int ccf_gcm_open(const ccf_gcm_cipher *c, const ccf_ghash_key *gh,
 
 /* ---- AES-GCM ---------------------------------------------------------------------------- */
 
+struct ccf_gcm_bulk;
+
 typedef struct ccf_aes_gcm {
     ccf_aes_key aes;
     ccf_ghash_key ghash;
-    int stitched;        /* non-zero: a fused AES+GHASH kernel serves bulk data */
+    const struct ccf_gcm_bulk *bulk;         /* stitched AES+GHASH kernel for bulk data, or NULL */
 } ccf_aes_gcm;
 
 /* Key of 16, 24 or 32 bytes, best implementations. */
@@ -60,7 +62,7 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
                         const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out);
 
-/* Name of the bulk kernel in use ("vaes-avx512+vpclmulqdq", "ct64+ct64", ...). */
+/* Name of the stitched kernel in use, or of the AES implementation when there is none. */
 const char *ccf_aes_gcm_impl_name(const ccf_aes_gcm *g);
 
 void ccf_aes_gcm_wipe(ccf_aes_gcm *g);

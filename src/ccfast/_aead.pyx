@@ -148,7 +148,7 @@ cdef class AESGCM:
         cdef Py_buffer nb, db, ab
         cdef bytes out
         cdef uint8_t *o
-        nb.obj = NULL; db.obj = NULL; ab.obj = NULL
+        memset(&nb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer)); memset(&ab, 0, sizeof(Py_buffer))
         try:
             get_read_buffer(nonce, &nb, "nonce")
             get_read_buffer(data, &db, "data")
@@ -177,7 +177,8 @@ cdef class AESGCM:
         cdef Py_ssize_t n
         cdef int rc
         cdef const uint8_t *d
-        nb.obj = NULL; db.obj = NULL; ab.obj = NULL
+        cdef uint8_t *o
+        memset(&nb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer)); memset(&ab, 0, sizeof(Py_buffer))
         try:
             get_read_buffer(nonce, &nb, "nonce")
             get_read_buffer(data, &db, "data")
@@ -188,16 +189,15 @@ cdef class AESGCM:
             n = db.len - TAG_SIZE
             _check_data_length(n)
             out = new_bytes(n)
+            o = <uint8_t *>PyBytes_AS_STRING(out)
             d = <const uint8_t *>db.buf
             if db.len + ab.len >= NOGIL_THRESHOLD:
                 with nogil:
                     rc = ccf_aes_gcm_decrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
-                                             <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE,
-                                             <uint8_t *>PyBytes_AS_STRING(out))
+                                             <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE, o)
             else:
                 rc = ccf_aes_gcm_decrypt(self.ctx, <const uint8_t *>nb.buf, nb.len,
-                                         <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE,
-                                         <uint8_t *>PyBytes_AS_STRING(out))
+                                         <const uint8_t *>ab.buf, ab.len, d, n, d + n, TAG_SIZE, o)
             if rc != CCF_OK:
                 raise InvalidTag()
             return out
@@ -210,7 +210,7 @@ cdef class AESGCM:
         cdef Py_buffer nb, cb, ab, tb
         cdef bytes out
         cdef int rc
-        nb.obj = NULL; cb.obj = NULL; ab.obj = NULL; tb.obj = NULL
+        memset(&nb, 0, sizeof(Py_buffer)); memset(&cb, 0, sizeof(Py_buffer)); memset(&ab, 0, sizeof(Py_buffer)); memset(&tb, 0, sizeof(Py_buffer))
         try:
             get_read_buffer(nonce, &nb, "nonce")
             get_read_buffer(ciphertext, &cb, "ciphertext")
@@ -236,7 +236,7 @@ cdef class AESGCM:
         Returns the number of bytes written."""
         cdef Py_buffer nb, db, ab, ob
         cdef uint8_t *o
-        nb.obj = NULL; db.obj = NULL; ab.obj = NULL; ob.obj = NULL
+        memset(&nb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer)); memset(&ab, 0, sizeof(Py_buffer)); memset(&ob, 0, sizeof(Py_buffer))
         try:
             get_read_buffer(nonce, &nb, "nonce")
             get_read_buffer(data, &db, "data")
@@ -265,7 +265,7 @@ cdef class AESGCM:
         cdef Py_ssize_t n
         cdef int rc
         cdef const uint8_t *d
-        nb.obj = NULL; db.obj = NULL; ab.obj = NULL; ob.obj = NULL
+        memset(&nb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer)); memset(&ab, 0, sizeof(Py_buffer)); memset(&ob, 0, sizeof(Py_buffer))
         try:
             get_read_buffer(nonce, &nb, "nonce")
             get_read_buffer(data, &db, "data")

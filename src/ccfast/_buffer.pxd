@@ -3,7 +3,7 @@
 # Every bytes-like argument accepts any C-contiguous buffer of single bytes (bytes, bytearray,
 # memoryview, array.array('B'), numpy uint8).  Strided or multi-byte-item buffers are refused
 # with TypeError rather than silently reinterpreted.  Callers must PyBuffer_Release what they got.
-from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_SIMPLE, PyBUF_WRITABLE
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBuffer_FillInfo, PyBUF_SIMPLE, PyBUF_WRITABLE
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 
 
@@ -31,17 +31,12 @@ cdef inline bytes new_bytes(Py_ssize_t n):
 
 
 cdef inline int get_read_buffer(object obj, Py_buffer *view, str what) except -1:
-    """Read-only view; exact bytes take a fast path without a buffer export (view.obj = NULL).
-    Release with release_buffer()."""
+    """Read-only view (exact bytes take a shorter path).  Release with release_buffer()."""
     if PyBytes_CheckExact(obj):
-        view.buf = <void *>PyBytes_AS_STRING(obj)
-        view.len = PyBytes_GET_SIZE(obj)
-        view.obj = NULL
-        return 0
+        return PyBuffer_FillInfo(view, obj, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj), 1, PyBUF_SIMPLE)
     return get_buffer(obj, view, False, what)
 
 
 cdef inline void release_buffer(Py_buffer *view) noexcept:
-    """Release a view from get_buffer / get_read_buffer (no-op for the bytes fast path or twice)."""
-    if view.obj != NULL:
-        PyBuffer_Release(view)
+    """Release a view from get_buffer / get_read_buffer; safe on a zeroed view and twice."""
+    PyBuffer_Release(view)

@@ -1,0 +1,243 @@
+/*
+ * Galois/Counter Mode, NIST SP 800-38D.  See ccf_gcm.h.
+ *
+ * The generic functions take any 128-bit block cipher through ccf_gcm_cipher (SM4-GCM uses
+ * them); AES-GCM adds the stitched bulk kernels of ghash_impls.h where the CPU has them.
+ */
+#include "ccf_gcm.h"
+#include "ghash_impls.h"
+
+/* SP 800-38D 5.2.1.1: len(P) <= 2^39 - 256 bits, len(A) <= 2^64 - 1 bits, len(IV) likewise. */
+static int check_lengths(size_t nonce_len, size_t aad_len, size_t len)
+{
+    if (nonce_len == 0)
+        return CCF_ERR_NONCE;
+    if ((uint64_t)len > CCF_GCM_MAX_PLAINTEXT)
+        return CCF_ERR_LENGTH;
+#if SIZE_MAX > 0x1FFFFFFFFFFFFFFFu
+    if ((uint64_t)aad_len >> 61 || (uint64_t)nonce_len >> 61)
+        return CCF_ERR_LENGTH;
+#else
+    (void)aad_len;
+#endif
+    return CCF_OK;
+}
+
+/* Pre-counter block J0 (SP 800-38D 7.1 step 2). */
+static void gcm_j0(const ccf_ghash_key *gh, const uint8_t *nonce, size_t nonce_len, uint8_t j0[16])
+{
+    if (nonce_len == 12) {
+        memcpy(j0, nonce, 12);
+        j0[12] = 0; j0[13] = 0; j0[14] = 0; j0[15] = 1;
+    } else {
+        uint8_t lens[16] = {0};
+        memset(j0, 0, 16);
+        ccf_ghash_update(gh, j0, nonce, nonce_len);          /* IV || 0^s, zero-padded */
+        ccf_store64_be(lens + 8, (uint64_t)nonce_len * 8);   /* 0^64 || [len(IV)]64 */
+        ccf_ghash_update(gh, j0, lens, 16);
+    }
+}
+
+CCF_INLINE void inc32(uint8_t ctr[16])
+{
+    ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + 1);
+}
+
+/* Fold [len(A)]64 || [len(C)]64 into y and produce the tag T = GCTR(J0, S) (7.1 steps 5-6). */
+static void gcm_finish(const ccf_ghash_key *gh, uint8_t y[16], size_t aad_len, size_t len,
+                       const uint8_t ek_j0[16], uint8_t tag[16])
+{
+    uint8_t lens[16];
+    int i;
+    ccf_store64_be(lens, (uint64_t)aad_len * 8);
+    ccf_store64_be(lens + 8, (uint64_t)len * 8);
+    ccf_ghash_update(gh, y, lens, 16);
+    for (i = 0; i < 16; i++)
+        tag[i] = (uint8_t)(y[i] ^ ek_j0[i]);
+}
+
+static int tag_len_ok(size_t tag_len)
+{
+    return tag_len == 4 || tag_len == 8 || (tag_len >= 12 && tag_len <= 16);
+}
+
+/* ---- generic block cipher ---------------------------------------------------------------- */
+
+/* see ccf_gcm.h */
+int ccf_gcm_seal(const ccf_gcm_cipher *c, const ccf_ghash_key *gh,
+                 const uint8_t *nonce, size_t nonce_len, const uint8_t *aad, size_t aad_len,
+                 const uint8_t *in, size_t len, uint8_t *out, uint8_t tag[16])
+{
+    uint8_t j0[16], ctr[16], ek_j0[16], y[16] = {0};
+    int rc = check_lengths(nonce_len, aad_len, len);
+    if (rc != CCF_OK)
+        return rc;
+    gcm_j0(gh, nonce, nonce_len, j0);
+    memcpy(ctr, j0, 16);
+    inc32(ctr);
+    if (len)
+        c->ctr32(c->key, ctr, in, out, len);
+    if (aad_len)
+        ccf_ghash_update(gh, y, aad, aad_len);
+    if (len)
+        ccf_ghash_update(gh, y, out, len);
+    c->encrypt_block(c->key, j0, ek_j0);
+    gcm_finish(gh, y, aad_len, len, ek_j0, tag);
+    ccf_memzero(ek_j0, sizeof(ek_j0));
+    return CCF_OK;
+}
+
+/* see ccf_gcm.h */
+int ccf_gcm_open(const ccf_gcm_cipher *c, const ccf_ghash_key *gh,
+                 const uint8_t *nonce, size_t nonce_len, const uint8_t *aad, size_t aad_len,
+                 const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len, uint8_t *out)
+{
+    uint8_t j0[16], ctr[16], ek_j0[16], y[16] = {0}, want[16];
+    int rc = check_lengths(nonce_len, aad_len, len);
+    if (rc != CCF_OK)
+        return rc;
+    if (!tag_len_ok(tag_len))
+        return CCF_ERR_PARAM;
+    gcm_j0(gh, nonce, nonce_len, j0);
+    /* Authenticate first: no plaintext exists before the tag is known to be right. */
+    if (aad_len)
+        ccf_ghash_update(gh, y, aad, aad_len);
+    if (len)
+        ccf_ghash_update(gh, y, in, len);
+    c->encrypt_block(c->key, j0, ek_j0);
+    gcm_finish(gh, y, aad_len, len, ek_j0, want);
+    rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
+    ccf_memzero(ek_j0, sizeof(ek_j0));
+    ccf_memzero(want, sizeof(want));
+    if (rc != CCF_OK) {
+        if (len)
+            ccf_memzero(out, len);
+        return rc;
+    }
+    memcpy(ctr, j0, 16);
+    inc32(ctr);
+    if (len)
+        c->ctr32(c->key, ctr, in, out, len);
+    return CCF_OK;
+}
+
+/* ---- AES-GCM ----------------------------------------------------------------------------- */
+
+static const ccf_gcm_bulk *find_bulk(const ccf_aes_impl *aes, const ccf_ghash_impl *gh)
+{
+    size_t i;
+    for (i = 0; ccf_gcm_bulk_kernels[i]; i++)
+        if (ccf_gcm_bulk_kernels[i]->aes == aes && ccf_gcm_bulk_kernels[i]->ghash == gh)
+            return ccf_gcm_bulk_kernels[i];
+    return NULL;
+}
+
+/* see ccf_gcm.h */
+int ccf_aes_gcm_init_impl(ccf_aes_gcm *g, const uint8_t *key, size_t key_len,
+                          const ccf_aes_impl *aes, const ccf_ghash_impl *ghash)
+{
+    uint8_t h[16] = {0};
+    int rc = ccf_aes_init_impl(&g->aes, key, key_len, aes);
+    if (rc != CCF_OK)
+        return rc;
+    ccf_aes_encrypt_blocks(&g->aes, h, h, 1);              /* H = E_K(0^128) */
+    rc = ccf_ghash_init_impl(&g->ghash, h, ghash);
+    ccf_memzero(h, sizeof(h));
+    if (rc != CCF_OK) {
+        ccf_aes_wipe(&g->aes);
+        return rc;
+    }
+    g->bulk = find_bulk(aes, ghash);
+    return CCF_OK;
+}
+
+/* see ccf_gcm.h */
+int ccf_aes_gcm_init(ccf_aes_gcm *g, const uint8_t *key, size_t key_len)
+{
+    return ccf_aes_gcm_init_impl(g, key, key_len, ccf_aes_best(), ccf_ghash_best());
+}
+
+/* see ccf_gcm.h */
+int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
+                        const uint8_t *aad, size_t aad_len,
+                        const uint8_t *in, size_t len, uint8_t *out, uint8_t tag[16])
+{
+    uint8_t j0[16], ctr[16], ek_j0[16], y[16] = {0};
+    size_t done = 0;
+    int rc = check_lengths(nonce_len, aad_len, len);
+    if (rc != CCF_OK)
+        return rc;
+    gcm_j0(&g->ghash, nonce, nonce_len, j0);
+    memcpy(ctr, j0, 16);
+    inc32(ctr);
+    if (aad_len)
+        ccf_ghash_update(&g->ghash, y, aad, aad_len);
+    if (g->bulk && len >= 256)
+        done = g->bulk->encrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+    if (len > done) {
+        g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, len - done);
+        ccf_ghash_update(&g->ghash, y, out + done, len - done);
+    }
+    g->aes.impl->encrypt_blocks(&g->aes, j0, ek_j0, 1);
+    gcm_finish(&g->ghash, y, aad_len, len, ek_j0, tag);
+    ccf_memzero(ek_j0, sizeof(ek_j0));
+    return CCF_OK;
+}
+
+/* see ccf_gcm.h */
+int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
+                        const uint8_t *aad, size_t aad_len,
+                        const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len,
+                        uint8_t *out)
+{
+    uint8_t j0[16], ctr[16], ek_j0[16], y[16] = {0}, want[16];
+    size_t done = 0;
+    int rc = check_lengths(nonce_len, aad_len, len);
+    if (rc != CCF_OK)
+        return rc;
+    if (!tag_len_ok(tag_len))
+        return CCF_ERR_PARAM;
+    gcm_j0(&g->ghash, nonce, nonce_len, j0);
+    memcpy(ctr, j0, 16);
+    inc32(ctr);
+    if (aad_len)
+        ccf_ghash_update(&g->ghash, y, aad, aad_len);
+    if (g->bulk && len >= 256) {
+        /* One pass: hash the ciphertext while decrypting; the output is wiped below if the
+         * tag turns out wrong, so unauthenticated plaintext is never released. */
+        done = g->bulk->decrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+        if (len > done) {
+            ccf_ghash_update(&g->ghash, y, in + done, len - done);
+            g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, len - done);
+        }
+    } else if (len) {
+        ccf_ghash_update(&g->ghash, y, in, len);      /* authenticate first (in may equal out) */
+    }
+    g->aes.impl->encrypt_blocks(&g->aes, j0, ek_j0, 1);
+    gcm_finish(&g->ghash, y, aad_len, len, ek_j0, want);
+    rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
+    ccf_memzero(ek_j0, sizeof(ek_j0));
+    ccf_memzero(want, sizeof(want));
+    if (rc != CCF_OK) {
+        if (len)
+            ccf_memzero(out, len);
+        return rc;
+    }
+    if (!g->bulk || len < 256) {
+        if (len)
+            g->aes.impl->ctr32(&g->aes, ctr, in, out, len);
+    }
+    return CCF_OK;
+}
+
+/* see ccf_gcm.h */
+const char *ccf_aes_gcm_impl_name(const ccf_aes_gcm *g)
+{
+    return g->bulk ? g->bulk->name : g->aes.impl->name;
+}
+
+/* see ccf_gcm.h */
+void ccf_aes_gcm_wipe(ccf_aes_gcm *g)
+{
+    ccf_memzero(g, sizeof(*g));
+}
