@@ -1,6 +1,153 @@
-/* PLACEHOLDER until the x86 kernels land: reports unsupported so dispatch never picks it. */
+/*
+ * AES with the AES-NI instructions (x86-64), 8 blocks in flight.
+ *
+ * Round keys are 16-byte vectors stored from k->sched offset 0 (FIPS 197 order); the VAES
+ * kernels and the GCM kernels read the same layout.  Every function that uses AES-NI carries
+ * its own target attribute: the rest of the module is built for the baseline ISA.
+ */
 #include "aes_impls.h"
+#include "ccf_cpu.h"
+
 #if defined(CCF_HAVE_X86_INTRIN)
-static int unsupported(void) { return 0; }
-const ccf_aes_impl ccf_aes_impl_aesni = { "aesni", unsupported };
-#endif
+#include <immintrin.h>
+
+#define NI CCF_TARGET("aes,sse4.1")
+
+static int aesni_supported(void) { return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_SSE41); }
+
+/* SubWord (FIPS 197 5.2) through AESKEYGENASSIST, whose dword 0 is SubWord of source dword 1. */
+NI static uint32_t sub_word_ni(uint32_t w)
+{
+    __m128i x = _mm_set_epi32(0, 0, (int)w, 0);
+    return (uint32_t)_mm_cvtsi128_si32(_mm_aeskeygenassist_si128(x, 0));
+}
+
+/* The key expansion of FIPS 197 5.2, word by word, for every key size.  Not a hot path. */
+NI static void aesni_expand(ccf_aes_key *k, const uint8_t *key, size_t key_len)
+{
+    uint32_t w[60];
+    unsigned nk = (unsigned)(key_len / 4), total = 4 * (k->rounds + 1), i;
+    uint32_t rcon = 1;
+    for (i = 0; i < nk; i++)
+        w[i] = ccf_load32_le(key + 4 * i);
+    for (i = nk; i < total; i++) {
+        uint32_t t = w[i - 1];
+        if (i % nk == 0) {
+            t = sub_word_ni((t >> 8) | (t << 24)) ^ rcon;
+            rcon = (rcon << 1) ^ (0x11B & (0u - (rcon >> 7)));
+        } else if (nk > 6 && i % nk == 4) {
+            t = sub_word_ni(t);
+        }
+        w[i] = w[i - nk] ^ t;
+    }
+    for (i = 0; i < total; i++)
+        ccf_store32_le((uint8_t *)k->sched + 4 * i, w[i]);
+    ccf_memzero(w, sizeof(w));
+}
+
+#define RK(k, i) _mm_loadu_si128((const __m128i *)((const uint8_t *)(k)->sched + 16 * (i)))
+
+/* Encrypt n <= 8 blocks held in x[] (all rounds, interleaved across blocks). */
+NI static inline void encrypt_n(const ccf_aes_key *k, __m128i *x, int n)
+{
+    unsigned r;
+    int j;
+    __m128i rk = RK(k, 0);
+    for (j = 0; j < n; j++)
+        x[j] = _mm_xor_si128(x[j], rk);
+    for (r = 1; r < k->rounds; r++) {
+        rk = RK(k, r);
+        for (j = 0; j < n; j++)
+            x[j] = _mm_aesenc_si128(x[j], rk);
+    }
+    rk = RK(k, k->rounds);
+    for (j = 0; j < n; j++)
+        x[j] = _mm_aesenclast_si128(x[j], rk);
+}
+
+NI static void aesni_encrypt_blocks(const ccf_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks)
+{
+    __m128i x[8];
+    while (nblocks > 0) {
+        int j, n = nblocks < 8 ? (int)nblocks : 8;
+        for (j = 0; j < n; j++)
+            x[j] = _mm_loadu_si128((const __m128i *)(in + 16 * j));
+        encrypt_n(k, x, n);
+        for (j = 0; j < n; j++)
+            _mm_storeu_si128((__m128i *)(out + 16 * j), x[j]);
+        in += 16 * n;
+        out += 16 * n;
+        nblocks -= (size_t)n;
+    }
+}
+
+/* XOR the keystream blocks x[] into len <= 16*n bytes. */
+NI static inline void xor_out(const __m128i *x, const uint8_t *in, uint8_t *out, size_t len)
+{
+    size_t j = 0;
+    for (; j + 16 <= len; j += 16)
+        _mm_storeu_si128((__m128i *)(out + j),
+                         _mm_xor_si128(_mm_loadu_si128((const __m128i *)(in + j)), x[j / 16]));
+    if (j < len) {
+        uint8_t ks[16];
+        size_t i;
+        _mm_storeu_si128((__m128i *)ks, x[j / 16]);
+        for (i = 0; j + i < len; i++)
+            out[j + i] = (uint8_t)(in[j + i] ^ ks[i]);
+        ccf_memzero(ks, sizeof(ks));
+    }
+}
+
+NI static void aesni_ctr32(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    __m128i base = _mm_loadu_si128((const __m128i *)ctr), x[8];
+    uint32_t c = ccf_load32_be(ctr + 12);
+    while (len > 0) {
+        size_t chunk = len < 128 ? len : 128;
+        int j, n = (int)((chunk + 15) / 16);
+        for (j = 0; j < n; j++)      /* inc32: only the last word counts, big-endian */
+            x[j] = _mm_insert_epi32(base, (int)ccf_bswap32(c + (uint32_t)j), 3);
+        c += (uint32_t)n;
+        encrypt_n(k, x, n);
+        xor_out(x, in, out, chunk);
+        in += chunk;
+        out += chunk;
+        len -= chunk;
+    }
+    ccf_store32_be(ctr + 12, c);
+}
+
+NI static void aesni_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    uint64_t hi = ccf_load64_be(ctr), lo = ccf_load64_be(ctr + 8);
+    __m128i x[8];
+    while (len > 0) {
+        size_t chunk = len < 128 ? len : 128;
+        int j, n = (int)((chunk + 15) / 16);
+        for (j = 0; j < n; j++) {
+            uint64_t l = lo + (uint64_t)j, h = hi + (l < lo);
+            x[j] = _mm_set_epi64x((long long)ccf_bswap64(l), (long long)ccf_bswap64(h));
+        }
+        hi += (lo + (uint64_t)n) < lo;
+        lo += (uint64_t)n;
+        encrypt_n(k, x, n);
+        xor_out(x, in, out, chunk);
+        in += chunk;
+        out += chunk;
+        len -= chunk;
+    }
+    ccf_store64_be(ctr, hi);
+    ccf_store64_be(ctr + 8, lo);
+}
+
+const ccf_aes_impl ccf_aes_impl_aesni = {
+    "aesni", aesni_supported, aesni_expand, aesni_encrypt_blocks, aesni_ctr32, aesni_ctr128
+};
+
+/* Shared with aes_vaes.c: the AES-NI key expansion (same round-key layout). */
+void ccf_aes_x86_expand(ccf_aes_key *k, const uint8_t *key, size_t key_len)
+{
+    aesni_expand(k, key, key_len);
+}
+
+#endif /* CCF_HAVE_X86_INTRIN */

@@ -97,6 +97,15 @@ CCF_INLINE uint64_t ccf_load64_le(const uint8_t *p) {
 CCF_INLINE void ccf_store64_le(uint8_t *p, uint64_t v) {
     ccf_store32_le(p, (uint32_t)v); ccf_store32_le(p + 4, (uint32_t)(v >> 32));
 }
+#if defined(CCF_MSVC)
+#  include <stdlib.h>
+#  define ccf_bswap32(x) _byteswap_ulong(x)
+#  define ccf_bswap64(x) _byteswap_uint64(x)
+#else
+#  define ccf_bswap32(x) __builtin_bswap32(x)
+#  define ccf_bswap64(x) __builtin_bswap64(x)
+#endif
+
 CCF_INLINE uint32_t ccf_rotl32(uint32_t x, unsigned n) { return (x << (n & 31)) | (x >> ((32 - n) & 31)); }
 
 /* ---- secrets ---------------------------------------------------------------------------- */
