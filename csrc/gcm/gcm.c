@@ -157,6 +157,10 @@ int ccf_aes_gcm_init(ccf_aes_gcm *g, const uint8_t *key, size_t key_len)
     return ccf_aes_gcm_init_impl(g, key, key_len, ccf_aes_best(), ccf_ghash_best());
 }
 
+/* Bulk data goes through CTR and GHASH in chunks small enough to stay in L1 between the two
+ * passes; a multiple of 256 keeps the GHASH kernels on their 16-block stride. */
+#define GCM_CHUNK 4096
+
 /* see ccf_gcm.h */
 int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
                         const uint8_t *aad, size_t aad_len,
@@ -174,9 +178,11 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         ccf_ghash_update(&g->ghash, y, aad, aad_len);
     if (g->bulk && len >= 256)
         done = g->bulk->encrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
-    if (len > done) {
-        g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, len - done);
-        ccf_ghash_update(&g->ghash, y, out + done, len - done);
+    while (done < len) {
+        size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
+        g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, n);
+        ccf_ghash_update(&g->ghash, y, out + done, n);
+        done += n;
     }
     g->aes.impl->encrypt_blocks(&g->aes, j0, ek_j0, 1);
     gcm_finish(&g->ghash, y, aad_len, len, ek_j0, tag);
@@ -202,32 +208,24 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
     inc32(ctr);
     if (aad_len)
         ccf_ghash_update(&g->ghash, y, aad, aad_len);
-    if (g->bulk && len >= 256) {
-        /* One pass: hash the ciphertext while decrypting; the output is wiped below if the
-         * tag turns out wrong, so unauthenticated plaintext is never released. */
+    /* One pass: each chunk is hashed before it is decrypted (so in == out works).  If the tag
+     * turns out wrong, everything written is wiped: unauthenticated plaintext never leaves. */
+    if (g->bulk && len >= 256)
         done = g->bulk->decrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
-        if (len > done) {
-            ccf_ghash_update(&g->ghash, y, in + done, len - done);
-            g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, len - done);
-        }
-    } else if (len) {
-        ccf_ghash_update(&g->ghash, y, in, len);      /* authenticate first (in may equal out) */
+    while (done < len) {
+        size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
+        ccf_ghash_update(&g->ghash, y, in + done, n);
+        g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, n);
+        done += n;
     }
     g->aes.impl->encrypt_blocks(&g->aes, j0, ek_j0, 1);
     gcm_finish(&g->ghash, y, aad_len, len, ek_j0, want);
     rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
     ccf_memzero(ek_j0, sizeof(ek_j0));
     ccf_memzero(want, sizeof(want));
-    if (rc != CCF_OK) {
-        if (len)
-            ccf_memzero(out, len);
-        return rc;
-    }
-    if (!g->bulk || len < 256) {
-        if (len)
-            g->aes.impl->ctr32(&g->aes, ctr, in, out, len);
-    }
-    return CCF_OK;
+    if (rc != CCF_OK && len)
+        ccf_memzero(out, len);
+    return rc;
 }
 
 /* see ccf_gcm.h */

@@ -1,7 +1,155 @@
-/* PLACEHOLDER until the x86 kernels land: reports unsupported so dispatch never picks it. */
-#include "ghash_impls.h"
+/*
+ * GHASH with VPCLMULQDQ: 16 blocks per reduction, four per 512-bit register (AVX-512) or two
+ * per 256-bit register (AVX2).  Block j of a 16-block group is multiplied by H^(16-j); the
+ * lanes' unreduced products are summed and reduced once.  See ghash_x86.h for the
+ * representation; inputs shorter than a group go through the PCLMULQDQ code.
+ */
+#include "ghash_x86.h"
+#include "ccf_cpu.h"
+
 #if defined(CCF_HAVE_X86_INTRIN)
-static int unsupported(void) { return 0; }
-const ccf_ghash_impl ccf_ghash_impl_vpclmul_avx512 = { "vpclmul-avx512", unsupported };
-const ccf_ghash_impl ccf_ghash_impl_vpclmul_avx2 = { "vpclmul-avx2", unsupported };
-#endif
+
+/* Byte offset in gk->tbl of the descending powers H^16, H^15, ..., H^1. */
+#define DESC_OFFSET (16 * CCF_GHASH_X86_POWERS)
+
+CCF_GHASH_PCLMUL_TARGET static void vpclmul_init(ccf_ghash_key *gk, const uint8_t h[16])
+{
+    int i;
+    ccf_ghash_x86_init_powers(gk, h);
+    for (i = 0; i < 16; i++)
+        memcpy(gk->tbl + DESC_OFFSET + 16 * i, gk->tbl + 16 * (15 - i), 16);
+}
+
+/* 8 blocks per reduction with PCLMULQDQ, then single blocks: for the tails. */
+CCF_GHASH_PCLMUL_TARGET static __m128i tail128(const ccf_ghash_key *gk, __m128i y, const uint8_t *data, size_t len)
+{
+    while (len >= 128) {
+        __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+        int j;
+        for (j = 0; j < 8; j++) {
+            __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(data + 16 * j)));
+            if (j == 0)
+                b = _mm_xor_si128(b, y);
+            ccf_ghash_mul_acc(b, CCF_GHASH_X86_POW(gk, 8 - j), &lo, &mid, &hi);
+        }
+        y = ccf_ghash_reduce(lo, mid, hi);
+        data += 128;
+        len -= 128;
+    }
+    return ccf_ghash_x86_tail(gk, y, data, len);
+}
+
+/* ---- 512-bit ------------------------------------------------------------------------------ */
+
+#define VP512 CCF_TARGET("avx512f,avx512vl,avx512bw,vpclmulqdq,pclmul,ssse3,sse4.1")
+
+static int vpclmul512_supported(void)
+{
+    return ccf_cpu_has(CCF_CPU_AVX512F | CCF_CPU_AVX512VL | CCF_CPU_AVX512BW | CCF_CPU_VPCLMULQDQ |
+                       CCF_CPU_PCLMULQDQ | CCF_CPU_SSSE3 | CCF_CPU_SSE41);
+}
+
+VP512 static inline __m512i brev8_512(__m512i x)
+{
+    const __m512i lo_tbl = _mm512_broadcast_i32x4(_mm_setr_epi8(0x00, 0x08, 0x04, 0x0C, 0x02, 0x0A, 0x06, 0x0E,
+                                                                0x01, 0x09, 0x05, 0x0D, 0x03, 0x0B, 0x07, 0x0F));
+    const __m512i hi_tbl = _mm512_slli_epi16(lo_tbl, 4);
+    const __m512i nib = _mm512_set1_epi8(0x0F);
+    __m512i lo = _mm512_and_si512(x, nib), hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), nib);
+    return _mm512_or_si512(_mm512_shuffle_epi8(hi_tbl, lo), _mm512_shuffle_epi8(lo_tbl, hi));
+}
+
+VP512 static inline __m128i fold_lanes512(__m512i v)
+{
+    __m256i t = _mm256_xor_si256(_mm512_castsi512_si256(v), _mm512_extracti64x4_epi64(v, 1));
+    return _mm_xor_si128(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+}
+
+VP512 static void vpclmul512_update(const ccf_ghash_key *gk, uint8_t y8[16], const uint8_t *data, size_t len)
+{
+    __m128i y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
+    if (len >= 256) {
+        __m512i p[4];
+        int j;
+        for (j = 0; j < 4; j++)
+            p[j] = _mm512_loadu_si512((const void *)(gk->tbl + DESC_OFFSET + 64 * j));
+        while (len >= 256) {
+            __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
+            for (j = 0; j < 4; j++) {
+                __m512i b = brev8_512(_mm512_loadu_si512((const void *)(data + 64 * j)));
+                if (j == 0)
+                    b = _mm512_xor_si512(b, _mm512_zextsi128_si512(y));
+                lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(b, p[j], 0x00));
+                hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(b, p[j], 0x11));
+                mid = _mm512_ternarylogic_epi64(mid, _mm512_clmulepi64_epi128(b, p[j], 0x01),
+                                                _mm512_clmulepi64_epi128(b, p[j], 0x10), 0x96);
+            }
+            y = ccf_ghash_reduce(fold_lanes512(lo), fold_lanes512(mid), fold_lanes512(hi));
+            data += 256;
+            len -= 256;
+        }
+    }
+    y = tail128(gk, y, data, len);
+    _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(y));
+}
+
+/* ---- 256-bit ------------------------------------------------------------------------------ */
+
+#define VP256 CCF_TARGET("avx2,vpclmulqdq,pclmul,ssse3,sse4.1")
+
+static int vpclmul256_supported(void)
+{
+    return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_VPCLMULQDQ | CCF_CPU_PCLMULQDQ | CCF_CPU_SSSE3 | CCF_CPU_SSE41);
+}
+
+VP256 static inline __m256i brev8_256(__m256i x)
+{
+    const __m256i lo_tbl = _mm256_broadcastsi128_si256(_mm_setr_epi8(0x00, 0x08, 0x04, 0x0C, 0x02, 0x0A, 0x06, 0x0E,
+                                                                     0x01, 0x09, 0x05, 0x0D, 0x03, 0x0B, 0x07, 0x0F));
+    const __m256i hi_tbl = _mm256_slli_epi16(lo_tbl, 4);
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_and_si256(x, nib), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), nib);
+    return _mm256_or_si256(_mm256_shuffle_epi8(hi_tbl, lo), _mm256_shuffle_epi8(lo_tbl, hi));
+}
+
+VP256 static inline __m128i fold_lanes256(__m256i v)
+{
+    return _mm_xor_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+}
+
+VP256 static void vpclmul256_update(const ccf_ghash_key *gk, uint8_t y8[16], const uint8_t *data, size_t len)
+{
+    __m128i y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
+    if (len >= 256) {
+        __m256i p[8];
+        int j;
+        for (j = 0; j < 8; j++)
+            p[j] = _mm256_loadu_si256((const __m256i *)(gk->tbl + DESC_OFFSET + 32 * j));
+        while (len >= 256) {
+            __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+            for (j = 0; j < 8; j++) {
+                __m256i b = brev8_256(_mm256_loadu_si256((const __m256i *)(data + 32 * j)));
+                if (j == 0)
+                    b = _mm256_xor_si256(b, _mm256_zextsi128_si256(y));
+                lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(b, p[j], 0x00));
+                hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(b, p[j], 0x11));
+                mid = _mm256_xor_si256(mid, _mm256_xor_si256(_mm256_clmulepi64_epi128(b, p[j], 0x01),
+                                                             _mm256_clmulepi64_epi128(b, p[j], 0x10)));
+            }
+            y = ccf_ghash_reduce(fold_lanes256(lo), fold_lanes256(mid), fold_lanes256(hi));
+            data += 256;
+            len -= 256;
+        }
+    }
+    y = tail128(gk, y, data, len);
+    _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(y));
+}
+
+const ccf_ghash_impl ccf_ghash_impl_vpclmul_avx512 = {
+    "vpclmulqdq-avx512", vpclmul512_supported, vpclmul_init, vpclmul512_update
+};
+const ccf_ghash_impl ccf_ghash_impl_vpclmul_avx2 = {
+    "vpclmulqdq-avx2", vpclmul256_supported, vpclmul_init, vpclmul256_update
+};
+
+#endif /* CCF_HAVE_X86_INTRIN */
