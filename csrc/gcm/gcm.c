@@ -127,7 +127,8 @@ static const ccf_gcm_bulk *find_bulk(const ccf_aes_impl *aes, const ccf_ghash_im
 {
     size_t i;
     for (i = 0; ccf_gcm_bulk_kernels[i]; i++)
-        if (ccf_gcm_bulk_kernels[i]->aes == aes && ccf_gcm_bulk_kernels[i]->ghash == gh)
+        if (ccf_gcm_bulk_kernels[i]->aes == aes && ccf_gcm_bulk_kernels[i]->ghash == gh &&
+            ccf_gcm_bulk_kernels[i]->supported())
             return ccf_gcm_bulk_kernels[i];
     return NULL;
 }

@@ -24,6 +24,7 @@ extern const ccf_ghash_impl ccf_ghash_impl_ct64;            /* ghash_ct64.c */
  */
 typedef struct ccf_gcm_bulk {
     const char *name;
+    int (*supported)(void);              /* any CPU feature the kernel needs beyond the pair's */
     const ccf_aes_impl *aes;
     const ccf_ghash_impl *ghash;
     size_t (*encrypt)(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16], uint8_t y[16],
