@@ -14,4 +14,9 @@ extern const ccf_aes_impl ccf_aes_impl_armv8;         /* aes_armv8.c */
 #endif
 extern const ccf_aes_impl ccf_aes_impl_ct64;          /* aes_ct64.c */
 
+/* FIPS 197 5.2 key expansion in constant time (SubWord through the bitsliced S-box, no table):
+ * 4 * (rounds + 1) round-key words written as bytes, rk[16 * r + i] = byte i of round key r
+ * (up to 240 bytes).  Shared by implementations that expand keys in C (aes_armv8.c). */
+void ccf_aes_ct_key_schedule(const uint8_t *key, size_t key_len, uint8_t *rk);
+
 #endif
