@@ -1,0 +1,228 @@
+/*
+ * sm2_impls.h - internals shared by the SM2 kernels (private to csrc/sm2).
+ *
+ * Field elements of GF(p), p = 2^256 - 2^224 - 2^96 + 2^64 - 1 (GB/T 32918.5 recommended curve),
+ * are four 64-bit little-endian limbs in Montgomery form (x*R mod p, R = 2^256), always fully
+ * reduced to [0, p).  Every implementation (portable64, portable32, x86_64-mulx) uses the same
+ * representation, so the fixed-base table built once at start-up serves all of them.
+ *
+ * Only the multiplication differs between implementations; sm2_ec_tmpl.h holds the point
+ * arithmetic and is compiled once per implementation with that implementation's fe_mul/fe_sqr
+ * (so the x86_64-mulx copy carries CCF_TARGET("bmi2,adx") on every function and inlines).
+ */
+#ifndef CCF_SM2_IMPLS_H
+#define CCF_SM2_IMPLS_H
+
+#include "ccf_common.h"
+#include "ccf_sm2.h"
+
+typedef uint64_t sm2_fe[4];
+
+/* Jacobian point (X/Z^2, Y/Z^3); infinity has Z = 0. */
+typedef struct { sm2_fe x, y, z; } sm2_jac;
+/* Affine point (Montgomery coordinates). */
+typedef struct { sm2_fe x, y; } sm2_aff;
+
+/* Fixed-base table: Booth windows of SM2_COMB_W bits; entry [i][j] = (j+1) * 2^(W*i) * G. */
+#define SM2_COMB_W 6
+#define SM2_COMB_WINDOWS 43          /* 6 * 43 = 258 >= 257 bits Booth recoding needs */
+#define SM2_COMB_ENTRIES 32          /* 2^(W-1) */
+extern sm2_aff ccf_sm2_comb[SM2_COMB_WINDOWS][SM2_COMB_ENTRIES];
+
+/* Constants (sm2_field.c). */
+extern const sm2_fe ccf_sm2_p;       /* p */
+extern const sm2_fe ccf_sm2_n;       /* group order n */
+extern const sm2_fe ccf_sm2_one;     /* R mod p (1 in Montgomery form) */
+extern const sm2_fe ccf_sm2_rr;      /* R^2 mod p */
+extern const sm2_fe ccf_sm2_b_mont;  /* b in Montgomery form */
+extern const sm2_aff ccf_sm2_g_mont; /* generator, Montgomery coordinates */
+
+/* ---- 64-bit limb primitives (portable C) --------------------------------------------- */
+
+CCF_INLINE uint64_t sm2_adc(uint64_t a, uint64_t b, uint64_t *carry)
+{
+    uint64_t s = a + *carry;
+    uint64_t c = s < *carry;
+    s += b;
+    c += s < b;
+    *carry = c;
+    return s;
+}
+CCF_INLINE uint64_t sm2_sbb(uint64_t a, uint64_t b, uint64_t *borrow)
+{
+    uint64_t d = a - b;
+    uint64_t br = a < b;
+    uint64_t d2 = d - *borrow;
+    br |= d < *borrow;
+    *borrow = br;
+    return d2;
+}
+
+/* r = a + b mod m, a, b < m (constant time). */
+CCF_INLINE void sm2_mod_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t m[4])
+{
+    uint64_t c = 0, br = 0, t[4], u[4];
+    int i;
+    for (i = 0; i < 4; i++) t[i] = sm2_adc(a[i], b[i], &c);
+    for (i = 0; i < 4; i++) u[i] = sm2_sbb(t[i], m[i], &br);
+    /* keep t when (carry == 0 and borrow == 1), i.e. a + b < m */
+    {
+        uint64_t keep = (uint64_t)0 - ((~c & br) & 1);
+        for (i = 0; i < 4; i++) r[i] = (t[i] & keep) | (u[i] & ~keep);
+    }
+}
+
+/* r = a - b mod m, a, b < m (constant time). */
+CCF_INLINE void sm2_mod_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t m[4])
+{
+    uint64_t br = 0, c = 0, t[4], mask;
+    int i;
+    for (i = 0; i < 4; i++) t[i] = sm2_sbb(a[i], b[i], &br);
+    mask = (uint64_t)0 - br;
+    for (i = 0; i < 4; i++) r[i] = sm2_adc(t[i], m[i] & mask, &c);
+}
+
+/* All-ones when a == 0 (constant time). */
+CCF_INLINE uint64_t sm2_is_zero(const uint64_t a[4])
+{
+    uint64_t x = a[0] | a[1] | a[2] | a[3];
+    return ((x | ((uint64_t)0 - x)) >> 63) - 1;
+}
+/* All-ones when a == b. */
+CCF_INLINE uint64_t sm2_eq(const uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t x = (a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]);
+    return ((x | ((uint64_t)0 - x)) >> 63) - 1;
+}
+/* All-ones when a < b (unsigned 256-bit compare, constant time). */
+CCF_INLINE uint64_t sm2_lt(const uint64_t a[4], const uint64_t b[4])
+{
+    uint64_t br = 0;
+    int i;
+    for (i = 0; i < 4; i++) (void)sm2_sbb(a[i], b[i], &br);
+    return (uint64_t)0 - br;
+}
+CCF_INLINE void sm2_cmov(uint64_t r[4], const uint64_t a[4], uint64_t mask)
+{
+    r[0] ^= mask & (r[0] ^ a[0]); r[1] ^= mask & (r[1] ^ a[1]);
+    r[2] ^= mask & (r[2] ^ a[2]); r[3] ^= mask & (r[3] ^ a[3]);
+}
+
+/* 32 big-endian bytes <-> limbs (no reduction). */
+CCF_INLINE void sm2_from_be(uint64_t r[4], const uint8_t b[32])
+{
+    r[3] = ccf_load64_be(b); r[2] = ccf_load64_be(b + 8); r[1] = ccf_load64_be(b + 16); r[0] = ccf_load64_be(b + 24);
+}
+CCF_INLINE void sm2_to_be(uint8_t b[32], const uint64_t r[4])
+{
+    ccf_store64_be(b, r[3]); ccf_store64_be(b + 8, r[2]); ccf_store64_be(b + 16, r[1]); ccf_store64_be(b + 24, r[0]);
+}
+
+/*
+ * 64x64 -> 128-bit multiply: unsigned __int128 where the compiler has it, _umul128 on MSVC x64,
+ * otherwise four 32x32 -> 64 products (32-bit targets: the "portable32" implementation).
+ */
+#if defined(__SIZEOF_INT128__) && !defined(CCF_SM2_NO_INT128)
+#  define SM2_PORTABLE_NAME "portable64"
+CCF_INLINE uint64_t sm2_mul64(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    unsigned __int128 t = (unsigned __int128)a * b;
+    *hi = (uint64_t)(t >> 64);
+    return (uint64_t)t;
+}
+#elif defined(CCF_MSVC) && defined(_M_X64) && !defined(CCF_SM2_NO_INT128)
+#  include <intrin.h>
+#  define SM2_PORTABLE_NAME "portable64"
+CCF_INLINE uint64_t sm2_mul64(uint64_t a, uint64_t b, uint64_t *hi) { return _umul128(a, b, hi); }
+#else
+#  define SM2_PORTABLE_NAME "portable32"
+CCF_INLINE uint64_t sm2_mul64(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+    uint64_t ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return (mid << 32) | (uint32_t)ll;
+}
+#endif
+
+/*
+ * Montgomery multiplication r = a*b/R mod m (CIOS), a, b < m, n0 = -m^-1 mod 2^64.
+ * Constant time: the final subtraction is a masked select.
+ */
+CCF_INLINE void sm2_mont_mul_generic(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+                                     const uint64_t m[4], uint64_t n0)
+{
+    uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+    int i, j;
+    for (i = 0; i < 4; i++) {
+        uint64_t c = 0, hi, lo, mq;
+        for (j = 0; j < 4; j++) {
+            lo = sm2_mul64(a[j], b[i], &hi);
+            lo += c; hi += lo < c;
+            t[j] += lo; hi += t[j] < lo;
+            c = hi;
+        }
+        t[4] += c; t[5] = t[4] < c;
+        mq = t[0] * n0;
+        lo = sm2_mul64(mq, m[0], &hi);
+        lo += t[0]; hi += lo < t[0];
+        c = hi;
+        for (j = 1; j < 4; j++) {
+            lo = sm2_mul64(mq, m[j], &hi);
+            lo += c; hi += lo < c;
+            lo += t[j]; hi += lo < t[j];
+            t[j - 1] = lo;
+            c = hi;
+        }
+        t[3] = t[4] + c;
+        t[4] = t[5] + (t[3] < c);
+    }
+    {
+        uint64_t br = 0, u[4], keep;
+        for (i = 0; i < 4; i++) u[i] = sm2_sbb(t[i], m[i], &br);
+        (void)sm2_sbb(t[4], 0, &br);
+        keep = (uint64_t)0 - br;          /* t < m: keep t */
+        for (i = 0; i < 4; i++) r[i] = (t[i] & keep) | (u[i] & ~keep);
+    }
+}
+
+/* ---- scalars mod n (sm2_scalar.c, portable, constant time) ------------------------------ */
+void ccf_sm2_sc_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);   /* a*b mod n, plain form */
+void ccf_sm2_sc_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
+void ccf_sm2_sc_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]);
+void ccf_sm2_sc_inv(uint64_t r[4], const uint64_t a[4]);                        /* a^(n-2) mod n */
+void ccf_sm2_sc_reduce(uint64_t r[4], const uint64_t a[4]);                     /* a mod n, a < 2^256 */
+
+/* ---- one implementation of the point arithmetic ------------------------------------------- */
+typedef struct sm2_impl {
+    const char *name;
+    int (*supported)(void);
+    void (*fe_mul)(sm2_fe r, const sm2_fe a, const sm2_fe b);
+    void (*fe_sqr)(sm2_fe r, const sm2_fe a);
+    void (*fe_inv)(sm2_fe r, const sm2_fe a);
+    /* r = k*G, constant time (comb table); returns nonzero if the fallback had to run */
+    void (*mul_base)(sm2_jac *r, const uint64_t k[4]);
+    /* r = k*P, constant time in k; P affine, on the curve */
+    void (*mul_var)(sm2_jac *r, const sm2_aff *p, const uint64_t k[4]);
+    /* r = u*G + v*P, variable time (verification only) */
+    void (*mul_double_vartime)(sm2_jac *r, const uint64_t u[4], const sm2_aff *p, const uint64_t v[4]);
+    /* affine conversion; returns all-ones if r is the point at infinity */
+    uint64_t (*to_affine)(sm2_aff *r, const sm2_jac *p);
+    void (*add_vartime)(sm2_jac *r, const sm2_jac *a, const sm2_jac *b);
+} sm2_impl;
+
+extern const sm2_impl ccf_sm2_impl_portable;     /* sm2_portable.c */
+#if defined(CCF_HAVE_X86_INTRIN)
+extern const sm2_impl ccf_sm2_impl_mulx;         /* sm2_mulx.c */
+#endif
+
+/* The implementation in use (sm2_dispatch.c). */
+const sm2_impl *ccf_sm2_impl(void);
+
+/* Field helpers independent of the multiplier. */
+CCF_INLINE void sm2_fe_add(sm2_fe r, const sm2_fe a, const sm2_fe b) { sm2_mod_add(r, a, b, ccf_sm2_p); }
+CCF_INLINE void sm2_fe_sub(sm2_fe r, const sm2_fe a, const sm2_fe b) { sm2_mod_sub(r, a, b, ccf_sm2_p); }
+CCF_INLINE void sm2_fe_neg(sm2_fe r, const sm2_fe a) { static const sm2_fe z = {0, 0, 0, 0}; sm2_mod_sub(r, z, a, ccf_sm2_p); }
+
+#endif /* CCF_SM2_IMPLS_H */
