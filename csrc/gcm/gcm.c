@@ -12,8 +12,10 @@ static int check_lengths(size_t nonce_len, size_t aad_len, size_t len)
 {
     if (nonce_len == 0)
         return CCF_ERR_NONCE;
+#if SIZE_MAX > 0xFFFFFFFFu
     if ((uint64_t)len > CCF_GCM_MAX_PLAINTEXT)
         return CCF_ERR_LENGTH;
+#endif
 #if SIZE_MAX > 0x1FFFFFFFFFFFFFFFu
     if ((uint64_t)aad_len >> 61 || (uint64_t)nonce_len >> 61)
         return CCF_ERR_LENGTH;
