@@ -1,0 +1,138 @@
+/*
+ * delay_estimator.c - forgetting histogram + Fenwick-tree quantiles (see delay_estimator.h).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "delay_estimator.h"
+
+#define RESCALE_AT 1e150
+
+/* see delay_estimator.h */
+void ccf_de_init(ccf_delay_estimator *de, double width_ms, double forget)
+{
+    memset(de, 0, sizeof *de);
+    de->width = width_ms > 0 ? width_ms : 1.0;
+    de->forget = (forget > 0 && forget <= 1) ? forget : 0.998;
+    de->inc = 1.0;
+}
+
+/* see delay_estimator.h */
+void ccf_de_clear(ccf_delay_estimator *de)
+{
+    ccf_de_init(de, de->width, de->forget);
+}
+
+static void tree_add(ccf_delay_estimator *de, int i, double w)
+{
+    for (i++; i <= CCF_DE_BINS; i += i & -i)
+        de->tree[i] += w;
+}
+
+static void tree_rebuild(ccf_delay_estimator *de)
+{
+    /* O(n) Fenwick construction: each node passes its sum to its parent. */
+    for (int i = 1; i <= CCF_DE_BINS; i++)
+        de->tree[i] = de->bin[i - 1];
+    for (int i = 1; i <= CCF_DE_BINS; i++) {
+        int p = i + (i & -i);
+        if (p <= CCF_DE_BINS)
+            de->tree[p] += de->tree[i];
+    }
+}
+
+static void rescale(ccf_delay_estimator *de, double s)
+{
+    for (int i = 0; i < CCF_DE_BINS; i++) {
+        double v = de->bin[i] * s;
+        de->bin[i] = v < 1e-250 ? 0.0 : v;
+    }
+    de->total *= s;
+    de->inc *= s;
+    tree_rebuild(de);
+}
+
+/* Move the bins by k (positive: contents go to higher bins); the ends absorb what falls off. */
+static void shift_bins(ccf_delay_estimator *de, int k)
+{
+    double tmp[CCF_DE_BINS];
+    memset(tmp, 0, sizeof tmp);
+    for (int i = 0; i < CCF_DE_BINS; i++) {
+        int j = i + k;
+        if (j < 0) j = 0;
+        if (j >= CCF_DE_BINS) j = CCF_DE_BINS - 1;
+        tmp[j] += de->bin[i];
+    }
+    memcpy(de->bin, tmp, sizeof tmp);
+    de->anchor -= k * de->width;   /* same values, new bin numbers */
+    tree_rebuild(de);
+}
+
+static int bin_of(const ccf_delay_estimator *de, double v)
+{
+    double b = floor((v - de->anchor) / de->width) + CCF_DE_BELOW;
+    if (!(b >= 0)) return 0;                     /* also NaN */
+    if (b >= CCF_DE_BINS) return CCF_DE_BINS - 1;
+    return (int)b;
+}
+
+/* see delay_estimator.h */
+void ccf_de_add(ccf_delay_estimator *de, double v)
+{
+    if (v != v)
+        return;
+    if (de->count == 0)
+        de->anchor = v;
+    int b = bin_of(de, v);
+    /* Keep the bulk away from the ends: the data drift (clock drift) is followed by shifting. */
+    if (b < CCF_DE_BELOW / 8 || b >= CCF_DE_BINS - CCF_DE_BELOW / 8) {
+        double lo = ccf_de_quantile(de, 0.01);
+        int target = CCF_DE_BELOW;
+        int cur = lo == lo ? bin_of(de, lo) : b;
+        if (b < cur) cur = b;                    /* new data below everything: follow it */
+        if (cur != target && de->count > 0)
+            shift_bins(de, target - cur);
+        b = bin_of(de, v);
+    }
+    de->bin[b] += de->inc;
+    tree_add(de, b, de->inc);
+    de->total += de->inc;
+    de->count++;
+    de->inc /= de->forget;
+    if (de->inc > RESCALE_AT)
+        rescale(de, 1.0 / RESCALE_AT);
+}
+
+/* see delay_estimator.h */
+double ccf_de_quantile(const ccf_delay_estimator *de, double q)
+{
+    if (de->count == 0 || !(de->total > 0))
+        return NAN;
+    if (q < 0) q = 0;
+    if (q > 1) q = 1;
+    double want = q * de->total;
+    /* Binary lifting: largest pos with prefix(pos) < want; the answer is bin pos (0-based). */
+    int pos = 0;
+    double acc = 0;
+    int step = 1;
+    while (step * 2 <= CCF_DE_BINS) step *= 2;
+    for (; step; step >>= 1) {
+        int n = pos + step;
+        if (n <= CCF_DE_BINS && acc + de->tree[n] < want) {
+            pos = n;
+            acc += de->tree[n];
+        }
+    }
+    if (pos >= CCF_DE_BINS) pos = CCF_DE_BINS - 1;
+    double w = de->bin[pos];
+    double frac = w > 0 ? (want - acc) / w : 1.0;
+    if (frac < 0) frac = 0;
+    if (frac > 1) frac = 1;
+    return de->anchor + ((pos - CCF_DE_BELOW) + frac) * de->width;
+}
+
+/* see delay_estimator.h */
+void ccf_de_shift(ccf_delay_estimator *de, double delta_ms)
+{
+    de->anchor += delta_ms;
+}

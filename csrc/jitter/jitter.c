@@ -1,0 +1,503 @@
+/*
+ * jitter.c - adaptive RTP jitter buffer: ring, unwrapping, playout schedule (see ccf_jitter.h).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccf_jitter.h"
+#include "delay_estimator.h"
+
+enum { ST_EMPTY = 0, ST_HAVE = 1, ST_PLAYED = 2, ST_MISSED = 3, ST_LATE = 4 };
+
+typedef struct jb_slot {
+    int64_t ext_seq;
+    int64_t ext_ts;
+    double arrival;
+    uint8_t state;
+    uint8_t flags;
+} jb_slot;
+
+/* Extended sequence numbers of a fresh stream start here (a multiple of 2^16), so a reordered
+ * packet from before the first one still has a positive number. */
+#define SEQ_BASE ((int64_t)1 << 20)
+/* Samples before the adaptive target trusts the histogram alone. */
+#define WARMUP 50
+
+struct ccf_jb {
+    ccf_jb_config cfg;
+    uint32_t cap, mask;
+    jb_slot *ring;
+    double ms_per_tick;      /* 1000 / clock_rate */
+    int64_t frame_ts;        /* timestamp units per frame */
+    double ts_tolerance;     /* timestamp vs arrival clock disagreement that resets, ms */
+
+    int started;
+    int have_ssrc;
+    uint32_t ssrc;
+    int64_t hi_seq, hi_ts;   /* highest extended sequence number seen and its timestamp */
+    double hi_arrival;
+
+    int64_t next_seq;        /* next frame to play */
+    int64_t play_ts;
+    double next_due;
+
+    ccf_delay_estimator de;  /* samples: arrival - timestamp, ms */
+    int dirty;
+    double base, target, target_offset;
+
+    double prev_transit;
+    int have_transit;
+    double jitter;
+
+    ccf_jb_stats st;
+};
+
+static double ts_ms(const ccf_jb *jb, int64_t ext_ts) { return (double)ext_ts * jb->ms_per_tick; }
+
+/* see ccf_jitter.h */
+void ccf_jb_config_default(ccf_jb_config *cfg)
+{
+    cfg->mode = CCF_JB_ADAPTIVE;
+    cfg->clock_rate = 8000;
+    cfg->frame_ms = 20;
+    cfg->delay_ms = -1;
+    cfg->min_delay_ms = 0;
+    cfg->max_delay_ms = 500;
+    cfg->capacity = 1024;
+    cfg->quantile = 0.95;
+    cfg->forget = 0.998;
+    cfg->compress = 0.25;
+}
+
+/* see ccf_jitter.h */
+ccf_status ccf_jb_new(const ccf_jb_config *cfg, ccf_jb **out)
+{
+    *out = NULL;
+    if (cfg->clock_rate == 0 || cfg->clock_rate > 1000000 || !(cfg->frame_ms > 0) || cfg->frame_ms > 1000 ||
+        !(cfg->min_delay_ms >= 0) || !(cfg->max_delay_ms >= cfg->min_delay_ms) || cfg->max_delay_ms > 60000 ||
+        cfg->capacity < 2 || cfg->capacity > CCF_JB_MAX_CAPACITY ||
+        !(cfg->quantile > 0 && cfg->quantile < 1) || !(cfg->forget > 0.5 && cfg->forget <= 1) ||
+        !(cfg->compress >= 0 && cfg->compress <= 1) ||
+        (cfg->mode != CCF_JB_ADAPTIVE && cfg->mode != CCF_JB_FIXED) ||
+        (cfg->mode == CCF_JB_FIXED && !(cfg->delay_ms >= 0)) || cfg->delay_ms != cfg->delay_ms)
+        return CCF_ERR_PARAM;
+    int64_t frame_ts = (int64_t)llround(cfg->clock_rate * cfg->frame_ms / 1000.0);
+    if (frame_ts < 1)
+        return CCF_ERR_PARAM;
+    ccf_jb *jb = (ccf_jb *)calloc(1, sizeof *jb);
+    if (!jb)
+        return CCF_ERR_NOMEM;
+    jb->cfg = *cfg;
+    uint32_t cap = 2;
+    while (cap < cfg->capacity) cap <<= 1;
+    jb->cap = cap;
+    jb->mask = cap - 1;
+    jb->ring = (jb_slot *)calloc(cap, sizeof *jb->ring);
+    if (!jb->ring) {
+        free(jb);
+        return CCF_ERR_NOMEM;
+    }
+    jb->ms_per_tick = 1000.0 / cfg->clock_rate;
+    jb->frame_ts = frame_ts;
+    jb->ts_tolerance = 2 * cfg->max_delay_ms > 1000 ? 2 * cfg->max_delay_ms : 1000;
+    /* 1 ms bins up to 768 ms above the anchor; wider bins for longer maximum delays. */
+    double width = (cfg->max_delay_ms + 268) / (CCF_DE_BINS - CCF_DE_BELOW);
+    ccf_de_init(&jb->de, width < 1 ? 1 : width, cfg->forget);
+    ccf_jb_reset(jb);
+    *out = jb;
+    return CCF_OK;
+}
+
+/* see ccf_jitter.h */
+void ccf_jb_free(ccf_jb *jb)
+{
+    if (!jb)
+        return;
+    free(jb->ring);
+    free(jb);
+}
+
+/* see ccf_jitter.h */
+uint32_t ccf_jb_capacity(const ccf_jb *jb) { return jb->cap; }
+
+static void clear_ring(ccf_jb *jb)
+{
+    memset(jb->ring, 0, (size_t)jb->cap * sizeof *jb->ring);
+    jb->st.buffered = 0;
+}
+
+/* see ccf_jitter.h */
+void ccf_jb_reset(ccf_jb *jb)
+{
+    clear_ring(jb);
+    ccf_de_clear(&jb->de);
+    memset(&jb->st, 0, sizeof jb->st);
+    jb->started = 0;
+    jb->have_ssrc = 0;
+    jb->have_transit = 0;
+    jb->jitter = 0;
+    jb->dirty = 1;
+    jb->base = jb->target = jb->target_offset = 0;
+}
+
+static double start_delay(const ccf_jb *jb)
+{
+    if (jb->cfg.delay_ms >= 0)
+        return jb->cfg.delay_ms;
+    return 3 * jb->cfg.frame_ms;
+}
+
+static double clamp_delay(const ccf_jb *jb, double d)
+{
+    if (d < jb->cfg.min_delay_ms) d = jb->cfg.min_delay_ms;
+    if (d > jb->cfg.max_delay_ms) d = jb->cfg.max_delay_ms;
+    return d;
+}
+
+/* base (1% quantile of arrival - timestamp) and the target delay above it. */
+static void update_target(ccf_jb *jb)
+{
+    jb->dirty = 0;
+    double base = ccf_de_quantile(&jb->de, 0.01);
+    if (base != base)
+        return;
+    double t;
+    if (jb->cfg.mode == CCF_JB_FIXED) {
+        t = jb->cfg.delay_ms;
+    } else {
+        t = ccf_de_quantile(&jb->de, jb->cfg.quantile) - base;
+        if (jb->de.count < WARMUP && t < start_delay(jb))
+            t = start_delay(jb);
+    }
+    jb->base = base;
+    jb->target = clamp_delay(jb, t);
+    jb->target_offset = base + jb->target;
+}
+
+/* One more arrival sample: the delay histogram and the RFC 3550 s6.4.1 jitter estimate
+ * J += (|D(i-1,i)| - J) / 16, with D the difference of successive transit times. */
+static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
+{
+    double x = arrival - ts_ms(jb, ext_ts);
+    ccf_de_add(&jb->de, x);
+    jb->dirty = 1;
+    if (jb->have_transit) {
+        double d = fabs(x - jb->prev_transit);
+        jb->jitter += (d - jb->jitter) / 16.0;
+    }
+    jb->prev_transit = x;
+    jb->have_transit = 1;
+}
+
+static void start_stream(ccf_jb *jb, uint16_t seq, uint32_t ts, double arrival, uint32_t ssrc, unsigned flags)
+{
+    jb->started = 1;
+    jb->have_ssrc = (flags & CCF_JB_SSRC) != 0;
+    jb->ssrc = ssrc;
+    jb->hi_seq = SEQ_BASE + seq;
+    jb->hi_ts = ts;
+    jb->hi_arrival = arrival;
+    jb->next_seq = jb->hi_seq;
+    jb->play_ts = jb->hi_ts;
+    add_sample(jb, jb->hi_ts, arrival);
+    update_target(jb);
+    jb->next_due = ts_ms(jb, jb->play_ts) + jb->target_offset;
+    if (jb->next_due < arrival)
+        jb->next_due = arrival;
+}
+
+static uint32_t store(ccf_jb *jb, int64_t ext, int64_t ext_ts, double arrival, unsigned flags)
+{
+    uint32_t i = (uint32_t)((uint64_t)ext & jb->mask);
+    jb_slot *s = &jb->ring[i];
+    if (s->state == ST_HAVE)
+        jb->st.buffered--;
+    s->ext_seq = ext;
+    s->ext_ts = ext_ts;
+    s->arrival = arrival;
+    s->flags = (uint8_t)flags;
+    s->state = ST_HAVE;
+    jb->st.buffered++;
+    return i;
+}
+
+/* Move the playout point forward to new_next (an overflow): buffered frames passed are dropped,
+ * missing ones counted lost. */
+static void advance_to(ccf_jb *jb, int64_t new_next)
+{
+    for (int64_t e = jb->next_seq; e < new_next; e++) {
+        jb_slot *s = &jb->ring[(uint64_t)e & jb->mask];
+        if (s->ext_seq == e && s->state == ST_HAVE) {
+            s->state = ST_EMPTY;
+            jb->st.buffered--;
+            jb->st.dropped++;
+            jb->play_ts = s->ext_ts + jb->frame_ts;
+        } else {
+            if (!(s->ext_seq == e && s->state != ST_EMPTY)) {
+                s->ext_seq = e;
+                s->state = ST_MISSED;
+            }
+            jb->st.lost++;
+            jb->play_ts += jb->frame_ts;
+        }
+        jb->next_due += jb->cfg.frame_ms;
+    }
+    jb->next_seq = new_next;
+    jb_slot *s = &jb->ring[(uint64_t)new_next & jb->mask];
+    if (s->ext_seq == new_next && s->state == ST_HAVE && s->ext_ts > jb->play_ts)
+        jb->play_ts = s->ext_ts;
+}
+
+/* see ccf_jitter.h */
+ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, double arrival,
+                             uint32_t ssrc, unsigned flags, uint32_t *slot)
+{
+    jb->st.received++;
+    if (arrival != arrival)
+        arrival = 0;
+    flags &= CCF_JB_MARKER | CCF_JB_CN | CCF_JB_SSRC;
+    if (!jb->started) {
+        start_stream(jb, seq, timestamp, arrival, ssrc, flags);
+        *slot = store(jb, jb->hi_seq, jb->hi_ts, arrival, flags);
+        return CCF_JB_INSERTED;
+    }
+    /* RFC 3550 A.1: unwrap relative to the highest sequence number seen. */
+    int32_t sd = (int16_t)(uint16_t)(seq - (uint16_t)jb->hi_seq);
+    int64_t ext = jb->hi_seq + sd;
+    int64_t td = (int32_t)(uint32_t)(timestamp - (uint32_t)jb->hi_ts);
+    int64_t ext_ts = jb->hi_ts + td;
+    double clock_gap = (double)td * jb->ms_per_tick - (arrival - jb->hi_arrival);
+    int new_ssrc = (flags & CCF_JB_SSRC) && jb->have_ssrc && ssrc != jb->ssrc;
+    if (new_ssrc || sd > CCF_JB_MAX_SEQ_JUMP || sd < -CCF_JB_MAX_SEQ_JUMP || fabs(clock_gap) > jb->ts_tolerance) {
+        /* Discontinuity: drop the old stream, keep the learnt delay (re-anchored so the new
+         * packet sits at the median of the old distribution), play the new stream at once. */
+        jb->st.dropped += jb->st.buffered;
+        clear_ring(jb);
+        double x_new = arrival - ts_ms(jb, timestamp);
+        double med = ccf_de_quantile(&jb->de, 0.5);
+        if (med == med)
+            ccf_de_shift(&jb->de, x_new - med);
+        jb->have_transit = 0;
+        jb->st.resets++;
+        start_stream(jb, seq, timestamp, arrival, ssrc, flags);
+        *slot = store(jb, jb->hi_seq, jb->hi_ts, arrival, flags);
+        return CCF_JB_RESET;
+    }
+    if ((flags & CCF_JB_SSRC) && !jb->have_ssrc) {
+        jb->have_ssrc = 1;
+        jb->ssrc = ssrc;
+    }
+    if (ext < jb->next_seq) {
+        jb_slot *s = &jb->ring[(uint64_t)ext & jb->mask];
+        if (s->ext_seq == ext && (s->state == ST_PLAYED || s->state == ST_LATE)) {
+            jb->st.duplicates++;
+            return CCF_JB_DUPLICATE;
+        }
+        if (s->ext_seq == ext && s->state == ST_MISSED)
+            s->state = ST_LATE;
+        jb->st.late++;
+        add_sample(jb, ext_ts, arrival);
+        return CCF_JB_LATE;
+    }
+    ccf_jb_put_result res = CCF_JB_INSERTED;
+    if (ext >= jb->next_seq + (int64_t)jb->cap) {
+        advance_to(jb, ext - jb->cap + 1);
+        res = CCF_JB_OVERFLOW;
+    }
+    jb_slot *s = &jb->ring[(uint64_t)ext & jb->mask];
+    if (s->ext_seq == ext && s->state == ST_HAVE) {
+        jb->st.duplicates++;
+        return CCF_JB_DUPLICATE;
+    }
+    *slot = store(jb, ext, ext_ts, arrival, flags);
+    if (ext < jb->hi_seq) {
+        jb->st.reordered++;
+    } else if (ext > jb->hi_seq) {
+        jb->hi_seq = ext;
+        jb->hi_ts = ext_ts;
+        jb->hi_arrival = arrival;
+    }
+    add_sample(jb, ext_ts, arrival);
+    return res;
+}
+
+/* After a frame: shrink the offset towards the target by at most `compress` of a frame. */
+static void after_frame(ccf_jb *jb)
+{
+    double excess = jb->next_due - ts_ms(jb, jb->play_ts) - jb->target_offset;
+    if (excess > 0) {
+        double c = jb->cfg.compress * jb->cfg.frame_ms;
+        jb->next_due -= excess < c ? excess : c;
+    }
+}
+
+static void emit(ccf_jb *jb, ccf_jb_frame *out, ccf_jb_kind kind, int64_t ext, int64_t ext_ts, double due,
+                 const jb_slot *s, uint32_t slot)
+{
+    out->kind = kind;
+    out->ext_seq = ext;
+    out->seq = (uint16_t)ext;
+    out->ext_ts = ext_ts;
+    out->timestamp = (uint32_t)ext_ts;
+    out->due_ms = due;
+    out->arrival_ms = s ? s->arrival : 0;
+    out->slot = s ? slot : UINT32_MAX;
+    out->flags = s ? s->flags : 0;
+}
+
+/* see ccf_jitter.h */
+int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
+{
+    if (!jb->started)
+        return 0;
+    if (jb->dirty)
+        update_target(jb);
+    const double fm = jb->cfg.frame_ms;
+    for (;;) {
+        uint32_t idx = (uint32_t)((uint64_t)jb->next_seq & jb->mask);
+        jb_slot *s = &jb->ring[idx];
+        int have = s->ext_seq == jb->next_seq && s->state == ST_HAVE;
+        /* Grow at once: the next frame is never due before base + target. */
+        double want = ts_ms(jb, jb->play_ts) + jb->target_offset;
+        if (jb->next_due < want)
+            jb->next_due = want;
+        if (have && s->ext_ts >= jb->play_ts + jb->frame_ts) {
+            /* A timestamp gap before the next packet: silence (DTX).  Re-time the talkspurt:
+             * its first packet is due at base + target, and silence frames fill the time up to
+             * it; frames already more than a frame in the past are skipped, not returned. */
+            double d = ts_ms(jb, s->ext_ts) + jb->target_offset;
+            if (d < jb->next_due)
+                d = jb->next_due;
+            if (jb->next_due + fm <= d && jb->play_ts + jb->frame_ts <= s->ext_ts) {
+                if (jb->next_due + fm <= now) {
+                    jb->play_ts += jb->frame_ts;
+                    jb->next_due += fm;
+                    continue;
+                }
+                if (now < jb->next_due)
+                    return 0;
+                emit(jb, out, CCF_JB_SILENCE, jb->next_seq - 1, jb->play_ts, jb->next_due, NULL, 0);
+                jb->st.silence++;
+                jb->play_ts += jb->frame_ts;
+                jb->next_due += fm;
+                return 1;
+            }
+            jb->play_ts = s->ext_ts;
+            jb->next_due = d;
+            continue;
+        }
+        if (now < jb->next_due)
+            return 0;
+        if (have) {
+            double due = jb->next_due;
+            if (s->arrival > due) {
+                /* It was awaited (the buffer held): adaptive mode plays it now, which grows the
+                 * delay by exactly the spike; fixed mode, or beyond max_delay_ms, it is late. */
+                double delay = s->arrival - ts_ms(jb, jb->play_ts) - jb->base;
+                if (jb->cfg.mode == CCF_JB_FIXED || delay > jb->cfg.max_delay_ms + fm) {
+                    emit(jb, out, CCF_JB_LOST, jb->next_seq, s->ext_ts, due, NULL, 0);
+                    s->state = ST_LATE;
+                    jb->st.buffered--;
+                    jb->st.late++;
+                    jb->st.lost++;
+                    jb->next_seq++;
+                    jb->play_ts = s->ext_ts + jb->frame_ts;
+                    jb->next_due = due + fm;
+                    after_frame(jb);
+                    return 1;
+                }
+                due = s->arrival;
+            }
+            int cn = (s->flags & CCF_JB_CN) != 0;
+            emit(jb, out, cn ? CCF_JB_SILENCE : CCF_JB_AUDIO, jb->next_seq, s->ext_ts, due, s, idx);
+            s->state = ST_PLAYED;
+            jb->st.buffered--;
+            if (cn)
+                jb->st.silence++;
+            else
+                jb->st.played++;
+            jb->next_seq++;
+            jb->play_ts = s->ext_ts + jb->frame_ts;
+            jb->next_due = due + fm;
+            after_frame(jb);
+            return 1;
+        }
+        if (jb->hi_seq <= jb->next_seq)
+            return 0;   /* nothing later has arrived: hold */
+        emit(jb, out, CCF_JB_LOST, jb->next_seq, jb->play_ts, jb->next_due, NULL, 0);
+        s->ext_seq = jb->next_seq;
+        s->state = ST_MISSED;
+        jb->st.lost++;
+        jb->next_seq++;
+        jb->play_ts += jb->frame_ts;
+        jb->next_due += fm;
+        after_frame(jb);
+        return 1;
+    }
+}
+
+/* see ccf_jitter.h */
+double ccf_jb_next_due(const ccf_jb *jb)
+{
+    if (!jb->started)
+        return NAN;
+    const jb_slot *s = &jb->ring[(uint64_t)jb->next_seq & jb->mask];
+    if ((s->ext_seq == jb->next_seq && s->state == ST_HAVE) || jb->hi_seq > jb->next_seq) {
+        double want = ts_ms(jb, jb->play_ts) + jb->target_offset;
+        return jb->next_due > want ? jb->next_due : want;
+    }
+    return NAN;
+}
+
+/* see ccf_jitter.h */
+void ccf_jb_get_stats(const ccf_jb *jb, ccf_jb_stats *st)
+{
+    *st = jb->st;
+    st->jitter_ms = jb->jitter;
+    if (jb->started) {
+        ccf_jb *m = (ccf_jb *)jb;
+        if (m->dirty)
+            update_target(m);
+        st->current_delay_ms = jb->next_due - ts_ms(jb, jb->play_ts) - jb->base;
+        st->target_delay_ms = jb->target;
+    } else {
+        st->current_delay_ms = 0;
+        st->target_delay_ms = jb->cfg.mode == CCF_JB_FIXED ? jb->cfg.delay_ms : start_delay(jb);
+    }
+}
+
+/* see ccf_jitter.h */
+ccf_rtp_error ccf_rtp_parse(const uint8_t *p, size_t len, ccf_rtp_header *h)
+{
+    if (len < 12)
+        return CCF_RTP_SHORT;
+    if ((p[0] >> 6) != 2)
+        return CCF_RTP_VERSION;
+    size_t off = 12 + 4 * (size_t)(p[0] & 0x0f);
+    if (off > len)
+        return CCF_RTP_CSRC;
+    if (p[0] & 0x10) {            /* RFC 3550 s5.3.1: 16-bit profile, 16-bit length in words */
+        if (off + 4 > len)
+            return CCF_RTP_EXTENSION;
+        size_t words = ((size_t)p[off + 2] << 8) | p[off + 3];
+        off += 4 + 4 * words;
+        if (off > len)
+            return CCF_RTP_EXTENSION;
+    }
+    size_t end = len;
+    if (p[0] & 0x20) {            /* s5.1: the last octet counts the padding, itself included */
+        size_t pad = p[len - 1];
+        if (pad == 0 || pad > len - off)
+            return CCF_RTP_PADDING;
+        end = len - pad;
+    }
+    h->marker = p[1] >> 7;
+    h->payload_type = p[1] & 0x7f;
+    h->seq = (uint16_t)((p[2] << 8) | p[3]);
+    h->timestamp = ccf_load32_be(p + 4);
+    h->ssrc = ccf_load32_be(p + 8);
+    h->payload_offset = off;
+    h->payload_len = end - off;
+    return CCF_RTP_OK;
+}
