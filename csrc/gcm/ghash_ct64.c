@@ -67,11 +67,11 @@ static void ct64_init(ccf_ghash_key *gk, const uint8_t h[16])
 /* (a0, a1) <- (a0, a1) * H mod x^128 + x^7 + x^2 + x + 1 (Karatsuba, then two folds). */
 CCF_INLINE void mul_h(uint64_t *a0, uint64_t *a1, const ct64_key *k)
 {
-    uint64_t a2 = *a0 ^ *a1;
+    uint64_t a2 = *a0 ^ *a1, a0r = rev64(*a0), a1r = rev64(*a1);
     uint64_t z0l, z0h, z1l, z1h, z2l, z2h, p0, p1, p2, p3;
-    clmul(*a0, k->h0, rev64(*a0), k->h0r, &z0l, &z0h);
-    clmul(*a1, k->h1, rev64(*a1), k->h1r, &z2l, &z2h);
-    clmul(a2, k->h2, rev64(a2), k->h2r, &z1l, &z1h);
+    clmul(*a0, k->h0, a0r, k->h0r, &z0l, &z0h);
+    clmul(*a1, k->h1, a1r, k->h1r, &z2l, &z2h);
+    clmul(a2, k->h2, a0r ^ a1r, k->h2r, &z1l, &z1h);      /* rev64 is linear */
     z1l ^= z0l ^ z2l;
     z1h ^= z0h ^ z2h;
     p0 = z0l;
