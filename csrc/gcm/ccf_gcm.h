@@ -46,6 +46,7 @@ typedef struct ccf_aes_gcm {
     ccf_aes_key aes;
     ccf_ghash_key ghash;
     const struct ccf_gcm_bulk *bulk;         /* stitched AES+GHASH kernel for bulk data, or NULL */
+    char name[48];                           /* ccf_aes_gcm_impl_name() */
 } ccf_aes_gcm;
 
 /* Key of 16, 24 or 32 bytes, best implementations. */
@@ -62,7 +63,8 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
                         const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out);
 
-/* Name of the stitched kernel in use, or of the AES implementation when there is none. */
+/* Name of the stitched kernel in use ("vaes-avx512+vpclmulqdq-avx512"), or "aes+ghash" of the
+ * two implementations when there is none ("ct64+ct64", "armv8-ce+armv8-pmull"). */
 const char *ccf_aes_gcm_impl_name(const ccf_aes_gcm *g);
 
 void ccf_aes_gcm_wipe(ccf_aes_gcm *g);

@@ -135,6 +135,19 @@ static const ccf_gcm_bulk *find_bulk(const ccf_aes_impl *aes, const ccf_ghash_im
     return NULL;
 }
 
+/* dst = a, or a "+" b when b is not empty (truncated to fit). */
+static void set_name(char *dst, size_t cap, const char *a, const char *b)
+{
+    size_t n = 0;
+    while (*a && n + 1 < cap)
+        dst[n++] = *a++;
+    if (*b && n + 1 < cap)
+        dst[n++] = '+';
+    while (*b && n + 1 < cap)
+        dst[n++] = *b++;
+    dst[n] = 0;
+}
+
 /* see ccf_gcm.h */
 int ccf_aes_gcm_init_impl(ccf_aes_gcm *g, const uint8_t *key, size_t key_len,
                           const ccf_aes_impl *aes, const ccf_ghash_impl *ghash)
@@ -151,6 +164,10 @@ int ccf_aes_gcm_init_impl(ccf_aes_gcm *g, const uint8_t *key, size_t key_len,
         return rc;
     }
     g->bulk = find_bulk(aes, ghash);
+    if (g->bulk)
+        set_name(g->name, sizeof(g->name), g->bulk->name, "");
+    else
+        set_name(g->name, sizeof(g->name), aes->name, ghash->name);
     return CCF_OK;
 }
 
@@ -164,13 +181,32 @@ int ccf_aes_gcm_init(ccf_aes_gcm *g, const uint8_t *key, size_t key_len)
  * passes; a multiple of 256 keeps the GHASH kernels on their 16-block stride. */
 #define GCM_CHUNK 4096
 
+/*
+ * Without a stitched kernel, E_K(J0) and the first keystream blocks (up to 3) are computed in
+ * one encrypt_blocks call: the portable code encrypts four blocks at the price of one, so a
+ * 172-byte RTP payload costs three four-block passes instead of four.  Returns the number of
+ * leading bytes of `in` the keystream in ks[16..64) covers.
+ */
+static size_t first_blocks(const ccf_aes_gcm *g, const uint8_t j0[16], uint8_t ctr[16], size_t len,
+                           uint8_t ks[64])
+{
+    size_t first = len < 48 ? len : 48, nb = (first + 15) / 16, i;
+    memcpy(ks, j0, 16);
+    for (i = 1; i <= nb; i++) {
+        memcpy(ks + 16 * i, ctr, 16);
+        inc32(ctr);
+    }
+    g->aes.impl->encrypt_blocks(&g->aes, ks, ks, 1 + nb);
+    return first;
+}
+
 /* see ccf_gcm.h */
 int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
                         const uint8_t *aad, size_t aad_len,
                         const uint8_t *in, size_t len, uint8_t *out, uint8_t tag[16])
 {
-    uint8_t j0[16], ctr[16], ek_j0[16], y[16] = {0};
-    size_t done = 0;
+    uint8_t j0[16], ctr[16], ks[64], y[16] = {0};
+    size_t done = 0, i;
     int rc = check_lengths(nonce_len, aad_len, len);
     if (rc != CCF_OK)
         return rc;
@@ -179,17 +215,24 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
     inc32(ctr);
     if (aad_len)
         ccf_ghash_update(&g->ghash, y, aad, aad_len);
-    if (g->bulk && len >= 256)
-        done = g->bulk->encrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+    if (g->bulk) {
+        if (len >= 256)
+            done = g->bulk->encrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+        g->aes.impl->encrypt_blocks(&g->aes, j0, ks, 1);
+    } else {
+        done = first_blocks(g, j0, ctr, len, ks);
+        for (i = 0; i < done; i++)
+            out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
+        ccf_ghash_update(&g->ghash, y, out, done);   /* 48 bytes, or all of a short message */
+    }
     while (done < len) {
         size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
         g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, n);
         ccf_ghash_update(&g->ghash, y, out + done, n);
         done += n;
     }
-    g->aes.impl->encrypt_blocks(&g->aes, j0, ek_j0, 1);
-    gcm_finish(&g->ghash, y, aad_len, len, ek_j0, tag);
-    ccf_memzero(ek_j0, sizeof(ek_j0));
+    gcm_finish(&g->ghash, y, aad_len, len, ks, tag);
+    ccf_memzero(ks, sizeof(ks));
     return CCF_OK;
 }
 
@@ -199,8 +242,8 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
                         const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out)
 {
-    uint8_t j0[16], ctr[16], ek_j0[16], y[16] = {0}, want[16];
-    size_t done = 0;
+    uint8_t j0[16], ctr[16], ks[64], y[16] = {0}, want[16];
+    size_t done = 0, i;
     int rc = check_lengths(nonce_len, aad_len, len);
     if (rc != CCF_OK)
         return rc;
@@ -213,18 +256,25 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         ccf_ghash_update(&g->ghash, y, aad, aad_len);
     /* One pass: each chunk is hashed before it is decrypted (so in == out works).  If the tag
      * turns out wrong, everything written is wiped: unauthenticated plaintext never leaves. */
-    if (g->bulk && len >= 256)
-        done = g->bulk->decrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+    if (g->bulk) {
+        if (len >= 256)
+            done = g->bulk->decrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+        g->aes.impl->encrypt_blocks(&g->aes, j0, ks, 1);
+    } else {
+        done = first_blocks(g, j0, ctr, len, ks);
+        ccf_ghash_update(&g->ghash, y, in, done);
+        for (i = 0; i < done; i++)
+            out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
+    }
     while (done < len) {
         size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
         ccf_ghash_update(&g->ghash, y, in + done, n);
         g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, n);
         done += n;
     }
-    g->aes.impl->encrypt_blocks(&g->aes, j0, ek_j0, 1);
-    gcm_finish(&g->ghash, y, aad_len, len, ek_j0, want);
+    gcm_finish(&g->ghash, y, aad_len, len, ks, want);
     rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
-    ccf_memzero(ek_j0, sizeof(ek_j0));
+    ccf_memzero(ks, sizeof(ks));
     ccf_memzero(want, sizeof(want));
     if (rc != CCF_OK && len)
         ccf_memzero(out, len);
@@ -234,7 +284,7 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
 /* see ccf_gcm.h */
 const char *ccf_aes_gcm_impl_name(const ccf_aes_gcm *g)
 {
-    return g->bulk ? g->bulk->name : g->aes.impl->name;
+    return g->name;
 }
 
 /* see ccf_gcm.h */
