@@ -101,13 +101,18 @@ V512 static void vaes512_ctr32(const ccf_aes_key *k, uint8_t ctr[16], const uint
                                 _mm512_xor_si512(x[j], _mm512_loadu_si512((const void *)(in + 64 * j))));
         in += 256; out += 256; len -= 256;
     }
-    while (len > 0) {
-        size_t n = len < 64 ? len : 64;
-        __mmask64 m = bytes_mask(n);
-        __m512i v = enc512(rk, k->rounds, _mm512_shuffle_epi8(cv, swap));
-        cv = _mm512_add_epi32(cv, inc4);
-        _mm512_mask_storeu_epi8(out, m, _mm512_xor_si512(v, _mm512_maskz_loadu_epi8(m, in)));
-        in += n; out += n; len -= n;
+    if (len > 0) {                 /* up to 15 blocks: four registers in parallel, masked */
+        for (j = 0; j < 4; j++) {
+            x[j] = _mm512_shuffle_epi8(cv, swap);
+            cv = _mm512_add_epi32(cv, inc4);
+        }
+        enc512x4(rk, k->rounds, x);
+        for (j = 0; j < 4 && len > 0; j++) {
+            size_t n = len < 64 ? len : 64;
+            __mmask64 m = bytes_mask(n);
+            _mm512_mask_storeu_epi8(out, m, _mm512_xor_si512(x[j], _mm512_maskz_loadu_epi8(m, in)));
+            in += n; out += n; len -= n;
+        }
     }
     ccf_store32_be(ctr + 12, c);
 }
