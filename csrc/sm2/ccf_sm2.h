@@ -35,18 +35,22 @@ ccf_status ccf_sm2_impl_select(int i);
 void ccf_sm2_impl_reset(void);
 
 /*
- * A key.  has_private = 1: d and dinv = (1 + d)^-1 mod n are set (precomputed for signing,
- * GB/T 32918.2 section 6.1 A6).  pub is always set.  Wipe with ccf_sm2_key_wipe.
+ * A key.  has_private = 1: d is set; has_dinv = 1: dinv = (1 + d)^-1 mod n is cached for
+ * signing (GB/T 32918.2 section 6.1 A6; ccf_sm2_key_prepare_sign).  pub is always set.
+ * Wipe with ccf_sm2_key_wipe.
  */
 typedef struct ccf_sm2_key {
     uint64_t d[4];
     uint64_t dinv[4];
     uint8_t pub[64];
     int has_private;
+    int has_dinv;
 } ccf_sm2_key;
 
 /* Private key d in [1, n-2] (GB/T 32918.1 section 6.1); computes P = dG.  CCF_ERR_PARAM otherwise. */
 ccf_status ccf_sm2_key_set_private(ccf_sm2_key *key, const uint8_t d[32]);
+/* Cache (1 + d)^-1 mod n (one inversion) so that signatures skip it; signing works without it. */
+void ccf_sm2_key_prepare_sign(ccf_sm2_key *key);
 /* Public key X || Y: coordinates < p, on the curve (not infinity by encoding).  CCF_ERR_POINT otherwise. */
 ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t pub[64]);
 void ccf_sm2_key_wipe(ccf_sm2_key *key);

@@ -119,19 +119,33 @@ ccf_status ccf_sm2_mul_base(const uint8_t r[32], uint8_t pt[64])
 ccf_status ccf_sm2_key_set_private(ccf_sm2_key *key, const uint8_t d[32])
 {
     static const uint64_t one[4] = {1, 0, 0, 0};
-    uint64_t dd[4], nm1[4], t[4];
+    uint64_t dd[4], nm1[4];
     sm2_from_be(dd, d);
     /* d in [1, n-2]: 1 + d must be invertible mod n */
     sm2_mod_sub(nm1, ccf_sm2_n, one, ccf_sm2_n);
     if (!(~sm2_is_zero(dd) & sm2_lt(dd, nm1))) { ccf_memzero(dd, sizeof(dd)); return CCF_ERR_PARAM; }
+    memset(key, 0, sizeof(*key));
     memcpy(key->d, dd, sizeof(dd));
-    ccf_sm2_sc_add(t, dd, one);
-    ccf_sm2_sc_inv(key->dinv, t);
     if (ccf_sm2_mul_base(d, key->pub) != CCF_OK) { ccf_sm2_key_wipe(key); return CCF_ERR_PARAM; }
     key->has_private = 1;
     ccf_memzero(dd, sizeof(dd));
-    ccf_memzero(t, sizeof(t));
     return CCF_OK;
+}
+
+static void sign_dinv(uint64_t dinv[4], const uint64_t d[4])
+{
+    static const uint64_t one[4] = {1, 0, 0, 0};
+    uint64_t t[4];
+    ccf_sm2_sc_add(t, d, one);
+    ccf_sm2_sc_inv(dinv, t);
+    ccf_memzero(t, sizeof(t));
+}
+
+void ccf_sm2_key_prepare_sign(ccf_sm2_key *key)
+{
+    if (!key->has_private || key->has_dinv) return;
+    sign_dinv(key->dinv, key->d);
+    key->has_dinv = 1;
 }
 
 ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t pub[64])
@@ -177,7 +191,7 @@ ccf_status ccf_sm2_compute_z(const uint8_t *id, size_t id_len, const uint8_t pub
 ccf_status ccf_sm2_sign_digest(const ccf_sm2_key *key, const uint8_t e[32], const uint8_t k_bytes[32], uint8_t sig[64])
 {
     const sm2_impl *im = ccf_sm2_impl();
-    uint64_t k[4], ee[4], x1[4], r[4], s[4], t[4];
+    uint64_t k[4], ee[4], x1[4], r[4], s[4], t[4], dinv[4];
     uint8_t pt[64];
     sm2_jac q;
     ccf_status st = CCF_ERR_PARAM;
@@ -198,7 +212,9 @@ ccf_status ccf_sm2_sign_digest(const ccf_sm2_key *key, const uint8_t e[32], cons
     /* A6: s = (1 + d)^-1 (k - r d) mod n */
     ccf_sm2_sc_mul(t, r, key->d);
     ccf_sm2_sc_sub(t, k, t);
-    ccf_sm2_sc_mul(s, key->dinv, t);
+    if (key->has_dinv) memcpy(dinv, key->dinv, sizeof(dinv));
+    else sign_dinv(dinv, key->d);
+    ccf_sm2_sc_mul(s, dinv, t);
     if (sm2_is_zero(s)) goto done;
     sm2_to_be(sig, r);
     sm2_to_be(sig + 32, s);
@@ -206,6 +222,7 @@ ccf_status ccf_sm2_sign_digest(const ccf_sm2_key *key, const uint8_t e[32], cons
 done:
     ccf_memzero(k, sizeof(k));
     ccf_memzero(t, sizeof(t));
+    ccf_memzero(dinv, sizeof(dinv));
     ccf_memzero(&q, sizeof(q));
     ccf_memzero(pt, sizeof(pt));
     return st;

@@ -12,27 +12,42 @@
  * (Explicit-Formulas Database, hyperelliptic.org/EFD/g1p/auto-shortw-jacobian-3.html).
  */
 
-/* r = a^(p-2) = a^-1 (Fermat; the exponent is public, so branching on its bits is fine). */
+/* r = a^(2^n) * b */
+SM2_ATTR void SM2_FN(fe_sqrn_mul)(sm2_fe r, const sm2_fe a, int n, const sm2_fe b)
+{
+    sm2_fe t;
+    int i;
+    SM2_SQR(t, a);
+    for (i = 1; i < n; i++) SM2_SQR(t, t);
+    SM2_MUL(r, t, b);
+}
+
+/*
+ * r = a^(p-2) = a^-1 (Fermat), constant time: a fixed addition chain of 256 squarings and 15
+ * multiplications.  With x_k = a^(2^k - 1), p - 2 in binary (most significant bit first) is
+ * 31 ones, 0, 128 ones, 32 zeros, 62 ones, 0, 1.
+ */
 SM2_ATTR void SM2_FN(fe_inv)(sm2_fe r, const sm2_fe a)
 {
-    /* p - 2, most significant limb first */
-    static const uint64_t e[4] = {0xFFFFFFFEFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull,
-                                  0xFFFFFFFF00000000ull, 0xFFFFFFFFFFFFFFFDull};
-    sm2_fe tab[16], acc;
-    int i, j;
-    memcpy(tab[1], a, sizeof(sm2_fe));
-    SM2_SQR(tab[2], a);
-    for (i = 3; i < 16; i++) SM2_MUL(tab[i], tab[i - 1], a);
-    memcpy(acc, ccf_sm2_one, sizeof(sm2_fe));
-    for (i = 0; i < 4; i++) {
-        for (j = 60; j >= 0; j -= 4) {
-            unsigned w = (unsigned)(e[i] >> j) & 15;
-            SM2_SQR(acc, acc); SM2_SQR(acc, acc); SM2_SQR(acc, acc); SM2_SQR(acc, acc);
-            if (w) SM2_MUL(acc, acc, tab[w]);
-        }
-    }
-    memcpy(r, acc, sizeof(sm2_fe));
-    ccf_memzero(tab, sizeof(tab));
+    sm2_fe x2, x3, x6, x12, x24, x30, x31, x32, acc;
+    SM2_FN(fe_sqrn_mul)(x2, a, 1, a);
+    SM2_FN(fe_sqrn_mul)(x3, x2, 1, a);
+    SM2_FN(fe_sqrn_mul)(x6, x3, 3, x3);
+    SM2_FN(fe_sqrn_mul)(x12, x6, 6, x6);
+    SM2_FN(fe_sqrn_mul)(x24, x12, 12, x12);
+    SM2_FN(fe_sqrn_mul)(x30, x24, 6, x6);
+    SM2_FN(fe_sqrn_mul)(x31, x30, 1, a);
+    SM2_FN(fe_sqrn_mul)(x32, x31, 1, a);
+    SM2_SQR(acc, x31);                                   /* 31 ones, 0 */
+    SM2_FN(fe_sqrn_mul)(acc, acc, 32, x32);              /* 128 ones */
+    SM2_FN(fe_sqrn_mul)(acc, acc, 32, x32);
+    SM2_FN(fe_sqrn_mul)(acc, acc, 32, x32);
+    SM2_FN(fe_sqrn_mul)(acc, acc, 32, x32);
+    SM2_FN(fe_sqrn_mul)(acc, acc, 32, ccf_sm2_one);      /* 32 zeros (the multiply by 1 keeps it uniform) */
+    SM2_FN(fe_sqrn_mul)(acc, acc, 31, x31);              /* 62 ones */
+    SM2_FN(fe_sqrn_mul)(acc, acc, 31, x31);
+    SM2_FN(fe_sqrn_mul)(r, acc, 2, a);                   /* 0, 1 */
+    ccf_memzero(x2, sizeof(x2)); ccf_memzero(x30, sizeof(x30));
 }
 
 /* r = 2p (dbl-2001-b, a = -3); infinity stays infinity (Z3 = 2 Y1 Z1 = 0). */
@@ -236,13 +251,30 @@ SM2_ATTR void SM2_FN(mul_base)(sm2_jac *r, const uint64_t k[4])
 }
 
 /*
- * r = k*P, constant time in k: Booth windows of 5 bits (52 windows), a 16-entry table of
- * Jacobian multiples read in full with masks, five doublings and one complete addition per
- * window.
+ * r = a + b handling infinity on either side (masks), constant time; returns all-ones in the
+ * doubling case (a == b finite), which this function does not compute.
  */
-SM2_ATTR void SM2_FN(mul_var)(sm2_jac *r, const sm2_aff *p, const uint64_t k[4])
+SM2_ATTR uint64_t SM2_FN(add_noinf)(sm2_jac *r, const sm2_jac *a, const sm2_jac *b)
+{
+    sm2_jac s;
+    uint64_t same, ainf = sm2_is_zero(a->z), binf = sm2_is_zero(b->z);
+    SM2_FN(add_raw)(&s, a, b, &same);
+    SM2_FN(jac_cmov)(&s, b, ainf);
+    SM2_FN(jac_cmov)(&s, a, binf);
+    *r = s;
+    return same & ~ainf & ~binf;
+}
+
+/*
+ * r = k*P, constant time in k: Booth windows of 5 bits (52 windows), a 16-entry table of
+ * Jacobian multiples read in full with masks, five doublings and one addition per window.
+ * The doubling case inside an addition needs a scalar with a special relation to n (as in
+ * mul_base); it is flagged with masks and only then is the ladder rerun with complete additions.
+ */
+SM2_ATTR void SM2_FN(mul_var_ladder)(sm2_jac *r, const sm2_aff *p, const uint64_t k[4], int complete)
 {
     sm2_jac tab[16], acc, sel;
+    uint64_t flag = 0;
     int i, j;
     memcpy(tab[0].x, p->x, sizeof(sm2_fe));
     memcpy(tab[0].y, p->y, sizeof(sm2_fe));
@@ -267,12 +299,19 @@ SM2_ATTR void SM2_FN(mul_var)(sm2_jac *r, const sm2_aff *p, const uint64_t k[4])
         }
         sm2_fe_neg(ny, sel.y);
         sm2_cmov(sel.y, ny, neg);
-        SM2_FN(add_ct)(&acc, &acc, &sel);
+        if (complete) SM2_FN(add_ct)(&acc, &acc, &sel);
+        else flag |= SM2_FN(add_noinf)(&acc, &acc, &sel);
     }
+    if (flag) SM2_FN(mul_var_ladder)(&acc, p, k, 1);   /* negligible-probability case, see above */
     *r = acc;
     ccf_memzero(tab, sizeof(tab));
     ccf_memzero(&sel, sizeof(sel));
     ccf_memzero(&acc, sizeof(acc));
+}
+
+SM2_ATTR void SM2_FN(mul_var)(sm2_jac *r, const sm2_aff *p, const uint64_t k[4])
+{
+    SM2_FN(mul_var_ladder)(r, p, k, 0);
 }
 
 /* r = a + b, variable time (public points only). */

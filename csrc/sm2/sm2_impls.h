@@ -58,6 +58,49 @@ CCF_INLINE uint64_t sm2_sbb(uint64_t a, uint64_t b, uint64_t *borrow)
     return d2;
 }
 
+#if defined(CCF_HAVE_X86_INTRIN)
+/* x86-64: explicit carry chains (ADC/SBB are baseline x86-64, no target attribute needed). */
+#include <immintrin.h>
+#if defined(CCF_MSVC)
+typedef unsigned __int64 sm2_ull;
+#else
+typedef unsigned long long sm2_ull;
+#endif
+/* r = a + b mod m, a, b < m (constant time). */
+CCF_INLINE void sm2_mod_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t m[4])
+{
+    sm2_ull t0, t1, t2, t3, u0, u1, u2, u3, d, keep;
+    unsigned char c, br;
+    c = _addcarry_u64(0, a[0], b[0], &t0);
+    c = _addcarry_u64(c, a[1], b[1], &t1);
+    c = _addcarry_u64(c, a[2], b[2], &t2);
+    c = _addcarry_u64(c, a[3], b[3], &t3);
+    br = _subborrow_u64(0, t0, m[0], &u0);
+    br = _subborrow_u64(br, t1, m[1], &u1);
+    br = _subborrow_u64(br, t2, m[2], &u2);
+    br = _subborrow_u64(br, t3, m[3], &u3);
+    br = _subborrow_u64(br, c, 0, &d);
+    keep = (sm2_ull)0 - br;                       /* a + b < m: keep the sum */
+    r[0] = u0 ^ (keep & (t0 ^ u0)); r[1] = u1 ^ (keep & (t1 ^ u1));
+    r[2] = u2 ^ (keep & (t2 ^ u2)); r[3] = u3 ^ (keep & (t3 ^ u3));
+}
+/* r = a - b mod m, a, b < m (constant time). */
+CCF_INLINE void sm2_mod_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t m[4])
+{
+    sm2_ull t0, t1, t2, t3, mask, o0, o1, o2, o3;
+    unsigned char c, br;
+    br = _subborrow_u64(0, a[0], b[0], &t0);
+    br = _subborrow_u64(br, a[1], b[1], &t1);
+    br = _subborrow_u64(br, a[2], b[2], &t2);
+    br = _subborrow_u64(br, a[3], b[3], &t3);
+    mask = (sm2_ull)0 - br;
+    c = _addcarry_u64(0, t0, m[0] & mask, &o0);
+    c = _addcarry_u64(c, t1, m[1] & mask, &o1);
+    c = _addcarry_u64(c, t2, m[2] & mask, &o2);
+    (void)_addcarry_u64(c, t3, m[3] & mask, &o3);
+    r[0] = o0; r[1] = o1; r[2] = o2; r[3] = o3;
+}
+#else
 /* r = a + b mod m, a, b < m (constant time). */
 CCF_INLINE void sm2_mod_add(uint64_t r[4], const uint64_t a[4], const uint64_t b[4], const uint64_t m[4])
 {
@@ -81,6 +124,7 @@ CCF_INLINE void sm2_mod_sub(uint64_t r[4], const uint64_t a[4], const uint64_t b
     mask = (uint64_t)0 - br;
     for (i = 0; i < 4; i++) r[i] = sm2_adc(t[i], m[i] & mask, &c);
 }
+#endif
 
 /* All-ones when a == 0 (constant time). */
 CCF_INLINE uint64_t sm2_is_zero(const uint64_t a[4])
