@@ -39,8 +39,10 @@
  *     shrinking or growing by dropping or adding silence frames;
  *   - in speech it shrinks gradually: consecutive due times are at most `compress` of a frame
  *     closer than frame_ms (the caller time-compresses, as NetEq's accelerate).
- * Because the base follows the histogram, sender clock drift (the timestamp clock running
- * +-1% fast or slow) moves base and target together and the delay stays bounded.
+ * Sender clock drift (the timestamp clock running +-1% fast or slow) makes x slide; the slope
+ * is estimated (Theil-Sen over the minima of x in 1 s windows of the last 16 s, clamped to
+ * +-3%) and taken out of the samples before they enter the histogram and put back into the
+ * base, so the distribution stays sharp and the delay bounded.
  *
  * Discontinuities
  * ---------------
@@ -89,8 +91,10 @@ typedef struct ccf_jb_config {
     double max_delay_ms;
     uint32_t capacity;      /* ring slots; rounded up to a power of two, 2..CCF_JB_MAX_CAPACITY */
     double quantile;        /* adaptive: share of packets that should arrive in time, e.g. 0.95 */
-    double forget;          /* histogram forgetting factor per packet, e.g. 0.998 */
+    double forget;          /* histogram forgetting factor per packet, e.g. 0.995 */
     double compress;        /* most a speech frame's spacing may shrink, share of a frame (0.25) */
+    double hold_ms;         /* adaptive: longest wait for an awaited packet that still plays it
+                               (the growth of one spike); < 0: the current target delay */
 } ccf_jb_config;
 
 /* Fill cfg with the defaults (adaptive, 8000 Hz, 20 ms, 0..500 ms, 1024 slots). */
@@ -119,6 +123,9 @@ typedef struct ccf_jb_stats {
     uint64_t dropped;       /* buffered packets discarded unplayed (overflow, reset) */
     uint64_t silence;       /* SILENCE frames returned */
     uint64_t buffered;      /* packets in the ring now */
+    uint64_t underruns;     /* adaptive: frame times the playout waited for held packets
+                               (each wait rounded up to whole frames) */
+    double underrun_ms;     /* ... the total time it waited */
     double jitter_ms;       /* RFC 3550 s6.4.1 interarrival jitter, in ms */
     double current_delay_ms;/* playout offset above the base (the fastest packets) */
     double target_delay_ms;

@@ -21,6 +21,10 @@ typedef struct jb_slot {
 /* Extended sequence numbers of a fresh stream start here (a multiple of 2^16), so a reordered
  * packet from before the first one still has a positive number. */
 #define SEQ_BASE ((int64_t)1 << 20)
+#define DRIFT_WINDOWS 16
+#define DRIFT_WINDOW_MS 1000.0
+#define DRIFT_MIN_PACKETS 10
+#define DRIFT_MAX 0.03
 /* Samples before the adaptive target trusts the histogram alone. */
 #define WARMUP 50
 
@@ -42,7 +46,15 @@ struct ccf_jb {
     int64_t play_ts;
     double next_due;
 
-    ccf_delay_estimator de;  /* samples: arrival - timestamp, ms */
+    ccf_delay_estimator de;  /* samples: arrival - timestamp - drift correction, ms */
+    /* Sender clock drift: minima of x per 1 s window of arrivals; slope by Theil-Sen. */
+    double win_start, win_min;
+    int win_count;
+    double mins_t[DRIFT_WINDOWS], mins_x[DRIFT_WINDOWS];
+    int n_mins, mins_pos;
+    double slope;            /* d(arrival - timestamp)/d(arrival), clamped to +-DRIFT_MAX */
+    double t_ref, corr0;     /* drift correction at t: corr0 + slope * (t - t_ref) */
+    double last_arrival;
     int dirty;
     double base, target, target_offset;
 
@@ -54,6 +66,7 @@ struct ccf_jb {
 };
 
 static double ts_ms(const ccf_jb *jb, int64_t ext_ts) { return (double)ext_ts * jb->ms_per_tick; }
+static double drift_corr(const ccf_jb *jb, double t) { return jb->corr0 + jb->slope * (t - jb->t_ref); }
 
 /* see ccf_jitter.h */
 void ccf_jb_config_default(ccf_jb_config *cfg)
@@ -66,8 +79,9 @@ void ccf_jb_config_default(ccf_jb_config *cfg)
     cfg->max_delay_ms = 500;
     cfg->capacity = 1024;
     cfg->quantile = 0.95;
-    cfg->forget = 0.998;
+    cfg->forget = 0.995;
     cfg->compress = 0.25;
+    cfg->hold_ms = -1;
 }
 
 /* see ccf_jitter.h */
@@ -139,6 +153,8 @@ void ccf_jb_reset(ccf_jb *jb)
     jb->jitter = 0;
     jb->dirty = 1;
     jb->base = jb->target = jb->target_offset = 0;
+    jb->win_count = jb->n_mins = jb->mins_pos = 0;
+    jb->slope = jb->t_ref = jb->corr0 = jb->last_arrival = 0;
 }
 
 static double start_delay(const ccf_jb *jb)
@@ -162,6 +178,7 @@ static void update_target(ccf_jb *jb)
     double base = ccf_de_quantile(&jb->de, 0.01);
     if (base != base)
         return;
+    double corr = drift_corr(jb, jb->last_arrival);
     double t;
     if (jb->cfg.mode == CCF_JB_FIXED) {
         t = jb->cfg.delay_ms;
@@ -170,17 +187,70 @@ static void update_target(ccf_jb *jb)
         if (jb->de.count < WARMUP && t < start_delay(jb))
             t = start_delay(jb);
     }
-    jb->base = base;
+    jb->base = base + corr;
     jb->target = clamp_delay(jb, t);
-    jb->target_offset = base + jb->target;
+    jb->target_offset = jb->base + jb->target;
 }
 
 /* One more arrival sample: the delay histogram and the RFC 3550 s6.4.1 jitter estimate
  * J += (|D(i-1,i)| - J) / 16, with D the difference of successive transit times. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Theil-Sen slope of the window minima: the median of the pairwise slopes, robust against
+ * a window spoilt by a spike. */
+static void update_slope(ccf_jb *jb)
+{
+    double sl[DRIFT_WINDOWS * (DRIFT_WINDOWS - 1) / 2];
+    int n = 0;
+    for (int i = 0; i < jb->n_mins; i++)
+        for (int j = i + 1; j < jb->n_mins; j++) {
+            double dt = jb->mins_t[j] - jb->mins_t[i];
+            if (dt > 0 || dt < 0)
+                sl[n++] = (jb->mins_x[j] - jb->mins_x[i]) / dt;
+        }
+    if (n < 6)
+        return;
+    qsort(sl, (size_t)n, sizeof sl[0], cmp_double);
+    double m = (n & 1) ? sl[n / 2] : 0.5 * (sl[n / 2 - 1] + sl[n / 2]);
+    if (m > DRIFT_MAX) m = DRIFT_MAX;
+    if (m < -DRIFT_MAX) m = -DRIFT_MAX;
+    /* The correction stays continuous: it bends at the current time. */
+    double now = jb->last_arrival;
+    jb->corr0 = drift_corr(jb, now);
+    jb->t_ref = now;
+    jb->slope = m;
+}
+
+static void track_drift(ccf_jb *jb, double x, double arrival)
+{
+    if (jb->win_count == 0 || arrival - jb->win_start >= DRIFT_WINDOW_MS || arrival < jb->win_start) {
+        if (jb->win_count >= DRIFT_MIN_PACKETS) {
+            jb->mins_t[jb->mins_pos] = jb->win_start + DRIFT_WINDOW_MS / 2;
+            jb->mins_x[jb->mins_pos] = jb->win_min;
+            jb->mins_pos = (jb->mins_pos + 1) % DRIFT_WINDOWS;
+            if (jb->n_mins < DRIFT_WINDOWS)
+                jb->n_mins++;
+            update_slope(jb);
+        }
+        jb->win_start = arrival;
+        jb->win_min = x;
+        jb->win_count = 0;
+    }
+    if (x < jb->win_min)
+        jb->win_min = x;
+    jb->win_count++;
+}
+
 static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
 {
     double x = arrival - ts_ms(jb, ext_ts);
-    ccf_de_add(&jb->de, x);
+    jb->last_arrival = arrival;
+    track_drift(jb, x, arrival);
+    ccf_de_add(&jb->de, x - drift_corr(jb, arrival));
     jb->dirty = 1;
     if (jb->have_transit) {
         double d = fabs(x - jb->prev_transit);
@@ -274,7 +344,8 @@ ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, doubl
          * packet sits at the median of the old distribution), play the new stream at once. */
         jb->st.dropped += jb->st.buffered;
         clear_ring(jb);
-        double x_new = arrival - ts_ms(jb, timestamp);
+        double x_new = arrival - ts_ms(jb, timestamp) - drift_corr(jb, arrival);
+        jb->win_count = jb->n_mins = jb->mins_pos = 0;
         double med = ccf_de_quantile(&jb->de, 0.5);
         if (med == med)
             ccf_de_shift(&jb->de, x_new - med);
@@ -369,6 +440,8 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
             double d = ts_ms(jb, s->ext_ts) + jb->target_offset;
             if (d < jb->next_due)
                 d = jb->next_due;
+            if (d < s->arrival)
+                d = s->arrival;   /* a talkspurt starts when its first packet is there */
             if (jb->next_due + fm <= d && jb->play_ts + jb->frame_ts <= s->ext_ts) {
                 if (jb->next_due + fm <= now) {
                     jb->play_ts += jb->frame_ts;
@@ -395,7 +468,9 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
                 /* It was awaited (the buffer held): adaptive mode plays it now, which grows the
                  * delay by exactly the spike; fixed mode, or beyond max_delay_ms, it is late. */
                 double delay = s->arrival - ts_ms(jb, jb->play_ts) - jb->base;
-                if (jb->cfg.mode == CCF_JB_FIXED || delay > jb->cfg.max_delay_ms + fm) {
+                double hold = jb->cfg.hold_ms >= 0 ? jb->cfg.hold_ms : jb->target;
+                if (jb->cfg.mode == CCF_JB_FIXED || delay > jb->cfg.max_delay_ms + fm ||
+                    s->arrival - due > hold) {
                     emit(jb, out, CCF_JB_LOST, jb->next_seq, s->ext_ts, due, NULL, 0);
                     s->state = ST_LATE;
                     jb->st.buffered--;
@@ -407,6 +482,8 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
                     after_frame(jb);
                     return 1;
                 }
+                jb->st.underruns += (uint64_t)ceil((s->arrival - due) / fm);
+                jb->st.underrun_ms += s->arrival - due;
                 due = s->arrival;
             }
             int cn = (s->flags & CCF_JB_CN) != 0;
@@ -442,12 +519,27 @@ double ccf_jb_next_due(const ccf_jb *jb)
 {
     if (!jb->started)
         return NAN;
+    ccf_jb *m = (ccf_jb *)jb;   /* the cached target is refreshed, nothing else changes */
+    if (m->dirty)
+        update_target(m);
     const jb_slot *s = &jb->ring[(uint64_t)jb->next_seq & jb->mask];
-    if ((s->ext_seq == jb->next_seq && s->state == ST_HAVE) || jb->hi_seq > jb->next_seq) {
-        double want = ts_ms(jb, jb->play_ts) + jb->target_offset;
-        return jb->next_due > want ? jb->next_due : want;
+    int have = s->ext_seq == jb->next_seq && s->state == ST_HAVE;
+    if (!have && jb->hi_seq <= jb->next_seq)
+        return NAN;
+    double due = ts_ms(jb, jb->play_ts) + jb->target_offset;
+    if (due < jb->next_due)
+        due = jb->next_due;
+    if (have && s->ext_ts >= jb->play_ts + jb->frame_ts) {   /* mirrors ccf_jb_get's silence case */
+        double d = ts_ms(jb, s->ext_ts) + jb->target_offset;
+        if (d < due)
+            d = due;
+        if (d < s->arrival)
+            d = s->arrival;
+        if (due + jb->cfg.frame_ms <= d && jb->play_ts + jb->frame_ts <= s->ext_ts)
+            return due;
+        return d;
     }
-    return NAN;
+    return due;
 }
 
 /* see ccf_jitter.h */

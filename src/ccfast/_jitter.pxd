@@ -30,6 +30,7 @@ cdef extern from "ccf_jitter.h" nogil:
         double quantile
         double forget
         double compress
+        double hold_ms
 
     ctypedef struct ccf_jb_frame:
         ccf_jb_kind kind
@@ -53,6 +54,8 @@ cdef extern from "ccf_jitter.h" nogil:
         uint64_t dropped
         uint64_t silence
         uint64_t buffered
+        uint64_t underruns
+        double underrun_ms
         double jitter_ms
         double current_delay_ms
         double target_delay_ms

@@ -101,7 +101,7 @@ cdef class JitterBuffer:
 
     def __cinit__(self, int clock_rate=8000, double frame_ms=20, *, mode="adaptive", delay_ms=None,
                   double min_delay_ms=0, double max_delay_ms=500, int capacity=1024,
-                  double quantile=0.95, cn_payload_types=(13,), double _forget=-1):
+                  double quantile=0.95, cn_payload_types=(13,), double _forget=-1, double _compress=-1, double _hold=-2):
         cdef ccf_jb_config cfg
         ccf_jb_config_default(&cfg)
         if mode not in ("adaptive", "fixed"):
@@ -131,6 +131,10 @@ cdef class JitterBuffer:
         cfg.quantile = quantile
         if _forget > 0:
             cfg.forget = _forget
+        if _compress >= 0:
+            cfg.compress = _compress
+        if _hold > -2:
+            cfg.hold_ms = _hold
         if ccf_jb_new(&cfg, &self.jb) != 0:
             raise ValueError("invalid jitter buffer configuration")
         self.cap = ccf_jb_capacity(self.jb)
@@ -286,7 +290,8 @@ cdef class JitterBuffer:
     @property
     def stats(self):
         """Counters and delays: received, played, lost, late, duplicates, reordered, resets,
-        dropped, silence, buffered, jitter_ms (RFC 3550 s6.4.1), current_delay_ms,
+        dropped, silence, buffered, underruns and underrun_ms (adaptive: frames the playout
+        waited for past their due time, and how long), jitter_ms (RFC 3550 s6.4.1), current_delay_ms,
         target_delay_ms."""
         cdef ccf_jb_stats s
         with cython.critical_section(self):
@@ -295,6 +300,7 @@ cdef class JitterBuffer:
             "received": s.received, "played": s.played, "lost": s.lost, "late": s.late,
             "duplicates": s.duplicates, "reordered": s.reordered, "resets": s.resets,
             "dropped": s.dropped, "silence": s.silence, "buffered": s.buffered,
+            "underruns": s.underruns, "underrun_ms": s.underrun_ms,
             "jitter_ms": s.jitter_ms, "current_delay_ms": s.current_delay_ms,
             "target_delay_ms": s.target_delay_ms,
         }
