@@ -179,10 +179,10 @@ def load_der_private_key(data, password=None):
 
 
 def load_pem_private_key(data, password=None):
-    """'PRIVATE KEY' (PKCS#8) or 'EC PRIVATE KEY' (SEC1) PEM."""
+    """'PRIVATE KEY' (PKCS#8) or SEC1 PEM ('EC PRIVATE KEY', or 'SM2 PRIVATE KEY' as `openssl ec` writes)."""
     if password is not None:
         raise ValueError("encrypted private keys are not supported")
-    _, der = _der.pem_decode(data, ("PRIVATE KEY", "EC PRIVATE KEY"))
+    _, der = _der.pem_decode(data, ("PRIVATE KEY", "EC PRIVATE KEY", "SM2 PRIVATE KEY"))
     return load_der_private_key(der)
 
 
