@@ -20,24 +20,8 @@ CCF_GHASH_PCLMUL_TARGET static void vpclmul_init(ccf_ghash_key *gk, const uint8_
         memcpy(gk->tbl + DESC_OFFSET + 16 * i, gk->tbl + 16 * (15 - i), 16);
 }
 
-/* 8 blocks per reduction with PCLMULQDQ, then single blocks: for the tails. */
-CCF_GHASH_PCLMUL_TARGET static __m128i tail128(const ccf_ghash_key *gk, __m128i y, const uint8_t *data, size_t len)
-{
-    while (len >= 128) {
-        __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
-        int j;
-        for (j = 0; j < 8; j++) {
-            __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(data + 16 * j)));
-            if (j == 0)
-                b = _mm_xor_si128(b, y);
-            ccf_ghash_mul_acc(b, CCF_GHASH_X86_POW(gk, 8 - j), &lo, &mid, &hi);
-        }
-        y = ccf_ghash_reduce(lo, mid, hi);
-        data += 128;
-        len -= 128;
-    }
-    return ccf_ghash_x86_tail(gk, y, data, len);
-}
+/* Tails shorter than a 16-block group: one aggregated reduction (ghash_x86.h). */
+#define tail128 ccf_ghash_x86_tail
 
 /* ---- 512-bit ------------------------------------------------------------------------------ */
 

@@ -72,20 +72,29 @@ CCF_GHASH_PCLMUL_TARGET static inline void ccf_ghash_x86_init_powers(ccf_ghash_k
     }
 }
 
-/* y (natural form) <- (y ^ b0) * H^n ^ b1 * H^(n-1) ^ ... for the last `len` < 16*16 bytes,
- * one block at a time; a final partial block is zero-padded. */
+/* y (natural form) <- GHASH of the last `len` < 16*16 bytes: all whole blocks multiplied by
+ * descending powers H^m..H^1 and reduced once (short messages are latency-bound), then a
+ * final partial block, zero-padded. */
 CCF_GHASH_PCLMUL_TARGET static inline __m128i ccf_ghash_x86_tail(const ccf_ghash_key *gk, __m128i y, const uint8_t *data, size_t len)
 {
-    __m128i h = CCF_GHASH_X86_POW(gk, 1);
-    while (len >= 16) {
-        y = ccf_ghash_mul(_mm_xor_si128(y, ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)data))), h);
-        data += 16;
-        len -= 16;
+    size_t m = len / 16, j;
+    if (m) {
+        __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+        for (j = 0; j < m; j++) {
+            __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(data + 16 * j)));
+            if (j == 0)
+                b = _mm_xor_si128(b, y);
+            ccf_ghash_mul_acc(b, CCF_GHASH_X86_POW(gk, m - j), &lo, &mid, &hi);
+        }
+        y = ccf_ghash_reduce(lo, mid, hi);
+        data += 16 * m;
+        len -= 16 * m;
     }
     if (len) {
         uint8_t last[16] = {0};
         memcpy(last, data, len);
-        y = ccf_ghash_mul(_mm_xor_si128(y, ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)last))), h);
+        y = ccf_ghash_mul(_mm_xor_si128(y, ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)last))),
+                          CCF_GHASH_X86_POW(gk, 1));
     }
     return y;
 }

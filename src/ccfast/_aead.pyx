@@ -1,7 +1,7 @@
 # AES-GCM over the dispatched AES/GHASH kernels (csrc/aes, csrc/gcm).
 import os
 
-from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.mem cimport PyMem_Calloc, PyMem_Free
 from cpython.ref cimport Py_INCREF
@@ -297,9 +297,9 @@ cdef class AESGCM:
         `nonces` and `datas` (and `associated_datas`, if given) are sequences of equal length.
         All arguments are checked before anything is encrypted; the kernels then run with the
         GIL released."""
-        cdef Py_ssize_t n, i, total = 0
-        cdef Py_buffer *bufs = NULL
-        cdef uint8_t **outs = NULL
+        cdef Py_ssize_t n, i, k, total = 0
+        cdef _Msg *msgs = NULL
+        cdef Py_buffer *views = NULL
         cdef int with_aad
         nonces = nonces if isinstance(nonces, (list, tuple)) else list(nonces)
         datas = datas if isinstance(datas, (list, tuple)) else list(datas)
@@ -315,43 +315,62 @@ cdef class AESGCM:
         result = PyList_New(n)
         if n == 0:
             return result
-        # 3 views per message (nonce, data, aad); calloc leaves .obj NULL so cleanup is uniform.
-        bufs = <Py_buffer *>PyMem_Calloc(3 * n, sizeof(Py_buffer))
-        outs = <uint8_t **>PyMem_Calloc(n, sizeof(uint8_t *))
-        if bufs == NULL or outs == NULL:
-            PyMem_Free(bufs); PyMem_Free(outs)
+        # Exact bytes are read in place; any other buffer gets a view (3 per message at most),
+        # all released in `finally`.  calloc leaves every view zeroed, so release is uniform.
+        msgs = <_Msg *>PyMem_Calloc(n, sizeof(_Msg))
+        views = <Py_buffer *>PyMem_Calloc(3 * n, sizeof(Py_buffer))
+        if msgs == NULL or views == NULL:
+            PyMem_Free(msgs); PyMem_Free(views)
             raise MemoryError()
         try:
             for i in range(n):
-                get_read_buffer(nonces[i], &bufs[3 * i], "nonce")
-                get_read_buffer(datas[i], &bufs[3 * i + 1], "data")
+                _borrow(nonces[i], &views[3 * i], &msgs[i].nonce, &msgs[i].nonce_len, "nonce")
+                _borrow(datas[i], &views[3 * i + 1], &msgs[i].data, &msgs[i].data_len, "data")
                 if with_aad and associated_datas[i] is not None:
-                    get_read_buffer(associated_datas[i], &bufs[3 * i + 2], "associated_data")
-                _check_nonce(&bufs[3 * i])
-                _check_data_length(bufs[3 * i + 1].len)
-                ct = new_bytes(bufs[3 * i + 1].len + TAG_SIZE)
+                    _borrow(associated_datas[i], &views[3 * i + 2], &msgs[i].aad, &msgs[i].aad_len, "associated_data")
+                if msgs[i].nonce_len < 1:
+                    raise ValueError("nonce must be at least 1 byte (12 bytes recommended)")
+                _check_data_length(msgs[i].data_len)
+                ct = new_bytes(msgs[i].data_len + TAG_SIZE)
                 Py_INCREF(ct)
                 PyList_SET_ITEM(result, i, ct)
-                outs[i] = <uint8_t *>PyBytes_AS_STRING(ct)
-                total += bufs[3 * i + 1].len
+                msgs[i].out = <uint8_t *>PyBytes_AS_STRING(ct)
+                total += msgs[i].data_len
             if total >= NOGIL_THRESHOLD or n >= 16:
                 with nogil:
-                    _encrypt_many(self.ctx, bufs, outs, n)
+                    _encrypt_many(self.ctx, msgs, n)
             else:
-                _encrypt_many(self.ctx, bufs, outs, n)
+                _encrypt_many(self.ctx, msgs, n)
             return result
         finally:
-            for i in range(3 * n):
-                release_buffer(&bufs[i])
-            PyMem_Free(bufs)
-            PyMem_Free(outs)
+            for k in range(3 * n):
+                release_buffer(&views[k])
+            PyMem_Free(views)
+            PyMem_Free(msgs)
 
 
-cdef void _encrypt_many(const ccf_aes_gcm *ctx, Py_buffer *bufs, uint8_t **outs, Py_ssize_t n) noexcept nogil:
+cdef struct _Msg:
+    const uint8_t *nonce
+    const uint8_t *data
+    const uint8_t *aad
+    uint8_t *out
+    Py_ssize_t nonce_len, data_len, aad_len
+
+
+cdef inline int _borrow(object obj, Py_buffer *view, const uint8_t **p, Py_ssize_t *n, str what) except -1:
+    """Pointer and length of obj's bytes: in place for exact bytes, else through `view`."""
+    if PyBytes_CheckExact(obj):
+        p[0] = <const uint8_t *>PyBytes_AS_STRING(obj)
+        n[0] = PyBytes_GET_SIZE(obj)
+        return 0
+    get_buffer(obj, view, False, what)
+    p[0] = <const uint8_t *>view.buf
+    n[0] = view.len
+    return 0
+
+
+cdef void _encrypt_many(const ccf_aes_gcm *ctx, _Msg *m, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
-    cdef Py_buffer *b
     for i in range(n):
-        b = &bufs[3 * i]
-        ccf_aes_gcm_encrypt(ctx, <const uint8_t *>b[0].buf, b[0].len,
-                            <const uint8_t *>b[2].buf, b[2].len,
-                            <const uint8_t *>b[1].buf, b[1].len, outs[i], outs[i] + b[1].len)
+        ccf_aes_gcm_encrypt(ctx, m[i].nonce, m[i].nonce_len, m[i].aad, m[i].aad_len,
+                            m[i].data, m[i].data_len, m[i].out, m[i].out + m[i].data_len)
