@@ -46,8 +46,10 @@ def _check():
 
 
 def run():
-    from .. import _sm2
     avail = ccfast._available_implementations().get("sm2", {})
+    if not avail:
+        return
+    from .. import _sm2
     try:
         for name, ok in avail.items():
             if not ok:
