@@ -223,7 +223,8 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         done = first_blocks(g, j0, ctr, len, ks);
         for (i = 0; i < done; i++)
             out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
-        ccf_ghash_update(&g->ghash, y, out, done);   /* 48 bytes, or all of a short message */
+        if (done)                                   /* 48 bytes, or all of a short message */
+            ccf_ghash_update(&g->ghash, y, out, done);
     }
     while (done < len) {
         size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
@@ -262,7 +263,8 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         g->aes.impl->encrypt_blocks(&g->aes, j0, ks, 1);
     } else {
         done = first_blocks(g, j0, ctr, len, ks);
-        ccf_ghash_update(&g->ghash, y, in, done);
+        if (done)
+            ccf_ghash_update(&g->ghash, y, in, done);
         for (i = 0; i < done; i++)
             out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
     }

@@ -242,6 +242,11 @@ static void test_limits(const ccf_aes_impl *ai, const ccf_ghash_impl *gi, const 
     CCF_CHECK(ccf_aes_gcm_decrypt(&g, iv, 12, NULL, 0, buf, (size_t)CCF_GCM_MAX_PLAINTEXT + 1, tag, 16, buf) == CCF_ERR_LENGTH,
               "%s ciphertext too long", label);
 #endif
+    /* empty message and AAD given as NULL pointers (Python passes empty buffers this way) */
+    CCF_CHECK(ccf_aes_gcm_encrypt(&g, iv, 12, NULL, 0, NULL, 0, NULL, tag) == CCF_OK, "%s NULL, 0 seal", label);
+    CCF_CHECK(ccf_aes_gcm_decrypt(&g, iv, 12, NULL, 0, NULL, 0, tag, 16, NULL) == CCF_OK, "%s NULL, 0 open", label);
+    tag[0] ^= 1;
+    CCF_CHECK(ccf_aes_gcm_decrypt(&g, iv, 12, NULL, 0, NULL, 0, tag, 16, NULL) == CCF_ERR_AUTH, "%s NULL, 0 forged", label);
     CCF_CHECK(ccf_aes_gcm_init_impl(&g, key, 17, ai, gi) == CCF_ERR_KEY_LENGTH, "%s key 17", label);
     ccf_aes_gcm_wipe(&g);
 }
