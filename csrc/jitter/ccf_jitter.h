@@ -90,11 +90,12 @@ typedef struct ccf_jb_config {
     double min_delay_ms;
     double max_delay_ms;
     uint32_t capacity;      /* ring slots; rounded up to a power of two, 2..CCF_JB_MAX_CAPACITY */
-    double quantile;        /* adaptive: share of packets that should arrive in time, e.g. 0.95 */
+    double quantile;        /* adaptive: share of packets that should arrive in time, e.g. 0.97 */
     double forget;          /* histogram forgetting factor per packet, e.g. 0.995 */
     double compress;        /* most a speech frame's spacing may shrink, share of a frame (0.25) */
     double hold_ms;         /* adaptive: longest wait for an awaited packet that still plays it
-                               (the growth of one spike); < 0: the current target delay */
+                               (the growth of one spike); < 0: the target delay, at least
+                               5 frames */
 } ccf_jb_config;
 
 /* Fill cfg with the defaults (adaptive, 8000 Hz, 20 ms, 0..500 ms, 1024 slots). */

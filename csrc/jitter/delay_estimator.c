@@ -46,6 +46,7 @@ static void rescale(ccf_delay_estimator *de, double s)
     for (int i = 0; i < CCF_DE_BINS; i++) {
         double v = de->bin[i] * s;
         de->bin[i] = v < 1e-250 ? 0.0 : v;
+        de->sum[i] = v < 1e-250 ? 0.0 : de->sum[i] * s;
     }
     de->total *= s;
     de->inc *= s;
@@ -55,16 +56,21 @@ static void rescale(ccf_delay_estimator *de, double s)
 /* Move the bins by k (positive: contents go to higher bins); the ends absorb what falls off. */
 static void shift_bins(ccf_delay_estimator *de, int k)
 {
-    double tmp[CCF_DE_BINS];
+    double tmp[CCF_DE_BINS], tsum[CCF_DE_BINS];
     memset(tmp, 0, sizeof tmp);
+    memset(tsum, 0, sizeof tsum);
     for (int i = 0; i < CCF_DE_BINS; i++) {
         int j = i + k;
         if (j < 0) j = 0;
         if (j >= CCF_DE_BINS) j = CCF_DE_BINS - 1;
         tmp[j] += de->bin[i];
+        tsum[j] += de->sum[i];
     }
-    memcpy(de->bin, tmp, sizeof tmp);
     de->anchor -= k * de->width;   /* same values, new bin numbers */
+    for (int j = 0; j < CCF_DE_BINS; j++)
+        tsum[j] += k * de->width * tmp[j];   /* sums are relative to the anchor */
+    memcpy(de->bin, tmp, sizeof tmp);
+    memcpy(de->sum, tsum, sizeof tsum);
     tree_rebuild(de);
 }
 
@@ -78,6 +84,12 @@ static int bin_of(const ccf_delay_estimator *de, double v)
 
 /* see delay_estimator.h */
 void ccf_de_add(ccf_delay_estimator *de, double v)
+{
+    ccf_de_add_weighted(de, v, 1.0);
+}
+
+/* see delay_estimator.h */
+void ccf_de_add_weighted(ccf_delay_estimator *de, double v, double weight)
 {
     if (v != v)
         return;
@@ -94,9 +106,11 @@ void ccf_de_add(ccf_delay_estimator *de, double v)
             shift_bins(de, target - cur);
         b = bin_of(de, v);
     }
-    de->bin[b] += de->inc;
-    tree_add(de, b, de->inc);
-    de->total += de->inc;
+    double w = de->inc * weight;
+    de->bin[b] += w;
+    de->sum[b] += w * (v - de->anchor);
+    tree_add(de, b, w);
+    de->total += w;
     de->count++;
     de->inc /= de->forget;
     if (de->inc > RESCALE_AT)
@@ -125,14 +139,14 @@ double ccf_de_quantile(const ccf_delay_estimator *de, double q)
     }
     if (pos >= CCF_DE_BINS) pos = CCF_DE_BINS - 1;
     double w = de->bin[pos];
-    double frac = w > 0 ? (want - acc) / w : 1.0;
-    if (frac < 0) frac = 0;
-    if (frac > 1) frac = 1;
-    return de->anchor + ((pos - CCF_DE_BELOW) + frac) * de->width;
+    if (!(w > 0))
+        return de->anchor + (pos - CCF_DE_BELOW + 1) * de->width;
+    /* The bin's weighted mean stands for its samples: exact when they are all equal. */
+    return de->anchor + de->sum[pos] / w;
 }
 
 /* see delay_estimator.h */
 void ccf_de_shift(ccf_delay_estimator *de, double delta_ms)
 {
-    de->anchor += delta_ms;
+    de->anchor += delta_ms;   /* sum[] holds values relative to the anchor: they move with it */
 }

@@ -26,6 +26,7 @@ typedef struct ccf_delay_estimator {
     double total;
     uint64_t count;
     double bin[CCF_DE_BINS];
+    double sum[CCF_DE_BINS];       /* weighted sum of (value - anchor) per bin */
     double tree[CCF_DE_BINS + 1];  /* Fenwick tree over bin[] (1-based) */
 } ccf_delay_estimator;
 
@@ -33,7 +34,10 @@ void ccf_de_init(ccf_delay_estimator *de, double width_ms, double forget);
 /* Forget every sample; the next add() anchors the bins at its value. */
 void ccf_de_clear(ccf_delay_estimator *de);
 void ccf_de_add(ccf_delay_estimator *de, double value_ms);
-/* Smallest value v with P(X <= v) >= q (linear inside a bin); NaN when empty. */
+/* A sample counting `weight` (0..1) times as much as a full one (forgetting is unchanged). */
+void ccf_de_add_weighted(ccf_delay_estimator *de, double value_ms, double weight);
+/* The q-quantile: the weighted mean of the samples in the bin where the cumulative weight
+ * reaches q (bin resolution; exact when the bin's samples are equal); NaN when empty. */
 double ccf_de_quantile(const ccf_delay_estimator *de, double q);
 /* Move every sample by delta ms (re-anchoring after a discontinuity). */
 void ccf_de_shift(ccf_delay_estimator *de, double delta_ms);

@@ -25,6 +25,9 @@ typedef struct jb_slot {
 #define DRIFT_WINDOW_MS 1000.0
 #define DRIFT_MIN_PACKETS 10
 #define DRIFT_MAX 0.03
+/* Default hold: the current target delay, at least this many frames. */
+#define HOLD_FLOOR_FRAMES 5
+#define MIN_SAMPLE_WEIGHT 0.25
 /* Samples before the adaptive target trusts the histogram alone. */
 #define WARMUP 50
 
@@ -43,6 +46,7 @@ struct ccf_jb {
     double hi_arrival;
 
     int64_t next_seq;        /* next frame to play */
+    double stall;            /* how long the playout has waited past the next frame's due time */
     int64_t play_ts;
     double next_due;
 
@@ -55,6 +59,8 @@ struct ccf_jb {
     double slope;            /* d(arrival - timestamp)/d(arrival), clamped to +-DRIFT_MAX */
     double t_ref, corr0;     /* drift correction at t: corr0 + slope * (t - t_ref) */
     double last_arrival;
+    double prev_arrival;
+    int have_prev_arrival;
     int dirty;
     double base, target, target_offset;
 
@@ -78,7 +84,7 @@ void ccf_jb_config_default(ccf_jb_config *cfg)
     cfg->min_delay_ms = 0;
     cfg->max_delay_ms = 500;
     cfg->capacity = 1024;
-    cfg->quantile = 0.95;
+    cfg->quantile = 0.97;
     cfg->forget = 0.995;
     cfg->compress = 0.25;
     cfg->hold_ms = -1;
@@ -151,6 +157,8 @@ void ccf_jb_reset(ccf_jb *jb)
     jb->have_ssrc = 0;
     jb->have_transit = 0;
     jb->jitter = 0;
+    jb->stall = 0;
+    jb->have_prev_arrival = 0;
     jb->dirty = 1;
     jb->base = jb->target = jb->target_offset = 0;
     jb->win_count = jb->n_mins = jb->mins_pos = 0;
@@ -250,7 +258,18 @@ static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
     double x = arrival - ts_ms(jb, ext_ts);
     jb->last_arrival = arrival;
     track_drift(jb, x, arrival);
-    ccf_de_add(&jb->de, x - drift_corr(jb, arrival));
+    /* A sample weighs the arrival time it stands for, relative to a frame (at least a
+     * quarter): the burst of packets a delay spike releases when its queue drains is one
+     * event, not many independent delays, and must not hold the target up for long after. */
+    double w = 1.0;
+    if (jb->have_prev_arrival) {
+        w = (arrival - jb->prev_arrival) / jb->cfg.frame_ms;
+        if (!(w >= MIN_SAMPLE_WEIGHT)) w = MIN_SAMPLE_WEIGHT;
+        if (w > 1) w = 1;
+    }
+    jb->prev_arrival = arrival;
+    jb->have_prev_arrival = 1;
+    ccf_de_add_weighted(&jb->de, x - drift_corr(jb, arrival), w);
     jb->dirty = 1;
     if (jb->have_transit) {
         double d = fabs(x - jb->prev_transit);
@@ -263,6 +282,7 @@ static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
 static void start_stream(ccf_jb *jb, uint16_t seq, uint32_t ts, double arrival, uint32_t ssrc, unsigned flags)
 {
     jb->started = 1;
+    jb->stall = 0;
     jb->have_ssrc = (flags & CCF_JB_SSRC) != 0;
     jb->ssrc = ssrc;
     jb->hi_seq = SEQ_BASE + seq;
@@ -429,11 +449,16 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
         uint32_t idx = (uint32_t)((uint64_t)jb->next_seq & jb->mask);
         jb_slot *s = &jb->ring[idx];
         int have = s->ext_seq == jb->next_seq && s->state == ST_HAVE;
-        /* Grow at once: the next frame is never due before base + target. */
+        /* Grow at once: the next frame is never due before base + target.  Growth while the
+         * frame is already overdue (the playout is waiting) is a stall, counted below. */
         double want = ts_ms(jb, jb->play_ts) + jb->target_offset;
-        if (jb->next_due < want)
+        if (jb->next_due < want) {
+            if (!have && now > jb->next_due)   /* holding for a missing packet */
+                jb->stall += (want < now ? want : now) - jb->next_due;
             jb->next_due = want;
+        }
         if (have && s->ext_ts >= jb->play_ts + jb->frame_ts) {
+            jb->stall = 0;    /* it was silence, not a stall */
             /* A timestamp gap before the next packet: silence (DTX).  Re-time the talkspurt:
              * its first packet is due at base + target, and silence frames fill the time up to
              * it; frames already more than a frame in the past are skipped, not returned. */
@@ -464,13 +489,17 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
             return 0;
         if (have) {
             double due = jb->next_due;
-            if (s->arrival > due) {
+            if (s->arrival > due || jb->stall > 0) {
                 /* It was awaited (the buffer held): adaptive mode plays it now, which grows the
                  * delay by exactly the spike; fixed mode, or beyond max_delay_ms, it is late. */
                 double delay = s->arrival - ts_ms(jb, jb->play_ts) - jb->base;
-                double hold = jb->cfg.hold_ms >= 0 ? jb->cfg.hold_ms : jb->target;
-                if (jb->cfg.mode == CCF_JB_FIXED || delay > jb->cfg.max_delay_ms + fm ||
-                    s->arrival - due > hold) {
+                double hold = jb->cfg.hold_ms;
+                if (hold < 0)
+                    hold = jb->target > HOLD_FLOOR_FRAMES * fm ? jb->target : HOLD_FLOOR_FRAMES * fm;
+                double wait = jb->stall + (s->arrival > due ? s->arrival - due : 0);
+                jb->stall = 0;
+                int fixed = jb->cfg.mode == CCF_JB_FIXED;
+                if ((fixed && s->arrival > due) || (!fixed && (delay > jb->cfg.max_delay_ms + fm || wait > hold))) {
                     emit(jb, out, CCF_JB_LOST, jb->next_seq, s->ext_ts, due, NULL, 0);
                     s->state = ST_LATE;
                     jb->st.buffered--;
@@ -482,9 +511,12 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
                     after_frame(jb);
                     return 1;
                 }
-                jb->st.underruns += (uint64_t)ceil((s->arrival - due) / fm);
-                jb->st.underrun_ms += s->arrival - due;
-                due = s->arrival;
+                if (!fixed) {
+                    jb->st.underruns += (uint64_t)ceil(wait / fm);
+                    jb->st.underrun_ms += wait;
+                }
+                if (s->arrival > due)
+                    due = s->arrival;
             }
             int cn = (s->flags & CCF_JB_CN) != 0;
             emit(jb, out, cn ? CCF_JB_SILENCE : CCF_JB_AUDIO, jb->next_seq, s->ext_ts, due, s, idx);
@@ -502,6 +534,7 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
         }
         if (jb->hi_seq <= jb->next_seq)
             return 0;   /* nothing later has arrived: hold */
+        jb->stall = 0;        /* the wait concealed this lost frame */
         emit(jb, out, CCF_JB_LOST, jb->next_seq, jb->play_ts, jb->next_due, NULL, 0);
         s->ext_seq = jb->next_seq;
         s->state = ST_MISSED;

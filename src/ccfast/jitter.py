@@ -17,7 +17,7 @@ is reported late.  While shrinking, consecutive due times in speech are up to a 
 frame closer than ``frame_ms`` (the caller time-compresses); in silence the buffer re-times at
 once.
 
-The adaptive target delay is the ``quantile`` (default 0.95) of the recent distribution of
+The adaptive target delay is the ``quantile`` (default 0.97) of the recent distribution of
 ``arrival - timestamp`` above its 1% quantile, from a forgetting histogram, clamped to
 ``[min_delay_ms, max_delay_ms]``.  ``mode="fixed"`` holds ``delay_ms`` above the same base.
 Sequence numbers and timestamps wrap freely; an SSRC change, a sequence jump of more than 100,
