@@ -153,10 +153,13 @@ def test_adaptive_spike_beyond_hold_is_late():
     pk = [(i, i * FT, 1000 + i * 20 + max(0.0, 400 - (i - 100) * 20) * (i >= 100)) for i in range(200)]
     frames, res = play(jb, pk, step=1.0)
     s = jb.stats
-    # held for at most 100 ms (5 frames): the frames that would wait longer are late
-    assert 10 <= s["late"] <= 16
-    assert s["played"] + s["late"] == 200
-    assert kinds(frames)[:100] == [(A, i) for i in range(100)]
+    # the playout holds for at most max(target, 5 frames): the awaited packet came 400 ms
+    # after its due time, so it is late; the burst that follows raises the target (the
+    # histogram has seen the spike) and plays, with the stall counted as underruns
+    assert kinds(frames)[:101] == [(A, i) for i in range(100)] + [(L, 100)]
+    assert s["late"] >= 1 and s["played"] + s["late"] == 200
+    assert s["underruns"] >= 1
+    assert s["current_delay_ms"] < 40
 
 
 def test_adaptive_target_follows_jitter():
@@ -249,8 +252,10 @@ def test_talkspurt_retimes_adaptive():
     assert first.due_ms - first.arrival_ms < 45           # re-timed in the silence
     # re-timing puts the talkspurt exactly at the target delay
     jb2 = JitterBuffer(8000, 20)
-    play(jb2, pk[:56], step=1.0, until=3400.0)
-    assert jb2.stats["current_delay_ms"] == pytest.approx(jb2.stats["target_delay_ms"], abs=0.5)
+    out, _ = play(jb2, pk[:56], step=1.0, until=3500.0)
+    assert out[-1].seq == 55 and out[-1].kind == A
+    s2 = jb2.stats
+    assert out[-1].due_ms - out[-1].arrival_ms == pytest.approx(s2["target_delay_ms"], abs=0.5)
     assert jb.stats["lost"] == 0 and jb.stats["late"] == 0
 
 
@@ -314,10 +319,13 @@ def test_clock_drift_bounded(drift):
             if i % 500 == 0:
                 delays.append(jb.stats["current_delay_ms"])
             t += 10
-        s = jb.stats
-        assert max(delays[20:]) < 80, (jb.mode, max(delays))
-        assert min(delays[20:]) > 0
-        assert s["lost"] + s["late"] < 0.02 * len(pk)
+        # after the first 20 s (the drift estimate needs a few seconds of 1 s windows) the
+        # delay stays within bounds and frames are rarely concealed
+        assert max(delays[2:]) < 80, (jb.mode, max(delays))
+        assert min(delays[2:]) > 0
+        later = frames[1000:]
+        assert sum(1 for f in later if f.kind == L) < 0.01 * len(later)
+        assert len(later) > 13000
 
 
 def test_overflow_beyond_capacity():

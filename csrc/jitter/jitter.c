@@ -453,7 +453,8 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
          * frame is already overdue (the playout is waiting) is a stall, counted below. */
         double want = ts_ms(jb, jb->play_ts) + jb->target_offset;
         if (jb->next_due < want) {
-            if (!have && now > jb->next_due)   /* holding for a missing packet */
+            /* holding for a missing packet, or for one that came after its due time */
+            if (now > jb->next_due && (!have || s->arrival > jb->next_due))
                 jb->stall += (want < now ? want : now) - jb->next_due;
             jb->next_due = want;
         }
