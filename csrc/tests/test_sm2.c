@@ -216,7 +216,7 @@ static void test_standard(const char *name)
     ccf_test_eq(z, want, 32, "Z_A (default ID)");
     {
         ccf_sm3_ctx c;
-        ccf_sm3_init(&c); ccf_sm3_update(&c, z, 32); ccf_sm3_update(&c, "message digest", 14); ccf_sm3_final(&c, e);
+        ccf_sm3_init(&c); ccf_sm3_update(&c, z, 32); ccf_sm3_update(&c, (const uint8_t *)"message digest", 14); ccf_sm3_final(&c, e);
     }
     CCF_CHECK(ccf_sm2_sign_digest(&key, e, k, sig) == CCF_OK, "sign (no cached inverse)");
     ccf_sm2_key_prepare_sign(&key);

@@ -6,7 +6,7 @@ cdef extern from "ccf_sm3.h" nogil:
     ctypedef struct ccf_sm3_ctx:
         pass
     void ccf_sm3_init(ccf_sm3_ctx *ctx)
-    void ccf_sm3_update(ccf_sm3_ctx *ctx, const void *data, size_t len)
+    void ccf_sm3_update(ccf_sm3_ctx *ctx, const uint8_t *data, size_t len)
     void ccf_sm3_final(ccf_sm3_ctx *ctx, uint8_t *out)
 
 cdef extern from "ccf_sm2.h" nogil:

@@ -90,7 +90,7 @@ def sm3(data):
     get_read_buffer(data, &v, "data")
     try:
         ccf_sm3_init(&ctx)
-        ccf_sm3_update(&ctx, v.buf, <size_t>v.len)
+        ccf_sm3_update(&ctx, <const uint8_t *>v.buf, <size_t>v.len)
         ccf_sm3_final(&ctx, <uint8_t *>PyBytes_AS_STRING(out))
     finally:
         release_buffer(&v)
@@ -198,12 +198,12 @@ cdef class SM2Key:
         get_read_buffer(data, &v, "data")
         try:
             ccf_sm3_init(&ctx)
-            ccf_sm3_update(&ctx, PyBytes_AS_STRING(z), 32)
+            ccf_sm3_update(&ctx, <const uint8_t *>PyBytes_AS_STRING(z), 32)
             if v.len > NOGIL_THRESHOLD:
                 with nogil:
-                    ccf_sm3_update(&ctx, v.buf, <size_t>v.len)
+                    ccf_sm3_update(&ctx, <const uint8_t *>v.buf, <size_t>v.len)
             else:
-                ccf_sm3_update(&ctx, v.buf, <size_t>v.len)
+                ccf_sm3_update(&ctx, <const uint8_t *>v.buf, <size_t>v.len)
             ccf_sm3_final(&ctx, e)
         finally:
             release_buffer(&v)
