@@ -18,6 +18,11 @@
 #include <immintrin.h>
 
 #define SM2_MULX_ATTR CCF_TARGET("bmi2,adx")
+#if defined(CCF_MSVC)
+#  define SM2_MULX_INLINE __inline
+#else
+#  define SM2_MULX_INLINE inline
+#endif
 
 #if defined(CCF_MSVC)
 typedef unsigned __int64 sm2_u64x;
@@ -26,7 +31,7 @@ typedef unsigned long long sm2_u64x;
 #endif
 
 /* r = t / 2^256 mod p for a 512-bit t < p 2^256 (four Montgomery steps, see above). */
-static SM2_MULX_ATTR inline void sm2_mulx_reduce(sm2_fe r, sm2_u64x t[9])
+static SM2_MULX_ATTR SM2_MULX_INLINE void sm2_mulx_reduce(sm2_fe r, sm2_u64x t[9])
 {
     unsigned char c1;
     int i, j;
@@ -62,7 +67,7 @@ static SM2_MULX_ATTR inline void sm2_mulx_reduce(sm2_fe r, sm2_u64x t[9])
     }
 }
 
-static SM2_MULX_ATTR inline void sm2_mulx_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b)
+static SM2_MULX_ATTR SM2_MULX_INLINE void sm2_mulx_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b)
 {
     sm2_u64x t[9], hi, lo;
     unsigned char c1, c2;
@@ -94,7 +99,7 @@ static SM2_MULX_ATTR inline void sm2_mulx_fe_mul(sm2_fe r, const sm2_fe a, const
 }
 
 /* Squaring: the six cross products once, doubled, plus the four squares (10 MULX instead of 16). */
-static SM2_MULX_ATTR inline void sm2_mulx_fe_sqr(sm2_fe r, const sm2_fe a)
+static SM2_MULX_ATTR SM2_MULX_INLINE void sm2_mulx_fe_sqr(sm2_fe r, const sm2_fe a)
 {
     sm2_u64x t[9], l01, h01, l02, h02, l03, h03, l12, h12, l13, h13, l23, h23, l, h;
     unsigned char c;
