@@ -76,7 +76,7 @@ static void shift_bins(ccf_delay_estimator *de, int k)
 
 static int bin_of(const ccf_delay_estimator *de, double v)
 {
-    double b = floor((v - de->anchor) / de->width) + CCF_DE_BELOW;
+    double b = (v - de->anchor) / de->width + CCF_DE_BELOW;   /* floor, without libm */
     if (!(b >= 0)) return 0;                     /* also NaN */
     if (b >= CCF_DE_BINS) return CCF_DE_BINS - 1;
     return (int)b;

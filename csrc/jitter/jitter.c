@@ -71,6 +71,15 @@ struct ccf_jb {
     ccf_jb_stats st;
 };
 
+/* No libm: the drivers link without -lm. */
+static double abs_d(double x) { return x < 0 ? -x : x; }
+static uint64_t ceil_u64(double x)
+{
+    if (!(x > 0)) return 0;
+    uint64_t i = (uint64_t)x;
+    return (double)i < x ? i + 1 : i;
+}
+
 static double ts_ms(const ccf_jb *jb, int64_t ext_ts) { return (double)ext_ts * jb->ms_per_tick; }
 static double drift_corr(const ccf_jb *jb, double t) { return jb->corr0 + jb->slope * (t - jb->t_ref); }
 
@@ -102,7 +111,7 @@ ccf_status ccf_jb_new(const ccf_jb_config *cfg, ccf_jb **out)
         (cfg->mode != CCF_JB_ADAPTIVE && cfg->mode != CCF_JB_FIXED) ||
         (cfg->mode == CCF_JB_FIXED && !(cfg->delay_ms >= 0)) || cfg->delay_ms != cfg->delay_ms)
         return CCF_ERR_PARAM;
-    int64_t frame_ts = (int64_t)llround(cfg->clock_rate * cfg->frame_ms / 1000.0);
+    int64_t frame_ts = (int64_t)(cfg->clock_rate * cfg->frame_ms / 1000.0 + 0.5);
     if (frame_ts < 1)
         return CCF_ERR_PARAM;
     ccf_jb *jb = (ccf_jb *)calloc(1, sizeof *jb);
@@ -272,7 +281,7 @@ static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
     ccf_de_add_weighted(&jb->de, x - drift_corr(jb, arrival), w);
     jb->dirty = 1;
     if (jb->have_transit) {
-        double d = fabs(x - jb->prev_transit);
+        double d = abs_d(x - jb->prev_transit);
         jb->jitter += (d - jb->jitter) / 16.0;
     }
     jb->prev_transit = x;
@@ -359,7 +368,7 @@ ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, doubl
     int64_t ext_ts = jb->hi_ts + td;
     double clock_gap = (double)td * jb->ms_per_tick - (arrival - jb->hi_arrival);
     int new_ssrc = (flags & CCF_JB_SSRC) && jb->have_ssrc && ssrc != jb->ssrc;
-    if (new_ssrc || sd > CCF_JB_MAX_SEQ_JUMP || sd < -CCF_JB_MAX_SEQ_JUMP || fabs(clock_gap) > jb->ts_tolerance) {
+    if (new_ssrc || sd > CCF_JB_MAX_SEQ_JUMP || sd < -CCF_JB_MAX_SEQ_JUMP || abs_d(clock_gap) > jb->ts_tolerance) {
         /* Discontinuity: drop the old stream, keep the learnt delay (re-anchored so the new
          * packet sits at the median of the old distribution), play the new stream at once. */
         jb->st.dropped += jb->st.buffered;
@@ -513,7 +522,7 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
                     return 1;
                 }
                 if (!fixed) {
-                    jb->st.underruns += (uint64_t)ceil(wait / fm);
+                    jb->st.underruns += ceil_u64(wait / fm);
                     jb->st.underrun_ms += wait;
                 }
                 if (s->arrival > due)
