@@ -51,13 +51,16 @@ static uint64_t jac_to_bytes(const sm2_impl *im, uint8_t pt[64], const sm2_jac *
     uint64_t inf = im->to_affine(&a, p);
     fe_to_bytes(im, pt, a.x);
     fe_to_bytes(im, pt + 32, a.y);
+    SM2_DECLASSIFY(&inf, sizeof(inf));
     return inf;
 }
 
 /* 1 <= k <= n-1, as a mask. */
 static uint64_t scalar_ok(const uint64_t k[4])
 {
-    return ~sm2_is_zero(k) & sm2_lt(k, ccf_sm2_n);
+    uint64_t ok = ~sm2_is_zero(k) & sm2_lt(k, ccf_sm2_n);
+    SM2_DECLASSIFY(&ok, sizeof(ok));      /* rejecting an unusable nonce reveals only that */
+    return ok;
 }
 
 /* see ccf_sm2.h */
@@ -111,6 +114,7 @@ ccf_status ccf_sm2_mul_base(const uint8_t r[32], uint8_t pt[64])
     if (!scalar_ok(k)) { ccf_memzero(k, sizeof(k)); return CCF_ERR_PARAM; }
     im->mul_base(&q, k);
     jac_to_bytes(im, pt, &q);
+    SM2_DECLASSIFY(pt, 64);                            /* r G is published (public key, R) */
     ccf_memzero(k, sizeof(k));
     ccf_memzero(&q, sizeof(q));
     return CCF_OK;
@@ -123,10 +127,15 @@ ccf_status ccf_sm2_key_set_private(ccf_sm2_key *key, const uint8_t d[32])
     sm2_from_be(dd, d);
     /* d in [1, n-2]: 1 + d must be invertible mod n */
     sm2_mod_sub(nm1, ccf_sm2_n, one, ccf_sm2_n);
-    if (!(~sm2_is_zero(dd) & sm2_lt(dd, nm1))) { ccf_memzero(dd, sizeof(dd)); return CCF_ERR_PARAM; }
+    {
+        uint64_t ok = ~sm2_is_zero(dd) & sm2_lt(dd, nm1);
+        SM2_DECLASSIFY(&ok, sizeof(ok));
+        if (!ok) { ccf_memzero(dd, sizeof(dd)); return CCF_ERR_PARAM; }
+    }
     memset(key, 0, sizeof(*key));
     memcpy(key->d, dd, sizeof(dd));
     if (ccf_sm2_mul_base(d, key->pub) != CCF_OK) { ccf_sm2_key_wipe(key); return CCF_ERR_PARAM; }
+    SM2_DECLASSIFY(key->pub, 64);                      /* the public key */
     key->has_private = 1;
     ccf_memzero(dd, sizeof(dd));
     return CCF_OK;
@@ -208,13 +217,19 @@ ccf_status ccf_sm2_sign_digest(const ccf_sm2_key *key, const uint8_t e[32], cons
     ccf_sm2_sc_reduce(x1, x1);
     ccf_sm2_sc_add(r, ee, x1);
     ccf_sm2_sc_add(t, r, k);
-    if (sm2_is_zero(r) | sm2_is_zero(t)) goto done;    /* public outcome, probability ~2^-255 */
+    SM2_DECLASSIFY(r, sizeof(r));                      /* r is published */
+    {
+        uint64_t bad = sm2_is_zero(r) | sm2_is_zero(t);
+        SM2_DECLASSIFY(&bad, sizeof(bad));
+        if (bad) goto done;                            /* public outcome, probability ~2^-255 */
+    }
     /* A6: s = (1 + d)^-1 (k - r d) mod n */
     ccf_sm2_sc_mul(t, r, key->d);
     ccf_sm2_sc_sub(t, k, t);
     if (key->has_dinv) memcpy(dinv, key->dinv, sizeof(dinv));
     else sign_dinv(dinv, key->d);
     ccf_sm2_sc_mul(s, dinv, t);
+    SM2_DECLASSIFY(s, sizeof(s));                      /* s is published */
     if (sm2_is_zero(s)) goto done;
     sm2_to_be(sig, r);
     sm2_to_be(sig + 32, s);
@@ -328,13 +343,18 @@ ccf_status ccf_sm2_encrypt(const ccf_sm2_key *key, const uint8_t k_bytes[32], co
     /* A2: C1 = kG */
     im->mul_base(&q, k);
     jac_to_bytes(im, c1, &q);
+    SM2_DECLASSIFY(c1, 64);                            /* C1 is published */
     /* A4: (x2, y2) = k P_B  (h = 1, so A3's S = hP_B check is P_B != O, true by encoding) */
     im->mul_var(&q, &p, k);
     if (jac_to_bytes(im, xy, &q)) goto done;
     /* C3 before C2 so that c2 may alias msg */
     c3_hash(xy, msg, len, c3t);
     /* A5, A6: t = KDF(x2 || y2, klen), retry if all zero; C2 = M xor t */
-    if (kdf_xor(xy, msg, c2, len)) { ccf_memzero(c2, len); goto done; }
+    {
+        int zero = kdf_xor(xy, msg, c2, len);
+        SM2_DECLASSIFY(&zero, sizeof(zero));
+        if (zero) { ccf_memzero(c2, len); goto done; }
+    }
     memcpy(c3, c3t, 32);
     st = CCF_OK;
 done:
@@ -365,6 +385,7 @@ ccf_status ccf_sm2_decrypt(const ccf_sm2_key *key, const uint8_t c1[64], const u
     bad |= ccf_ct_memcmp(u, c3, 32) != 0;
     ccf_memzero(xy, sizeof(xy));
     ccf_memzero(&q, sizeof(q));
+    SM2_DECLASSIFY(&bad, sizeof(bad));                 /* the single success bit */
     if (bad) { ccf_memzero(out, len); return CCF_ERR_DECRYPT; }
     return CCF_OK;
 }

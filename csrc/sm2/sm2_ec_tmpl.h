@@ -242,6 +242,7 @@ SM2_ATTR void SM2_FN(mul_base)(sm2_jac *r, const uint64_t k[4])
         mzero |= mzero << 32;
         flag |= SM2_FN(madd_ct)(&acc, &acc, &sel, mzero);
     }
+    SM2_DECLASSIFY(&flag, sizeof(flag));
     if (flag) {                       /* negligible-probability exceptional case, see above */
         SM2_FN(mul_var)(&acc, &ccf_sm2_g_mont, k);
     }
@@ -302,6 +303,7 @@ SM2_ATTR void SM2_FN(mul_var_ladder)(sm2_jac *r, const sm2_aff *p, const uint64_
         if (complete) SM2_FN(add_ct)(&acc, &acc, &sel);
         else flag |= SM2_FN(add_noinf)(&acc, &acc, &sel);
     }
+    SM2_DECLASSIFY(&flag, sizeof(flag));
     if (flag) SM2_FN(mul_var_ladder)(&acc, p, k, 1);   /* negligible-probability case, see above */
     *r = acc;
     ccf_memzero(tab, sizeof(tab));

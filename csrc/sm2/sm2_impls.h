@@ -18,6 +18,20 @@
 
 typedef uint64_t sm2_fe[4];
 
+/*
+ * SM2_DECLASSIFY(p, n): marks a value derived from secrets as public where the algorithm
+ * publishes it anyway (an output coordinate, r of a signature, a final success bit, or the
+ * negligible-probability "exceptional case" flags of the ladders).  A no-op except in the
+ * ctgrind build (CCF_CTGRIND, csrc/tests/ctgrind_sm2.c), where valgrind memcheck treats secrets
+ * as undefined and reports any branch or address that depends on them.
+ */
+#if defined(CCF_CTGRIND)
+#  include <valgrind/memcheck.h>
+#  define SM2_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#  define SM2_DECLASSIFY(p, n) ((void)0)
+#endif
+
 /* Jacobian point (X/Z^2, Y/Z^3); infinity has Z = 0. */
 typedef struct { sm2_fe x, y, z; } sm2_jac;
 /* Affine point (Montgomery coordinates). */
