@@ -1,5 +1,5 @@
 /*
- * Portable constant-time AES (FIPS 197), bitsliced on 64-bit words, four blocks at a time.
+ * Portable constant-time AES (FIPS 197), bitsliced on 64-bit words, four (or eight) blocks at a time.
  *
  * State layout.  Four blocks (64 bytes) are held as eight 64-bit planes q[0..7]: plane b holds
  * bit b of every byte of the four blocks.  The byte in row r, column c of block j (byte index
