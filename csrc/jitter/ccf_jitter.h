@@ -20,8 +20,9 @@
  *            a loss burst or a pause cannot be told apart yet).  When packets come again the
  *            decision is made from what arrives: a later sequence number makes the gap LOST
  *            (back-dated to its original due times, so a loss burst does not add delay); the
- *            awaited packet itself plays at once, which grows the delay by exactly the spike
- *            (adaptive mode) or is reported LATE (fixed mode, or beyond max_delay_ms).
+ *            awaited packet itself plays if it is at most hold_ms (one frame) overdue - the
+ *            delay grows by that much - and is LATE otherwise (fixed mode: whenever overdue).
+ *            A spike's packets, arriving together, raise the target at once (delay grows).
  * A packet whose sequence number is behind the playout point is LATE (or DUPLICATE if it was
  * played).  Every accepted packet is eventually played, reported late, or counted as dropped
  * (overflow beyond capacity, flushed by a reset): nothing vanishes.
@@ -93,9 +94,8 @@ typedef struct ccf_jb_config {
     double quantile;        /* adaptive: share of packets that should arrive in time, e.g. 0.97 */
     double forget;          /* histogram forgetting factor per packet, e.g. 0.995 */
     double compress;        /* most a speech frame's spacing may shrink, share of a frame (0.25) */
-    double hold_ms;         /* adaptive: longest wait for an awaited packet that still plays it
-                               (the growth of one spike); < 0: the target delay, at least
-                               5 frames */
+    double hold_ms;         /* adaptive: longest wait for an overdue packet that still plays it
+                               (growing the delay); < 0: one frame */
 } ccf_jb_config;
 
 /* Fill cfg with the defaults (adaptive, 8000 Hz, 20 ms, 0..500 ms, 1024 slots). */

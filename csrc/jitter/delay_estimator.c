@@ -128,16 +128,14 @@ double ccf_de_quantile(const ccf_delay_estimator *de, double q)
     /* Binary lifting: largest pos with prefix(pos) < want; the answer is bin pos (0-based). */
     int pos = 0;
     double acc = 0;
-    int step = 1;
-    while (step * 2 <= CCF_DE_BINS) step *= 2;
-    for (; step; step >>= 1) {
+    /* Starting at half the (power-of-two) bin count keeps pos + step <= CCF_DE_BINS - 1 + 1. */
+    for (int step = CCF_DE_BINS / 2; step; step >>= 1) {
         int n = pos + step;
-        if (n <= CCF_DE_BINS && acc + de->tree[n] < want) {
-            pos = n;
-            acc += de->tree[n];
-        }
+        double t = acc + de->tree[n];
+        int take = t < want;           /* written for conditional moves: no unpredictable branch */
+        pos = take ? n : pos;
+        acc = take ? t : acc;
     }
-    if (pos >= CCF_DE_BINS) pos = CCF_DE_BINS - 1;
     double w = de->bin[pos];
     if (!(w > 0))
         return de->anchor + (pos - CCF_DE_BELOW + 1) * de->width;

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define CCF_DE_BINS 1024
+#define CCF_DE_BINS 1024   /* a power of two (the Fenwick descent relies on it) */
 #define CCF_DE_BELOW 256
 
 typedef struct ccf_delay_estimator {

@@ -25,9 +25,13 @@ typedef struct jb_slot {
 #define DRIFT_WINDOW_MS 1000.0
 #define DRIFT_MIN_PACKETS 10
 #define DRIFT_MAX 0.03
-/* Default hold: the current target delay, at least this many frames. */
-#define HOLD_FLOOR_FRAMES 5
+/* Default hold: one frame.  Waiting longer for a packet that is already overdue conceals as
+ * much as declaring it late and leaves more delay to shed afterwards (measured with
+ * benchmarks/jitter_quality.py); a spike grows the delay through the histogram instead, at
+ * once, when its packets arrive. */
+#define HOLD_FRAMES 1
 #define MIN_SAMPLE_WEIGHT 0.25
+#define RETARGET_EVERY 8
 /* Samples before the adaptive target trusts the histogram alone. */
 #define WARMUP 50
 
@@ -62,6 +66,7 @@ struct ccf_jb {
     double prev_arrival;
     int have_prev_arrival;
     int dirty;
+    int since_target;        /* samples since the target was computed */
     double base, target, target_offset;
 
     double prev_transit;
@@ -192,6 +197,7 @@ static double clamp_delay(const ccf_jb *jb, double d)
 static void update_target(ccf_jb *jb)
 {
     jb->dirty = 0;
+    jb->since_target = 0;
     double base = ccf_de_quantile(&jb->de, 0.01);
     if (base != base)
         return;
@@ -211,10 +217,26 @@ static void update_target(ccf_jb *jb)
 
 /* One more arrival sample: the delay histogram and the RFC 3550 s6.4.1 jitter estimate
  * J += (|D(i-1,i)| - J) / 16, with D the difference of successive transit times. */
-static int cmp_double(const void *a, const void *b)
+/* k-th smallest of a[0..n) (Hoare's selection; reorders a). */
+static double select_kth(double *a, int n, int k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = a[(lo + hi) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) {
+                double t = a[i]; a[i] = a[j]; a[j] = t;
+                i++; j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else break;
+    }
+    return a[k];
 }
 
 /* Theil-Sen slope of the window minima: the median of the pairwise slopes, robust against
@@ -231,8 +253,9 @@ static void update_slope(ccf_jb *jb)
         }
     if (n < 6)
         return;
-    qsort(sl, (size_t)n, sizeof sl[0], cmp_double);
-    double m = (n & 1) ? sl[n / 2] : 0.5 * (sl[n / 2 - 1] + sl[n / 2]);
+    double m = select_kth(sl, n, n / 2);
+    if (!(n & 1))
+        m = 0.5 * (m + select_kth(sl, n, n / 2 - 1));
     if (m > DRIFT_MAX) m = DRIFT_MAX;
     if (m < -DRIFT_MAX) m = -DRIFT_MAX;
     /* The correction stays continuous: it bends at the current time. */
@@ -278,8 +301,13 @@ static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
     }
     jb->prev_arrival = arrival;
     jb->have_prev_arrival = 1;
-    ccf_de_add_weighted(&jb->de, x - drift_corr(jb, arrival), w);
-    jb->dirty = 1;
+    double v = x - drift_corr(jb, arrival);
+    ccf_de_add_weighted(&jb->de, v, w);
+    /* The quantiles move with every sample, but slowly unless it lands outside [base, target]:
+     * recompute at once then (growth at once), otherwise every few samples. */
+    double c = drift_corr(jb, arrival);
+    if (v + c > jb->target_offset || v + c < jb->base || ++jb->since_target >= RETARGET_EVERY)
+        jb->dirty = 1;
     if (jb->have_transit) {
         double d = abs_d(x - jb->prev_transit);
         jb->jitter += (d - jb->jitter) / 16.0;
@@ -503,9 +531,7 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
                 /* It was awaited (the buffer held): adaptive mode plays it now, which grows the
                  * delay by exactly the spike; fixed mode, or beyond max_delay_ms, it is late. */
                 double delay = s->arrival - ts_ms(jb, jb->play_ts) - jb->base;
-                double hold = jb->cfg.hold_ms;
-                if (hold < 0)
-                    hold = jb->target > HOLD_FLOOR_FRAMES * fm ? jb->target : HOLD_FLOOR_FRAMES * fm;
+                double hold = jb->cfg.hold_ms < 0 ? HOLD_FRAMES * fm : jb->cfg.hold_ms;
                 double wait = jb->stall + (s->arrival > due ? s->arrival - due : 0);
                 jb->stall = 0;
                 int fixed = jb->cfg.mode == CCF_JB_FIXED;

@@ -11,9 +11,11 @@ hands out one :class:`Frame` per ``frame_ms`` with :meth:`get` / :meth:`get_unti
 Each frame carries ``due_ms``, the time it is meant to play.  ``get(now_ms)`` returns None when
 nothing is due - before the first packet's playout time, and while the buffer *holds* because
 the next packet is missing and nothing later has arrived (a delay spike, a loss burst and a
-pause look alike until packets come again; the caller conceals meanwhile).  In adaptive mode
-the awaited packet then plays at once (the delay grows by exactly the spike); in fixed mode it
-is reported late.  While shrinking, consecutive due times in speech are up to a quarter of a
+pause look alike until packets come again; the caller conceals meanwhile).  A packet that comes
+at most one frame after its due time still plays (the delay grows by that much, counted in
+``stats["underruns"]``); later than that it is reported late, as always in fixed mode.  The
+packets a delay spike releases together raise the target at once, so the delay grows on a
+spike and the rest of the burst plays.  While shrinking, consecutive due times in speech are up to a quarter of a
 frame closer than ``frame_ms`` (the caller time-compresses); in silence the buffer re-times at
 once.
 
