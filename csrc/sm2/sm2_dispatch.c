@@ -11,6 +11,9 @@ static const sm2_impl *const sm2_all[] = {
     &ccf_sm2_impl_mulx,
 #endif
     &ccf_sm2_impl_portable,
+#if defined(SM2_HAVE_PORTABLE32_COPY)
+    &ccf_sm2_impl_portable32,        /* tests only: ccf_sm2_impl_reset never gets this far */
+#endif
 };
 #define SM2_NIMPL ((int)(sizeof(sm2_all) / sizeof(sm2_all[0])))
 

@@ -271,6 +271,10 @@ typedef struct sm2_impl {
 } sm2_impl;
 
 extern const sm2_impl ccf_sm2_impl_portable;     /* sm2_portable.c */
+#if (defined(__SIZEOF_INT128__) || (defined(_MSC_VER) && defined(_M_X64))) && !defined(CCF_SM2_NO_INT128)
+#  define SM2_HAVE_PORTABLE32_COPY 1
+extern const sm2_impl ccf_sm2_impl_portable32;   /* sm2_portable32.c: the 32x32 multiply path */
+#endif
 #if defined(CCF_HAVE_X86_INTRIN)
 extern const sm2_impl ccf_sm2_impl_mulx;         /* sm2_mulx.c */
 #endif
