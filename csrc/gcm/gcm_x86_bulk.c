@@ -1,6 +1,6 @@
 /*
- * Stitched AES-GCM for VAES + VPCLMULQDQ on AVX-512: every iteration runs CTR on 16 blocks
- * (four 512-bit registers) and GHASH on 16 blocks (the previous iteration's ciphertext when
+ * Stitched AES-GCM for VAES + VPCLMULQDQ on AVX-512: every iteration runs CTR on 32 blocks
+ * (eight 512-bit registers) and GHASH on 32 blocks (the previous iteration's ciphertext when
  * encrypting, the current input when decrypting).  The two halves are independent, so the
  * out-of-order core overlaps the AES rounds with the carry-less multiplies.  GHASH uses the
  * natural-form representation of ghash_x86.h, with GFNI reversing the bits of each byte.
@@ -13,7 +13,7 @@
 
 #define K512 CCF_TARGET("avx512f,avx512vl,avx512bw,vaes,vpclmulqdq,gfni,aes,pclmul,ssse3,sse4.1")
 
-#define DESC_OFFSET (16 * CCF_GHASH_X86_POWERS)    /* descending powers, see ghash_vpclmul.c */
+#define DESC_OFFSET CCF_GHASH_X86_DESC(32)         /* H^32..H^1, see ghash_x86.h */
 
 static int bulk512_supported(void)
 {
@@ -22,7 +22,7 @@ static int bulk512_supported(void)
 
 typedef struct {
     __m512i rk[15];
-    __m512i pw[4];           /* H^16..H^13 | H^12..H^9 | H^8..H^5 | H^4..H^1 */
+    __m512i pw[8];           /* H^32..H^29 | ... | H^4..H^1 */
     __m512i cv;              /* counters, little-endian in dword 3 of each lane */
     __m128i y;               /* running GHASH value, natural form */
     unsigned rounds;
@@ -47,7 +47,7 @@ K512 static inline void setup(bulk_state *st, const ccf_aes_key *k, const ccf_gh
     st->rounds = k->rounds;
     for (i = 0; i <= k->rounds; i++)
         st->rk[i] = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)((const uint8_t *)k->sched + 16 * i)));
-    for (j = 0; j < 4; j++)
+    for (j = 0; j < 8; j++)
         st->pw[j] = _mm512_loadu_si512((const void *)(gk->tbl + DESC_OFFSET + 64 * j));
     st->cv = _mm512_broadcast_i32x4(_mm_insert_epi32(_mm_loadu_si128((const __m128i *)ctr),
                                                      (int)ccf_load32_be(ctr + 12), 3));
@@ -55,30 +55,30 @@ K512 static inline void setup(bulk_state *st, const ccf_aes_key *k, const ccf_gh
     st->y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
 }
 
-/* Keystream for the next 16 blocks. */
-K512 static inline void ctr16(bulk_state *st, __m512i x[4])
+/* Keystream for the next 32 blocks. */
+K512 static inline void ctr32x(bulk_state *st, __m512i x[8])
 {
     const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
     const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
     unsigned r;
     int j;
-    for (j = 0; j < 4; j++) {
+    for (j = 0; j < 8; j++) {
         x[j] = _mm512_xor_si512(_mm512_shuffle_epi8(st->cv, swap), st->rk[0]);
         st->cv = _mm512_add_epi32(st->cv, inc4);
     }
     for (r = 1; r < st->rounds; r++)
-        for (j = 0; j < 4; j++)
+        for (j = 0; j < 8; j++)
             x[j] = _mm512_aesenc_epi128(x[j], st->rk[r]);
-    for (j = 0; j < 4; j++)
+    for (j = 0; j < 8; j++)
         x[j] = _mm512_aesenclast_epi128(x[j], st->rk[st->rounds]);
 }
 
-/* y <- GHASH of 16 blocks c[0..3] continuing from y. */
-K512 static inline void ghash16(bulk_state *st, const __m512i c[4])
+/* y <- GHASH of 32 blocks c[0..7] continuing from y, one reduction. */
+K512 static inline void ghash32(bulk_state *st, const __m512i c[8])
 {
     __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
     int j;
-    for (j = 0; j < 4; j++) {
+    for (j = 0; j < 8; j++) {
         __m512i b = brev(c[j]);
         if (j == 0)
             b = _mm512_xor_si512(b, _mm512_zextsi128_si512(st->y));
@@ -101,50 +101,50 @@ K512 static size_t bulk512_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
                                   uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
 {
     bulk_state st;
-    __m512i x[4], prev[4];
-    size_t groups = len / 256, g;
+    __m512i x[8], prev[8];
+    size_t groups = len / 512, g;
     int j;
     if (groups == 0)
         return 0;
     setup(&st, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        ctr16(&st, x);
+        ctr32x(&st, x);
         if (g > 0)
-            ghash16(&st, prev);                   /* independent of this group's AES */
-        for (j = 0; j < 4; j++) {
+            ghash32(&st, prev);                   /* independent of this group's AES */
+        for (j = 0; j < 8; j++) {
             prev[j] = _mm512_xor_si512(x[j], _mm512_loadu_si512((const void *)(in + 64 * j)));
             _mm512_storeu_si512((void *)(out + 64 * j), prev[j]);
         }
-        in += 256;
-        out += 256;
+        in += 512;
+        out += 512;
     }
-    ghash16(&st, prev);
-    finish(&st, ctr, y8, 16 * groups);
-    return 256 * groups;
+    ghash32(&st, prev);
+    finish(&st, ctr, y8, 32 * groups);
+    return 512 * groups;
 }
 
 K512 static size_t bulk512_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
                                   uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
 {
     bulk_state st;
-    __m512i x[4], c[4];
-    size_t groups = len / 256, g;
+    __m512i x[8], c[8];
+    size_t groups = len / 512, g;
     int j;
     if (groups == 0)
         return 0;
     setup(&st, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        for (j = 0; j < 4; j++)
+        for (j = 0; j < 8; j++)
             c[j] = _mm512_loadu_si512((const void *)(in + 64 * j));
-        ghash16(&st, c);                          /* hash before writing: in may equal out */
-        ctr16(&st, x);
-        for (j = 0; j < 4; j++)
+        ghash32(&st, c);                          /* hash before writing: in may equal out */
+        ctr32x(&st, x);
+        for (j = 0; j < 8; j++)
             _mm512_storeu_si512((void *)(out + 64 * j), _mm512_xor_si512(x[j], c[j]));
-        in += 256;
-        out += 256;
+        in += 512;
+        out += 512;
     }
-    finish(&st, ctr, y8, 16 * groups);
-    return 256 * groups;
+    finish(&st, ctr, y8, 32 * groups);
+    return 512 * groups;
 }
 
 const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx512 = {

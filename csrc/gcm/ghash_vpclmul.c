@@ -10,14 +10,11 @@
 #if defined(CCF_HAVE_X86_INTRIN)
 
 /* Byte offset in gk->tbl of the descending powers H^16, H^15, ..., H^1. */
-#define DESC_OFFSET (16 * CCF_GHASH_X86_POWERS)
+#define DESC_OFFSET CCF_GHASH_X86_DESC(16)
 
 CCF_GHASH_PCLMUL_TARGET static void vpclmul_init(ccf_ghash_key *gk, const uint8_t h[16])
 {
-    int i;
     ccf_ghash_x86_init_powers(gk, h);
-    for (i = 0; i < 16; i++)
-        memcpy(gk->tbl + DESC_OFFSET + 16 * i, gk->tbl + 16 * (15 - i), 16);
 }
 
 /* Tails shorter than a 16-block group: one aggregated reduction (ghash_x86.h). */

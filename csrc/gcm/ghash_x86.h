@@ -58,9 +58,12 @@ CCF_GHASH_PCLMUL_TARGET static inline __m128i ccf_ghash_mul(__m128i a, __m128i b
     return ccf_ghash_reduce(lo, mid, hi);
 }
 
-/* Key table layout shared by the x86 kernels: natural-form powers H^1..H^16 (16 bytes each). */
-#define CCF_GHASH_X86_POWERS 16
+/* Key table layout shared by the x86 kernels: natural-form powers H^1..H^32 ascending (16 bytes
+ * each), then the same descending, H^32..H^1, so that a run H^n..H^1 is contiguous. */
+#define CCF_GHASH_X86_POWERS 32
 #define CCF_GHASH_X86_POW(gk, i) _mm_loadu_si128((const __m128i *)((gk)->tbl + 16 * ((i) - 1)))
+/* Byte offset of the descending run H^n, H^(n-1), ..., H^1. */
+#define CCF_GHASH_X86_DESC(n) (16 * CCF_GHASH_X86_POWERS + 16 * (CCF_GHASH_X86_POWERS - (n)))
 
 CCF_GHASH_PCLMUL_TARGET static inline void ccf_ghash_x86_init_powers(ccf_ghash_key *gk, const uint8_t h[16])
 {
@@ -68,6 +71,7 @@ CCF_GHASH_PCLMUL_TARGET static inline void ccf_ghash_x86_init_powers(ccf_ghash_k
     int i;
     for (i = 1; i <= CCF_GHASH_X86_POWERS; i++) {
         _mm_storeu_si128((__m128i *)(gk->tbl + 16 * (i - 1)), p);
+        _mm_storeu_si128((__m128i *)(gk->tbl + CCF_GHASH_X86_DESC(i)), p);
         p = ccf_ghash_mul(p, hp);
     }
 }
