@@ -150,3 +150,20 @@ def test_gmssl_encryption_both_directions(mode):
         assert key.decrypt(b"\x04" + ct, mode=ours) == msg
         ct2 = key.public_key().encrypt(msg, mode=ours)
         assert gm.decrypt(ct2[1:]) == msg
+
+
+# ---- GmSSL (C library, through gmssl_pyx) --------------------------------------------------------
+
+@pytest.mark.parametrize("size", [0, 1, 64, 255])        # GmSSL encrypts at most 255 bytes
+def test_gmssl_pyx_both_directions(size):
+    g = pytest.importorskip("gmssl_pyx")
+    pub, priv = g.sm2_key_generate()                     # X || Y, d
+    key = sm2.SM2PrivateKey.from_bytes(priv)
+    assert key.public_key().public_bytes()[1:] == pub
+    msg = os.urandom(size)
+    key.public_key().verify(g.sm2_sign(priv, pub, msg), msg)          # default ID on both sides
+    assert g.sm2_verify(pub, msg, key.sign(msg)) is True
+    assert g.sm2_verify(pub, msg + b"x", key.sign(msg)) is False
+    if size:
+        assert key.decrypt(g.sm2_encrypt(pub, msg), encoding="der") == msg    # GM/T 0009 DER
+        assert g.sm2_decrypt(priv, key.public_key().encrypt(msg, encoding="der")) == msg
