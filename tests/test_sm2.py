@@ -353,6 +353,16 @@ def test_malformed_der_keys(std_key):
         sm2.load_der_private_key(mixed)
 
 
+def test_pkcs8_v2_with_public_key_accepted(std_key):
+    """RFC 5958 OneAsymmetricKey (version 1, [1] publicKey) as some encoders write."""
+    der = std_key.private_bytes("der", "pkcs8")
+    inner = der[3:]                                   # strip the outer SEQUENCE header (0x30 0x81 len)
+    assert der[:3] == b"\x30\x81" + bytes([len(inner)])
+    body = b"\x02\x01\x01" + inner[3:] + b"\x81\x42\x00" + std_key.public_key().public_bytes()
+    v2 = b"\x30\x81" + bytes([len(body)]) + body
+    assert sm2.load_der_private_key(v2).to_bytes() == std_key.to_bytes()
+
+
 def test_sec1_round_trip(std_key):
     der = std_key.private_bytes("der", "sec1")
     assert sm2.load_der_private_key(der).to_bytes() == std_key.to_bytes()
@@ -467,6 +477,7 @@ def test_nonces_differ(std_key):
     assert len(cts) == 8
 
 
+@pytest.mark.cpu_independent
 def test_hooks_not_public():
     assert not any(name.startswith("_test") for name in dir(sm2))
     assert "k" not in sm2.SM2PrivateKey.sign.__code__.co_varnames

@@ -284,17 +284,22 @@ def decode_private_key(data):
     buf, s, e = _top(data)
     a, b = _expect(buf, s, e, _INTEGER)
     version = _get_int(buf, a, b)
-    if version == 1:                                  # SEC1 ECPrivateKey
+    second, _, _ = _read(buf, b, e)
+    if version == 1 and second == _OCTET_STRING:      # SEC1 ECPrivateKey
         return _decode_ec_private(buf, s, e, need_params=True)
-    if version not in (0, 1):
+    if version not in (0, 1):                         # PKCS#8 v1 / v2 (RFC 5958 OneAsymmetricKey)
         raise ValueError("unsupported private key version")
     a, c = _expect(buf, b, e, _SEQUENCE)
     _check_alg(buf, a, c)
     a, f = _expect(buf, c, e, _OCTET_STRING)
-    if f != e:
-        t, _, _ = _read(buf, f, e)                    # [0] attributes are allowed and ignored
-        if t != 0xA0:
-            raise ValueError("DER: trailing data in PrivateKeyInfo")
+    pos = f
+    for tag in (0xA0, 0x81):                          # [0] attributes, [1] publicKey (v2): ignored,
+        if pos < e:                                   # the key's own public key is derived from d
+            t, _, nxt = _read(buf, pos, e)
+            if t == tag:
+                pos = nxt
+    if pos != e:
+        raise ValueError("DER: trailing data in PrivateKeyInfo")
     inner, x, y = buf[a:f], None, None
     x, y = _expect(inner, 0, len(inner), _SEQUENCE)
     if y != len(inner):
