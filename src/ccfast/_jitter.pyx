@@ -49,7 +49,9 @@ _RTP_ERRORS = {
 }
 
 
-@cython.freelist(64)
+@cython.freelist(256)
+@cython.no_gc   # holds no container of its own: kept out of the cycle GC (a batch of frames would
+                # otherwise trigger collections); a payload referring back to its Frame would leak
 @cython.final
 cdef class Frame:
     """One frame of playout, returned by JitterBuffer.get()."""
