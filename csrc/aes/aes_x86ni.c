@@ -47,21 +47,22 @@ NI static void aesni_expand(ccf_aes_key *k, const uint8_t *key, size_t key_len)
 
 #define RK(k, i) _mm_loadu_si128((const __m128i *)((const uint8_t *)(k)->sched + 16 * (i)))
 
-/* Encrypt n <= 8 blocks held in x[] (all rounds, interleaved across blocks). */
-NI static inline void encrypt_n(const ccf_aes_key *k, __m128i *x, int n)
+/* Encrypt the 8 blocks in x[], interleaved.  Callers with fewer blocks still pass 8: short
+ * inputs are latency-bound, so the spare blocks are free, and a fixed count unrolls fully. */
+NI static inline void encrypt8(const ccf_aes_key *k, __m128i x[8])
 {
     unsigned r;
     int j;
     __m128i rk = RK(k, 0);
-    for (j = 0; j < n; j++)
+    for (j = 0; j < 8; j++)
         x[j] = _mm_xor_si128(x[j], rk);
     for (r = 1; r < k->rounds; r++) {
         rk = RK(k, r);
-        for (j = 0; j < n; j++)
+        for (j = 0; j < 8; j++)
             x[j] = _mm_aesenc_si128(x[j], rk);
     }
     rk = RK(k, k->rounds);
-    for (j = 0; j < n; j++)
+    for (j = 0; j < 8; j++)
         x[j] = _mm_aesenclast_si128(x[j], rk);
 }
 
@@ -70,9 +71,9 @@ NI static void aesni_encrypt_blocks(const ccf_aes_key *k, const uint8_t *in, uin
     __m128i x[8];
     while (nblocks > 0) {
         int j, n = nblocks < 8 ? (int)nblocks : 8;
-        for (j = 0; j < n; j++)
-            x[j] = _mm_loadu_si128((const __m128i *)(in + 16 * j));
-        encrypt_n(k, x, n);
+        for (j = 0; j < 8; j++)
+            x[j] = j < n ? _mm_loadu_si128((const __m128i *)(in + 16 * j)) : _mm_setzero_si128();
+        encrypt8(k, x);
         for (j = 0; j < n; j++)
             _mm_storeu_si128((__m128i *)(out + 16 * j), x[j]);
         in += 16 * n;
@@ -105,10 +106,10 @@ NI static void aesni_ctr32(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t 
     while (len > 0) {
         size_t chunk = len < 128 ? len : 128;
         int j, n = (int)((chunk + 15) / 16);
-        for (j = 0; j < n; j++)      /* inc32: only the last word counts, big-endian */
+        for (j = 0; j < 8; j++)      /* inc32: only the last word counts, big-endian */
             x[j] = _mm_insert_epi32(base, (int)ccf_bswap32(c + (uint32_t)j), 3);
         c += (uint32_t)n;
-        encrypt_n(k, x, n);
+        encrypt8(k, x);
         xor_out(x, in, out, chunk);
         in += chunk;
         out += chunk;
@@ -124,13 +125,13 @@ NI static void aesni_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t
     while (len > 0) {
         size_t chunk = len < 128 ? len : 128;
         int j, n = (int)((chunk + 15) / 16);
-        for (j = 0; j < n; j++) {
+        for (j = 0; j < 8; j++) {
             uint64_t l = lo + (uint64_t)j, h = hi + (l < lo);
             x[j] = _mm_set_epi64x((long long)ccf_bswap64(l), (long long)ccf_bswap64(h));
         }
         hi += (lo + (uint64_t)n) < lo;
         lo += (uint64_t)n;
-        encrypt_n(k, x, n);
+        encrypt8(k, x);
         xor_out(x, in, out, chunk);
         in += chunk;
         out += chunk;
