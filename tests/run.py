@@ -30,6 +30,10 @@ def probe(disable):
 
 
 def main(argv):
+    # Name the test directory unless the caller named paths: the command may run elsewhere
+    # (cibuildwheel runs it from a temporary directory against the installed wheel).
+    if not any(os.path.exists(a.split("::")[0]) for a in argv if not a.startswith("-")):
+        argv = [*argv, os.path.dirname(os.path.abspath(__file__))]
     seen = {}          # frozenset of chosen implementations -> level name
     exercised = set()
     available = {}
