@@ -22,7 +22,9 @@
  *            (back-dated to its original due times, so a loss burst does not add delay); the
  *            awaited packet itself plays if it is at most hold_ms (one frame) overdue - the
  *            delay grows by that much - and is LATE otherwise (fixed mode: whenever overdue).
- *            A spike's packets, arriving together, raise the target at once (delay grows).
+ *            The samples of packets that arrive together (the burst a delay spike releases
+ *            when its queue drains) weigh little: one spike is one event, and the delay is not
+ *            held up by a rare spike; recurring spikes raise the target like any delay.
  * A packet whose sequence number is behind the playout point is LATE (or DUPLICATE if it was
  * played).  Every accepted packet is eventually played, reported late, or counted as dropped
  * (overflow beyond capacity, flushed by a reset): nothing vanishes.
@@ -41,7 +43,7 @@
  *   - in speech it shrinks gradually: consecutive due times are at most `compress` of a frame
  *     closer than frame_ms (the caller time-compresses, as NetEq's accelerate).
  * Sender clock drift (the timestamp clock running +-1% fast or slow) makes x slide; the slope
- * is estimated (Theil-Sen over the minima of x in 1 s windows of the last 16 s, clamped to
+ * is estimated (Theil-Sen over the minima of x in 0.5 s windows of the last 8 s, clamped to
  * +-3%) and taken out of the samples before they enter the histogram and put back into the
  * base, so the distribution stays sharp and the delay bounded.
  *

@@ -21,8 +21,12 @@ typedef struct jb_slot {
 /* Extended sequence numbers of a fresh stream start here (a multiple of 2^16), so a reordered
  * packet from before the first one still has a positive number. */
 #define SEQ_BASE ((int64_t)1 << 20)
+#ifndef DRIFT_WINDOWS
 #define DRIFT_WINDOWS 16
-#define DRIFT_WINDOW_MS 1000.0
+#endif
+#ifndef DRIFT_WINDOW_MS
+#define DRIFT_WINDOW_MS 500.0
+#endif
 #define DRIFT_MIN_PACKETS 10
 #define DRIFT_MAX 0.03
 /* Default hold: one frame.  Waiting longer for a packet that is already overdue conceals as
@@ -30,8 +34,13 @@ typedef struct jb_slot {
  * benchmarks/jitter_quality.py); a spike grows the delay through the histogram instead, at
  * once, when its packets arrive. */
 #define HOLD_FRAMES 1
-#define MIN_SAMPLE_WEIGHT 0.25
+#ifndef MIN_SAMPLE_WEIGHT
+#define MIN_SAMPLE_WEIGHT 0.03
+#endif
 #define RETARGET_EVERY 8
+#ifndef GROW_AT_ONCE_FRAMES
+#define GROW_AT_ONCE_FRAMES 0.25
+#endif
 /* Samples before the adaptive target trusts the histogram alone. */
 #define WARMUP 50
 
@@ -179,6 +188,13 @@ void ccf_jb_reset(ccf_jb *jb)
     jb->slope = jb->t_ref = jb->corr0 = jb->last_arrival = 0;
 }
 
+/* Rises of the target larger than this are applied at once (a new frame is simply due later);
+ * smaller ones by stretching, like shrinking. */
+static double grow_at_once_ms(const ccf_jb *jb)
+{
+    return GROW_AT_ONCE_FRAMES * jb->cfg.frame_ms;
+}
+
 static double start_delay(const ccf_jb *jb)
 {
     if (jb->cfg.delay_ms >= 0)
@@ -290,8 +306,8 @@ static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
     double x = arrival - ts_ms(jb, ext_ts);
     jb->last_arrival = arrival;
     track_drift(jb, x, arrival);
-    /* A sample weighs the arrival time it stands for, relative to a frame (at least a
-     * quarter): the burst of packets a delay spike releases when its queue drains is one
+    /* A sample weighs the arrival time it stands for, relative to a frame (at least
+     * MIN_SAMPLE_WEIGHT): the burst of packets a delay spike releases when its queue drains is one
      * event, not many independent delays, and must not hold the target up for long after. */
     double w = 1.0;
     if (jb->have_prev_arrival) {
@@ -454,10 +470,11 @@ ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, doubl
 static void after_frame(ccf_jb *jb)
 {
     double excess = jb->next_due - ts_ms(jb, jb->play_ts) - jb->target_offset;
-    if (excess > 0) {
-        double c = jb->cfg.compress * jb->cfg.frame_ms;
+    double c = jb->cfg.compress * jb->cfg.frame_ms;
+    if (excess > 0)
         jb->next_due -= excess < c ? excess : c;
-    }
+    else if (excess < 0)   /* a small rise of the target: stretch gradually too */
+        jb->next_due += -excess < c ? -excess : c;
 }
 
 static void emit(ccf_jb *jb, ccf_jb_frame *out, ccf_jb_kind kind, int64_t ext, int64_t ext_ts, double due,
@@ -489,7 +506,7 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
         /* Grow at once: the next frame is never due before base + target.  Growth while the
          * frame is already overdue (the playout is waiting) is a stall, counted below. */
         double want = ts_ms(jb, jb->play_ts) + jb->target_offset;
-        if (jb->next_due < want) {
+        if (jb->next_due < want - grow_at_once_ms(jb)) {
             /* holding for a missing packet, or for one that came after its due time */
             if (now > jb->next_due && (!have || s->arrival > jb->next_due))
                 jb->stall += (want < now ? want : now) - jb->next_due;

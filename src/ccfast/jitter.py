@@ -13,9 +13,10 @@ nothing is due - before the first packet's playout time, and while the buffer *h
 the next packet is missing and nothing later has arrived (a delay spike, a loss burst and a
 pause look alike until packets come again; the caller conceals meanwhile).  A packet that comes
 at most one frame after its due time still plays (the delay grows by that much, counted in
-``stats["underruns"]``); later than that it is reported late, as always in fixed mode.  The
-packets a delay spike releases together raise the target at once, so the delay grows on a
-spike and the rest of the burst plays.  While shrinking, consecutive due times in speech are up to a quarter of a
+``stats["underruns"]``); later than that it is reported late, as always in fixed mode.  Packets
+that arrive together (the burst a delay spike releases) count as one event in the delay
+statistics, so a single spike does not hold the delay up afterwards; spikes that recur raise
+the target.  While shrinking, consecutive due times in speech are up to a quarter of a
 frame closer than ``frame_ms`` (the caller time-compresses); in silence the buffer re-times at
 once.
 
