@@ -6,14 +6,14 @@
  */
 #include "sm2_impls.h"
 
-/* Montgomery multiplication mod p: -p^-1 mod 2^64 = 1 since p = -1 mod 2^64. */
-static void sm2_portable_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b) { sm2_mont_mul_generic(r, a, b, ccf_sm2_p, 1); }
-static void sm2_portable_fe_sqr(sm2_fe r, const sm2_fe a) { sm2_mont_mul_generic(r, a, a, ccf_sm2_p, 1); }
+/* Montgomery multiplication mod p: SM2_PORTABLE_MUL in sm2_impls.h. */
+static void sm2_portable_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b) { SM2_PORTABLE_MUL(r, a, b); }
+static void sm2_portable_fe_sqr(sm2_fe r, const sm2_fe a) { SM2_PORTABLE_SQR(r, a); }
 
 #define SM2_FN(name) sm2_portable_##name
 #define SM2_ATTR static
-#define SM2_MUL(r, a, b) sm2_mont_mul_generic((r), (a), (b), ccf_sm2_p, 1)
-#define SM2_SQR(r, a) sm2_mont_mul_generic((r), (a), (a), ccf_sm2_p, 1)
+#define SM2_MUL(r, a, b) SM2_PORTABLE_MUL(r, a, b)
+#define SM2_SQR(r, a) SM2_PORTABLE_SQR(r, a)
 #include "sm2_ec_tmpl.h"
 
 static int sm2_portable_supported(void) { return 1; }

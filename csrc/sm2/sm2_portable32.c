@@ -11,12 +11,12 @@
 
 #define SM2_FN(name) sm2_portable32_##name
 #define SM2_ATTR static
-#define SM2_MUL(r, a, b) sm2_mont_mul_generic((r), (a), (b), ccf_sm2_p, 1)
-#define SM2_SQR(r, a) sm2_mont_mul_generic((r), (a), (a), ccf_sm2_p, 1)
+#define SM2_MUL(r, a, b) SM2_PORTABLE_MUL(r, a, b)
+#define SM2_SQR(r, a) SM2_PORTABLE_SQR(r, a)
 #include "sm2_ec_tmpl.h"
 
-static void sm2_portable32_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b) { sm2_mont_mul_generic(r, a, b, ccf_sm2_p, 1); }
-static void sm2_portable32_fe_sqr(sm2_fe r, const sm2_fe a) { sm2_mont_mul_generic(r, a, a, ccf_sm2_p, 1); }
+static void sm2_portable32_fe_mul(sm2_fe r, const sm2_fe a, const sm2_fe b) { SM2_PORTABLE_MUL(r, a, b); }
+static void sm2_portable32_fe_sqr(sm2_fe r, const sm2_fe a) { SM2_PORTABLE_SQR(r, a); }
 static int sm2_portable32_supported(void) { return 1; }
 
 const sm2_impl ccf_sm2_impl_portable32 = {
