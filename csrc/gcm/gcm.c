@@ -63,6 +63,35 @@ static int tag_len_ok(size_t tag_len)
     return tag_len == 4 || tag_len == 8 || (tag_len >= 12 && tag_len <= 16);
 }
 
+/*
+ * Small messages (RTP payloads): the fixed cost of each kernel call dominates, so E_K(J0) and
+ * every keystream block come from one cipher call (CTR over zeros from J0, or ECB of the
+ * counter blocks), and GHASH runs once over
+ * A || 0* || C || 0* || [len(A)]64 || [len(C)]64 assembled on the stack (SP 800-38D 7.1 step 5).
+ */
+#define GCM_SMALL 256                       /* plaintext bytes */
+#define GCM_SMALL_AAD 64
+
+/* y = GHASH(A || 0* || C || 0* || lengths) in one call. */
+static void small_ghash(const ccf_ghash_key *gh, uint8_t y[16], const uint8_t *aad, size_t aad_len,
+                        const uint8_t *c, size_t len)
+{
+    uint8_t buf[GCM_SMALL_AAD + GCM_SMALL + 16];
+    size_t pa = (aad_len + 15) & ~(size_t)15, pc = (len + 15) & ~(size_t)15;
+    if (aad_len) {
+        memcpy(buf, aad, aad_len);
+        memset(buf + aad_len, 0, pa - aad_len);
+    }
+    if (len) {
+        memcpy(buf + pa, c, len);
+        memset(buf + pa + len, 0, pc - len);
+    }
+    ccf_store64_be(buf + pa + pc, (uint64_t)aad_len * 8);
+    ccf_store64_be(buf + pa + pc + 8, (uint64_t)len * 8);
+    memset(y, 0, 16);
+    ccf_ghash_update(gh, y, buf, pa + pc + 16);
+}
+
 /* ---- generic block cipher ---------------------------------------------------------------- */
 
 /* see ccf_gcm.h */
@@ -75,6 +104,19 @@ int ccf_gcm_seal(const ccf_gcm_cipher *c, const ccf_ghash_key *gh,
     if (rc != CCF_OK)
         return rc;
     gcm_j0(gh, nonce, nonce_len, j0);
+    if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
+        uint8_t sks[16 + GCM_SMALL];
+        size_t i, n = 16 + ((len + 15) & ~(size_t)15);
+        memset(sks, 0, n);
+        c->ctr32(c->key, j0, sks, sks, n);              /* E_K(J0), then the keystream */
+        for (i = 0; i < len; i++)
+            out[i] = (uint8_t)(in[i] ^ sks[16 + i]);
+        small_ghash(gh, y, aad, aad_len, out, len);
+        for (i = 0; i < 16; i++)
+            tag[i] = (uint8_t)(y[i] ^ sks[i]);
+        ccf_memzero(sks, n);
+        return CCF_OK;
+    }
     memcpy(ctr, j0, 16);
     inc32(ctr);
     if (len)
@@ -101,6 +143,25 @@ int ccf_gcm_open(const ccf_gcm_cipher *c, const ccf_ghash_key *gh,
     if (!tag_len_ok(tag_len))
         return CCF_ERR_PARAM;
     gcm_j0(gh, nonce, nonce_len, j0);
+    if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
+        uint8_t sks[16 + GCM_SMALL];
+        size_t i, n = 16 + ((len + 15) & ~(size_t)15);
+        small_ghash(gh, y, aad, aad_len, in, len);      /* authenticate first */
+        memset(sks, 0, n);
+        c->ctr32(c->key, j0, sks, sks, n);
+        for (i = 0; i < 16; i++)
+            want[i] = (uint8_t)(y[i] ^ sks[i]);
+        rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
+        if (rc == CCF_OK) {
+            for (i = 0; i < len; i++)
+                out[i] = (uint8_t)(in[i] ^ sks[16 + i]);
+        } else if (len) {
+            ccf_memzero(out, len);
+        }
+        ccf_memzero(sks, n);
+        ccf_memzero(want, sizeof(want));
+        return rc;
+    }
     /* Authenticate first: no plaintext exists before the tag is known to be right. */
     if (aad_len)
         ccf_ghash_update(gh, y, aad, aad_len);
@@ -200,14 +261,6 @@ static size_t first_blocks(const ccf_aes_gcm *g, const uint8_t j0[16], uint8_t c
     return first;
 }
 
-/*
- * Small messages (RTP payloads): the fixed cost of each kernel call dominates, so E_K(J0) and
- * every keystream block come from one encrypt_blocks call, and GHASH runs once over
- * A || 0* || C || 0* || [len(A)]64 || [len(C)]64 assembled on the stack (SP 800-38D 7.1 step 5).
- */
-#define GCM_SMALL 256                       /* plaintext bytes */
-#define GCM_SMALL_AAD 64
-
 /* ks[0..16) = E_K(J0), ks[16..16 + len) = keystream from inc32(J0). */
 static void small_keystream(const ccf_aes_gcm *g, const uint8_t j0[16], size_t len,
                             uint8_t ks[16 + GCM_SMALL])
@@ -220,26 +273,6 @@ static void small_keystream(const ccf_aes_gcm *g, const uint8_t j0[16], size_t l
         ccf_store32_be(ks + 16 * i + 12, c + (uint32_t)i);
     }
     g->aes.impl->encrypt_blocks(&g->aes, ks, ks, 1 + nb);
-}
-
-/* y = GHASH(A || 0* || C || 0* || lengths) in one call. */
-static void small_ghash(const ccf_aes_gcm *g, uint8_t y[16], const uint8_t *aad, size_t aad_len,
-                        const uint8_t *c, size_t len)
-{
-    uint8_t buf[GCM_SMALL_AAD + GCM_SMALL + 16];
-    size_t pa = (aad_len + 15) & ~(size_t)15, pc = (len + 15) & ~(size_t)15;
-    if (aad_len) {
-        memcpy(buf, aad, aad_len);
-        memset(buf + aad_len, 0, pa - aad_len);
-    }
-    if (len) {
-        memcpy(buf + pa, c, len);
-        memset(buf + pa + len, 0, pc - len);
-    }
-    ccf_store64_be(buf + pa + pc, (uint64_t)aad_len * 8);
-    ccf_store64_be(buf + pa + pc + 8, (uint64_t)len * 8);
-    memset(y, 0, 16);
-    ccf_ghash_update(&g->ghash, y, buf, pa + pc + 16);
 }
 
 /* see ccf_gcm.h */
@@ -258,7 +291,7 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         small_keystream(g, j0, len, sks);
         for (i = 0; i < len; i++)
             out[i] = (uint8_t)(in[i] ^ sks[16 + i]);
-        small_ghash(g, y, aad, aad_len, out, len);
+        small_ghash(&g->ghash, y, aad, aad_len, out, len);
         for (i = 0; i < 16; i++)
             tag[i] = (uint8_t)(y[i] ^ sks[i]);
         ccf_memzero(sks, 16 + ((len + 15) & ~(size_t)15));
@@ -307,7 +340,7 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
     if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
         /* Authenticate first (in may equal out), then decrypt only if the tag is right. */
         uint8_t sks[16 + GCM_SMALL];
-        small_ghash(g, y, aad, aad_len, in, len);
+        small_ghash(&g->ghash, y, aad, aad_len, in, len);
         small_keystream(g, j0, len, sks);
         for (i = 0; i < 16; i++)
             want[i] = (uint8_t)(y[i] ^ sks[i]);
