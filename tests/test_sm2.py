@@ -481,3 +481,31 @@ def test_nonces_differ(std_key):
 def test_hooks_not_public():
     assert not any(name.startswith("_test") for name in dir(sm2))
     assert "k" not in sm2.SM2PrivateKey.sign.__code__.co_varnames
+
+
+@settings(max_examples=30, deadline=None)
+@given(d=st.integers(min_value=1, max_value=N - 2), k=st.integers(min_value=1, max_value=N - 1),
+       msg=st.binary(max_size=100))
+def test_implementations_agree(d, k, msg):
+    """Differential: the same d, k and message give the same public key, signature and
+    ciphertext through every implementation (x86_64-mulx, portable64, portable32)."""
+    names = [n for n, ok in ccfast._available_implementations()["sm2"].items() if ok]
+    kb = k.to_bytes(32, "big")
+    outs = {}
+    try:
+        for name in names:
+            _sm2._select_implementation(name)
+            key = sm2.SM2PrivateKey.from_bytes(d.to_bytes(32, "big"))
+            e = key._key.digest(msg)
+            try:
+                sig = _sm2._test_sign_digest_with_k(key._key, e, kb)
+            except ValueError:                     # r = 0 or r + k = n: astronomically rare
+                sig = None
+            ct = _sm2._test_encrypt_with_k(key._key, msg, kb)
+            assert key.decrypt(ct) == msg
+            if sig is not None:
+                key.public_key().verify(sig, msg, encoding="raw")
+            outs[name] = (key.public_key().public_bytes(), sig, ct)
+    finally:
+        _sm2._select_implementation(None)
+    assert len(set(outs.values())) == 1, outs
