@@ -640,3 +640,28 @@ def test_nothing_vanishes_and_time_moves_forward(trace):
     seqs = [f.payload for f in frames if f.kind == A]
     assert seqs == sorted(seqs)
     assert s["received"] == len(pk)
+
+
+def test_rfc3611_burst_gap_metrics():
+    # 100 frames; an isolated loss at 10 (gap), losses 50, 52, 55 less than Gmin=16 apart (a
+    # burst of frames 50..55)
+    jb = fixed(40)
+    lost = {10, 50, 52, 55}
+    for i in range(100):
+        if i not in lost:
+            jb.put(b"x", i, i * FT, i * 20.0)
+    jb.get_until(1e9)
+    s = jb.stats
+    assert s["lost"] == 4
+    assert s["burst_density"] == pytest.approx(3 / 6)
+    assert s["burst_duration_ms"] == pytest.approx(120)
+    assert s["gap_density"] == pytest.approx(1 / 94)
+    assert s["gap_duration_ms"] == pytest.approx(94 / 2 * 20)
+    # no loss at all: no burst, density 0
+    jb = fixed(40)
+    for i in range(20):
+        jb.put(b"x", i, i * FT, i * 20.0)
+    jb.get_until(1e9)
+    s = jb.stats
+    assert (s["burst_density"], s["gap_density"], s["burst_duration_ms"]) == (0, 0, 0)
+    assert s["gap_duration_ms"] == pytest.approx(400)

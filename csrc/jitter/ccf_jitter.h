@@ -132,6 +132,14 @@ typedef struct ccf_jb_stats {
     double jitter_ms;       /* RFC 3550 s6.4.1 interarrival jitter, in ms */
     double current_delay_ms;/* playout offset above the base (the fastest packets) */
     double target_delay_ms;
+    /* RFC 3611 s4.7.2 burst/gap metrics over the frames played (AUDIO received, LOST lost or
+     * discarded; SILENCE not counted), Gmin = 16: a burst is a run starting and ending with a
+     * loss, with fewer than Gmin received frames between its losses, and at least 2 losses;
+     * everything else is gap (an isolated loss belongs to the gap). */
+    double burst_density;     /* lost / frames, inside bursts (0..1) */
+    double gap_density;       /* lost / frames, inside gaps (0..1) */
+    double burst_duration_ms; /* mean */
+    double gap_duration_ms;   /* mean */
 } ccf_jb_stats;
 
 typedef struct ccf_jb ccf_jb;

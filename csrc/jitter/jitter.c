@@ -82,6 +82,12 @@ struct ccf_jb {
     int have_transit;
     double jitter;
 
+    /* RFC 3611 burst/gap state */
+    uint64_t bg_run;                 /* received frames since the last loss */
+    uint64_t bg_cur_frames, bg_cur_lost;   /* the open burst candidate (from its first loss) */
+    uint64_t bg_burst_frames, bg_burst_lost, bg_bursts;
+    uint64_t bg_gap_frames, bg_gap_lost;
+
     ccf_jb_stats st;
 };
 
@@ -186,6 +192,8 @@ void ccf_jb_reset(ccf_jb *jb)
     jb->base = jb->target = jb->target_offset = 0;
     jb->win_count = jb->n_mins = jb->mins_pos = 0;
     jb->slope = jb->t_ref = jb->corr0 = jb->last_arrival = 0;
+    jb->bg_run = jb->bg_cur_frames = jb->bg_cur_lost = 0;
+    jb->bg_burst_frames = jb->bg_burst_lost = jb->bg_bursts = jb->bg_gap_frames = jb->bg_gap_lost = 0;
 }
 
 /* Rises of the target larger than this are applied at once (a new frame is simply due later);
@@ -466,6 +474,40 @@ ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, doubl
     return res;
 }
 
+#define GMIN 16
+
+/* Close the open burst candidate: a burst if it has two losses or more, else gap. */
+static void bg_close(ccf_jb *jb)
+{
+    if (jb->bg_cur_lost >= 2) {
+        jb->bg_burst_frames += jb->bg_cur_frames;
+        jb->bg_burst_lost += jb->bg_cur_lost;
+        jb->bg_bursts++;
+    } else {
+        jb->bg_gap_frames += jb->bg_cur_frames;
+        jb->bg_gap_lost += jb->bg_cur_lost;
+    }
+    jb->bg_cur_frames = jb->bg_cur_lost = 0;
+}
+
+/* One played frame for the RFC 3611 s4.7.2 burst/gap metrics. */
+static void bg_frame(ccf_jb *jb, int lost)
+{
+    if (!lost) {
+        jb->bg_run++;
+        return;
+    }
+    if (jb->bg_cur_lost && jb->bg_run < GMIN) {
+        jb->bg_cur_frames += jb->bg_run + 1;     /* the burst goes on */
+        jb->bg_cur_lost++;
+    } else {
+        bg_close(jb);
+        jb->bg_gap_frames += jb->bg_run;
+        jb->bg_cur_frames = jb->bg_cur_lost = 1;
+    }
+    jb->bg_run = 0;
+}
+
 /* After a frame: shrink the offset towards the target by at most `compress` of a frame. */
 static void after_frame(ccf_jb *jb)
 {
@@ -558,6 +600,7 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
                     jb->st.buffered--;
                     jb->st.late++;
                     jb->st.lost++;
+                    bg_frame(jb, 1);
                     jb->next_seq++;
                     jb->play_ts = s->ext_ts + jb->frame_ts;
                     jb->next_due = due + fm;
@@ -575,10 +618,12 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
             emit(jb, out, cn ? CCF_JB_SILENCE : CCF_JB_AUDIO, jb->next_seq, s->ext_ts, due, s, idx);
             s->state = ST_PLAYED;
             jb->st.buffered--;
-            if (cn)
+            if (cn) {
                 jb->st.silence++;
-            else
+            } else {
                 jb->st.played++;
+                bg_frame(jb, 0);
+            }
             jb->next_seq++;
             jb->play_ts = s->ext_ts + jb->frame_ts;
             jb->next_due = due + fm;
@@ -592,6 +637,7 @@ int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
         s->ext_seq = jb->next_seq;
         s->state = ST_MISSED;
         jb->st.lost++;
+        bg_frame(jb, 1);
         jb->next_seq++;
         jb->play_ts += jb->frame_ts;
         jb->next_due += fm;
@@ -633,6 +679,21 @@ void ccf_jb_get_stats(const ccf_jb *jb, ccf_jb_stats *st)
 {
     *st = jb->st;
     st->jitter_ms = jb->jitter;
+    /* burst/gap so far, with the open candidate and the trailing received run closed */
+    uint64_t bf = jb->bg_burst_frames, bl = jb->bg_burst_lost, nb = jb->bg_bursts;
+    uint64_t gf = jb->bg_gap_frames + jb->bg_run, gl = jb->bg_gap_lost;
+    if (jb->bg_cur_lost >= 2) {
+        bf += jb->bg_cur_frames;
+        bl += jb->bg_cur_lost;
+        nb++;
+    } else {
+        gf += jb->bg_cur_frames;
+        gl += jb->bg_cur_lost;
+    }
+    st->burst_density = bf ? (double)bl / (double)bf : 0;
+    st->gap_density = gf ? (double)gl / (double)gf : 0;
+    st->burst_duration_ms = nb ? (double)bf / (double)nb * jb->cfg.frame_ms : 0;
+    st->gap_duration_ms = gf ? (double)gf / (double)(nb + 1) * jb->cfg.frame_ms : 0;
     if (jb->started) {
         ccf_jb *m = (ccf_jb *)jb;
         if (m->dirty)

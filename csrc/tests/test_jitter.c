@@ -282,6 +282,24 @@ static void test_rtp_parse(void)
     }
 }
 
+static void test_burst_gap(void)
+{
+    /* RFC 3611 s4.7.2 with Gmin 16: isolated loss at 10 (gap), losses 50, 52, 55 (a burst) */
+    ccf_jb *jb = make(CCF_JB_FIXED, 40, 256);
+    uint32_t slot;
+    ccf_jb_frame f;
+    for (int i = 0; i < 100; i++)
+        if (i != 10 && i != 50 && i != 52 && i != 55)
+            ccf_jb_put(jb, (uint16_t)i, (uint32_t)i * FT, 20.0 * i, 0, 0, &slot);
+    while (ccf_jb_get(jb, 1e9, &f)) {}
+    ccf_jb_stats st;
+    ccf_jb_get_stats(jb, &st);
+    CCF_CHECK(fabs(st.burst_density - 0.5) < 1e-12 && fabs(st.burst_duration_ms - 120) < 1e-9 &&
+              fabs(st.gap_density - 1.0 / 94) < 1e-12 && fabs(st.gap_duration_ms - 940) < 1e-9,
+              "burst/gap %f %f %f %f", st.burst_density, st.burst_duration_ms, st.gap_density, st.gap_duration_ms);
+    ccf_jb_free(jb);
+}
+
 static void test_config(void)
 {
     ccf_jb_config c;
@@ -310,6 +328,7 @@ int main(void)
     test_adaptive_spike();
     test_random_conservation();
     test_rtp_parse();
+    test_burst_gap();
     test_config();
     return ccf_test_finish("jitter");
 }

@@ -59,6 +59,10 @@ cdef extern from "ccf_jitter.h" nogil:
         double jitter_ms
         double current_delay_ms
         double target_delay_ms
+        double burst_density
+        double gap_density
+        double burst_duration_ms
+        double gap_duration_ms
 
     ctypedef struct ccf_jb:
         pass

@@ -293,8 +293,10 @@ cdef class JitterBuffer:
     def stats(self):
         """Counters and delays: received, played, lost, late, duplicates, reordered, resets,
         dropped, silence, buffered, underruns and underrun_ms (adaptive: frames the playout
-        waited for past their due time, and how long), jitter_ms (RFC 3550 s6.4.1), current_delay_ms,
-        target_delay_ms."""
+        waited for past their due time, and how long), jitter_ms (RFC 3550 s6.4.1),
+        current_delay_ms, target_delay_ms, and the RFC 3611 s4.7.2 burst/gap metrics over the
+        frames played (Gmin 16): burst_density, gap_density, burst_duration_ms,
+        gap_duration_ms."""
         cdef ccf_jb_stats s
         with cython.critical_section(self):
             ccf_jb_get_stats(self.jb, &s)
@@ -305,6 +307,8 @@ cdef class JitterBuffer:
             "underruns": s.underruns, "underrun_ms": s.underrun_ms,
             "jitter_ms": s.jitter_ms, "current_delay_ms": s.current_delay_ms,
             "target_delay_ms": s.target_delay_ms,
+            "burst_density": s.burst_density, "gap_density": s.gap_density,
+            "burst_duration_ms": s.burst_duration_ms, "gap_duration_ms": s.gap_duration_ms,
         }
 
     def reset(self):
