@@ -70,7 +70,7 @@ static int tag_len_ok(size_t tag_len)
  * A || 0* || C || 0* || [len(A)]64 || [len(C)]64 assembled on the stack (SP 800-38D 7.1 step 5).
  */
 #define GCM_SMALL 256                       /* plaintext bytes */
-#define GCM_SMALL_AAD 64
+#define GCM_SMALL_AAD 128                   /* RTP header with CSRCs and extensions */
 
 /* y = GHASH(A || 0* || C || 0* || lengths) in one call. */
 static void small_ghash(const ccf_ghash_key *gh, uint8_t y[16], const uint8_t *aad, size_t aad_len,
