@@ -1,0 +1,220 @@
+# SM3 (GB/T 32905) over csrc/sm3: a hashlib-style object, HMAC, the GB/T 32918 KDF, batches.
+from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from libc.stdint cimport uint8_t, uint32_t
+from libc.string cimport memcpy, memset
+
+from ccfast._sm3 cimport *
+from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
+from ccfast._common cimport ccf_cpu_init, ccf_memzero
+
+ccf_cpu_init()
+
+DEF DIGEST_SIZE = 32
+DEF BLOCK_SIZE = 64
+# Inputs at least this long are hashed with the GIL released.
+DEF NOGIL_THRESHOLD = 4096
+
+
+def _implementations():
+    return {"sm3": ccf_sm3_best().name.decode()}
+
+
+def _available_implementations():
+    cdef const ccf_sm3_impl *const *a = ccf_sm3_impls()
+    cdef size_t i = 0
+    out = {}
+    while a[i] != NULL:
+        out[a[i].name.decode()] = bool(a[i].supported())
+        i += 1
+    return {"sm3": out}
+
+
+cdef const ccf_sm3_impl *_impl_named(str name) except NULL:
+    cdef const ccf_sm3_impl *const *a = ccf_sm3_impls()
+    cdef size_t i = 0
+    while a[i] != NULL:
+        if a[i].name.decode() == name:
+            if not a[i].supported():
+                raise ValueError(f"SM3 implementation {name!r} is not supported on this CPU")
+            return a[i]
+        i += 1
+    raise ValueError(f"no SM3 implementation named {name!r}")
+
+
+cdef inline void _update(ccf_sm3_ctx *c, Py_buffer *b) noexcept:
+    if b.len >= NOGIL_THRESHOLD:
+        with nogil:
+            ccf_sm3_update(c, <const uint8_t *>b.buf, b.len)
+    else:
+        ccf_sm3_update(c, <const uint8_t *>b.buf, b.len)
+
+
+cdef class SM3:
+    """SM3 hash object with the hashlib interface (update, digest, hexdigest, copy).
+
+    Works as ``hmac.new(key, msg, digestmod=ccfast.sm3.SM3)``.  Not safe to update from
+    several threads at once (like hashlib objects, use one object per thread or a lock).
+    """
+    cdef ccf_sm3_ctx ctx
+    name = "sm3"
+    digest_size = DIGEST_SIZE
+    block_size = BLOCK_SIZE
+
+    def __cinit__(self, data=b"", *, _impl=None):
+        if _impl is None:
+            ccf_sm3_init(&self.ctx)
+        else:
+            ccf_sm3_init_impl(&self.ctx, _impl_named(_impl))
+
+    def __init__(self, data=b"", *, _impl=None):
+        if data is not None and (not isinstance(data, bytes) or len(data)):
+            self.update(data)
+
+    def __dealloc__(self):
+        ccf_memzero(&self.ctx, sizeof(ccf_sm3_ctx))
+
+    def update(self, data):
+        """Hash more data (any bytes-like object)."""
+        cdef Py_buffer b
+        get_read_buffer(data, &b, "data")
+        try:
+            _update(&self.ctx, &b)
+        finally:
+            release_buffer(&b)
+
+    def digest(self):
+        """The digest of the data so far (the object can still be updated)."""
+        cdef ccf_sm3_ctx tmp = self.ctx
+        out = new_bytes(DIGEST_SIZE)
+        ccf_sm3_final(&tmp, <uint8_t *>PyBytes_AS_STRING(out))
+        return out
+
+    def hexdigest(self):
+        return self.digest().hex()
+
+    def copy(self):
+        cdef SM3 other = SM3.__new__(SM3)
+        other.ctx = self.ctx
+        return other
+
+    def __reduce__(self):
+        raise TypeError("SM3 objects cannot be pickled")
+
+
+def digest(data):
+    """SM3 of data in one call."""
+    cdef Py_buffer b
+    cdef ccf_sm3_ctx c
+    get_read_buffer(data, &b, "data")
+    try:
+        out = new_bytes(DIGEST_SIZE)
+        ccf_sm3_init(&c)
+        _update(&c, &b)
+        ccf_sm3_final(&c, <uint8_t *>PyBytes_AS_STRING(out))
+        return out
+    finally:
+        release_buffer(&b)
+
+
+def hmac(key, data):
+    """HMAC-SM3 (RFC 2104 with SM3, GM/T 0042): 32-byte tag."""
+    cdef Py_buffer kb, db
+    cdef uint8_t k0[BLOCK_SIZE]
+    cdef uint8_t pad[BLOCK_SIZE]
+    cdef uint8_t inner[DIGEST_SIZE]
+    cdef ccf_sm3_ctx c
+    cdef int i
+    memset(&kb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer))
+    try:
+        get_read_buffer(key, &kb, "key")
+        get_read_buffer(data, &db, "data")
+        memset(k0, 0, BLOCK_SIZE)
+        if kb.len > BLOCK_SIZE:
+            ccf_sm3(<const uint8_t *>kb.buf, kb.len, k0)
+        else:
+            memcpy(k0, kb.buf, kb.len)
+        for i in range(BLOCK_SIZE):
+            pad[i] = k0[i] ^ 0x36
+        ccf_sm3_init(&c)
+        ccf_sm3_update(&c, pad, BLOCK_SIZE)
+        _update(&c, &db)
+        ccf_sm3_final(&c, inner)
+        for i in range(BLOCK_SIZE):
+            pad[i] = k0[i] ^ 0x5C
+        out = new_bytes(DIGEST_SIZE)
+        ccf_sm3_init(&c)
+        ccf_sm3_update(&c, pad, BLOCK_SIZE)
+        ccf_sm3_update(&c, inner, DIGEST_SIZE)
+        ccf_sm3_final(&c, <uint8_t *>PyBytes_AS_STRING(out))
+        return out
+    finally:
+        ccf_memzero(k0, BLOCK_SIZE); ccf_memzero(pad, BLOCK_SIZE); ccf_memzero(inner, DIGEST_SIZE)
+        release_buffer(&kb); release_buffer(&db)
+
+
+def kdf(z, length):
+    """The key derivation function of GB/T 32918.4 5.4.3: SM3(Z || ct) for ct = 1, 2, ...
+    (32-bit big-endian), concatenated and truncated to `length` bytes."""
+    cdef Py_buffer zb
+    cdef ccf_sm3_ctx c
+    cdef uint8_t ctbuf[4]
+    cdef uint8_t block[DIGEST_SIZE]
+    cdef uint32_t ct = 1
+    cdef Py_ssize_t done = 0, n
+    cdef uint8_t *o
+    if not isinstance(length, int) or isinstance(length, bool):
+        raise TypeError("length must be an integer")
+    if length < 0:
+        raise ValueError("length must not be negative")
+    if length > (2 ** 32 - 1) * DIGEST_SIZE:
+        raise OverflowError("length must be at most (2**32 - 1) * 32 bytes")
+    get_read_buffer(z, &zb, "z")
+    try:
+        out = new_bytes(length)
+        o = <uint8_t *>PyBytes_AS_STRING(out)
+        while done < length:
+            ctbuf[0] = <uint8_t>(ct >> 24); ctbuf[1] = <uint8_t>(ct >> 16)
+            ctbuf[2] = <uint8_t>(ct >> 8); ctbuf[3] = <uint8_t>ct
+            ccf_sm3_init(&c)
+            ccf_sm3_update(&c, <const uint8_t *>zb.buf, zb.len)
+            ccf_sm3_update(&c, ctbuf, 4)
+            ccf_sm3_final(&c, block)
+            n = min(DIGEST_SIZE, length - done)
+            memcpy(o + done, block, n)
+            done += n
+            ct += 1
+        ccf_memzero(block, DIGEST_SIZE)
+        return out
+    finally:
+        release_buffer(&zb)
+
+
+def digest_batch(messages):
+    """SM3 of every message in one call (any iterable of bytes-like objects), GIL released."""
+    cdef Py_ssize_t n, i
+    cdef Py_buffer *views = NULL
+    cdef uint8_t **outs = NULL
+    msgs = messages if isinstance(messages, (list, tuple)) else list(messages)
+    n = len(msgs)
+    result = [new_bytes(DIGEST_SIZE) for _ in range(n)]
+    if n == 0:
+        return result
+    views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
+    outs = <uint8_t **>PyMem_Calloc(n, sizeof(uint8_t *))
+    if views == NULL or outs == NULL:
+        PyMem_Free(views); PyMem_Free(outs)
+        raise MemoryError()
+    try:
+        for i in range(n):
+            get_read_buffer(msgs[i], &views[i], "message")
+            outs[i] = <uint8_t *>PyBytes_AS_STRING(result[i])
+        with nogil:
+            for i in range(n):
+                ccf_sm3(<const uint8_t *>views[i].buf, views[i].len, outs[i])
+        return result
+    finally:
+        for i in range(n):
+            release_buffer(&views[i])
+        PyMem_Free(views)
+        PyMem_Free(outs)
