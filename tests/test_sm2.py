@@ -509,3 +509,61 @@ def test_implementations_agree(d, k, msg):
     finally:
         _sm2._select_implementation(None)
     assert len(set(outs.values())) == 1, outs
+
+
+# ---- the x1 >= n branch of verification (probability ~2^-128 for honest signatures) -----------
+
+GX = 0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7
+GY = 0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0
+
+
+def _ref_add(p1, p2):
+    """Affine addition on sm2p256v1 (slow reference; None is infinity)."""
+    if p1 is None:
+        return p2
+    if p2 is None:
+        return p1
+    (x1, y1), (x2, y2) = p1, p2
+    if x1 == x2 and (y1 + y2) % P == 0:
+        return None
+    if p1 == p2:
+        lam = (3 * x1 * x1 - 3) * pow(2 * y1, -1, P) % P
+    else:
+        lam = (y2 - y1) * pow(x2 - x1, -1, P) % P
+    x3 = (lam * lam - x1 - x2) % P
+    return x3, (lam * (x1 - x3) - y1) % P
+
+
+def _ref_mul(k, pt):
+    acc = None
+    for bit in bin(k)[2:]:
+        acc = _ref_add(acc, acc)
+        if bit == "1":
+            acc = _ref_add(acc, pt)
+    return acc
+
+
+def test_verify_accepts_x1_between_n_and_p():
+    """Build a public key and signature whose verification point has x1 in [n, p), so that
+    R = (e + x1) mod n needs the reduction of x1 (B7); no private key is needed for that."""
+    x = N
+    while True:                                  # a curve point with n <= x < p
+        c = (x**3 - 3 * x + B) % P
+        y = pow(c, (P + 1) // 4, P)
+        if y * y % P == c:
+            break
+        x += 1
+    assert N <= x < P
+    q = (x, y)
+    e, s = 0x1234, 0x5678
+    r = (e + x) % N
+    t = (r + s) % N
+    # P = t^-1 (Q - sG)
+    sg = _ref_mul(s, (GX, GY))
+    pub = _ref_mul(pow(t, -1, N), _ref_add(q, (sg[0], (-sg[1]) % P)))
+    key = sm2.SM2PublicKey.from_bytes(b"\x04" + pub[0].to_bytes(32, "big") + pub[1].to_bytes(32, "big"))
+    sig = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    key.verify_digest(sig, e.to_bytes(32, "big"), encoding="raw")
+    bad = r.to_bytes(32, "big") + (s + 1).to_bytes(32, "big")
+    with pytest.raises(InvalidSignature):
+        key.verify_digest(bad, e.to_bytes(32, "big"), encoding="raw")

@@ -246,10 +246,9 @@ done:
 ccf_status ccf_sm2_verify_digest(const ccf_sm2_key *key, const uint8_t e[32], const uint8_t sig[64])
 {
     const sm2_impl *im = ccf_sm2_impl();
-    uint64_t r[4], s[4], t[4], ee[4], x1[4], rr[4];
+    uint64_t r[4], s[4], t[4], ee[4], rr[4];
     sm2_aff p;
     sm2_jac q;
-    uint8_t pt[64];
     sm2_from_be(r, sig);
     sm2_from_be(s, sig + 32);
     /* B1, B2: r, s in [1, n-1] */
@@ -258,16 +257,32 @@ ccf_status ccf_sm2_verify_digest(const ccf_sm2_key *key, const uint8_t e[32], co
     ccf_sm2_sc_add(t, r, s);
     if (sm2_is_zero(t)) return CCF_ERR_AUTH;
     if (aff_from_bytes(im, &p, key->pub) != CCF_OK) return CCF_ERR_AUTH;
-    /* B6: (x1', y1') = s'G + t P_A */
+    /* B6: (x1', y1') = s'G + t P_A, kept in Jacobian coordinates */
     im->mul_double_vartime(&q, s, &p, t);
-    if (jac_to_bytes(im, pt, &q)) return CCF_ERR_AUTH;
-    /* B7: R = (e' + x1') mod n == r' */
+    if (sm2_is_zero(q.z)) return CCF_ERR_AUTH;
+    /*
+     * B7: (e' + x1') mod n == r'  <=>  x1' = (r' - e') mod n + j n for j in {0, 1} (x1' < p < 2n).
+     * Compare each candidate c with X / Z^2 as c Z^2 == X, which avoids an inversion.
+     */
     sm2_from_be(ee, e);
     ccf_sm2_sc_reduce(ee, ee);
-    sm2_from_be(x1, pt);
-    ccf_sm2_sc_reduce(x1, x1);
-    ccf_sm2_sc_add(rr, ee, x1);
-    return sm2_eq(rr, r) ? CCF_OK : CCF_ERR_AUTH;
+    ccf_sm2_sc_sub(rr, r, ee);
+    {
+        sm2_fe z2, cm;
+        uint64_t c2[4], carry = 0;
+        int i;
+        im->fe_sqr(z2, q.z);
+        im->fe_mul(cm, rr, ccf_sm2_rr);              /* candidate into Montgomery form */
+        im->fe_mul(cm, cm, z2);
+        if (sm2_eq(cm, q.x)) return CCF_OK;
+        for (i = 0; i < 4; i++) c2[i] = sm2_adc(rr[i], ccf_sm2_n[i], &carry);
+        if (!carry && sm2_lt(c2, ccf_sm2_p)) {
+            im->fe_mul(cm, c2, ccf_sm2_rr);
+            im->fe_mul(cm, cm, z2);
+            if (sm2_eq(cm, q.x)) return CCF_OK;
+        }
+    }
+    return CCF_ERR_AUTH;
 }
 
 /* see ccf_sm2.h */
