@@ -38,6 +38,9 @@ typedef struct jb_slot {
 #define MIN_SAMPLE_WEIGHT 0.03
 #endif
 #define RETARGET_EVERY 8
+#ifndef RESET_REWEIGHT
+#define RESET_REWEIGHT 40.0
+#endif
 #ifndef GROW_AT_ONCE_FRAMES
 #define GROW_AT_ONCE_FRAMES 0.25
 #endif
@@ -430,6 +433,9 @@ ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, doubl
         double med = ccf_de_quantile(&jb->de, 0.5);
         if (med == med)
             ccf_de_shift(&jb->de, x_new - med);
+        /* The new leg may take another path, and its first packet may not be typical: the
+         * old distribution is kept as a prior but weighs as little as a few packets. */
+        jb->de.inc *= RESET_REWEIGHT;
         jb->have_transit = 0;
         jb->st.resets++;
         start_stream(jb, seq, timestamp, arrival, ssrc, flags);
