@@ -71,6 +71,13 @@ typedef enum ccf_status {
 #  define CCF_HAVE_ARM_INTRIN 1
 #endif
 
+/* Every implementation-table entry (ccf_aes_impl, ccf_ghash_impl, ccf_sm3_impl, ...) begins
+ * with these two members, so generic code can list tables and pick entries by name. */
+typedef struct ccf_impl_head {
+    const char *name;
+    int (*supported)(void);
+} ccf_impl_head;
+
 /* ---- byte order ----------------------------------------------------------------------- */
 
 CCF_INLINE uint32_t ccf_load32_be(const uint8_t *p) {

@@ -10,6 +10,7 @@ from libc.string cimport memset
 
 from ccfast._aead cimport *
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
+from ccfast._impls cimport impl_table, impl_named
 from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
                              CCF_OK, CCF_ERR_AUTH)
 
@@ -30,43 +31,7 @@ def _implementations():
 
 
 def _available_implementations():
-    cdef const ccf_aes_impl *const *a = ccf_aes_impls()
-    cdef const ccf_ghash_impl *const *g = ccf_ghash_impls()
-    cdef size_t i = 0
-    aes = {}
-    while a[i] != NULL:
-        aes[a[i].name.decode()] = bool(a[i].supported())
-        i += 1
-    i = 0
-    ghash = {}
-    while g[i] != NULL:
-        ghash[g[i].name.decode()] = bool(g[i].supported())
-        i += 1
-    return {"aes": aes, "ghash": ghash}
-
-
-cdef const ccf_aes_impl *_aes_impl_named(str name) except NULL:
-    cdef const ccf_aes_impl *const *a = ccf_aes_impls()
-    cdef size_t i = 0
-    while a[i] != NULL:
-        if a[i].name.decode() == name:
-            if not a[i].supported():
-                raise ValueError(f"AES implementation {name!r} is not supported on this CPU")
-            return a[i]
-        i += 1
-    raise ValueError(f"no AES implementation named {name!r}")
-
-
-cdef const ccf_ghash_impl *_ghash_impl_named(str name) except NULL:
-    cdef const ccf_ghash_impl *const *g = ccf_ghash_impls()
-    cdef size_t i = 0
-    while g[i] != NULL:
-        if g[i].name.decode() == name:
-            if not g[i].supported():
-                raise ValueError(f"GHASH implementation {name!r} is not supported on this CPU")
-            return g[i]
-        i += 1
-    raise ValueError(f"no GHASH implementation named {name!r}")
+    return {"aes": impl_table(ccf_aes_impls()), "ghash": impl_table(ccf_ghash_impls())}
 
 
 cdef inline int _check_nonce(Py_buffer *nonce) except -1:
@@ -113,8 +78,8 @@ cdef class AESGCM:
             else:
                 rc = ccf_aes_gcm_init_impl(
                     self.ctx, <const uint8_t *>kb.buf, kb.len,
-                    _aes_impl_named(_aes or ccf_aes_best().name.decode()),
-                    _ghash_impl_named(_ghash or ccf_ghash_best().name.decode()))
+                    <const ccf_aes_impl *>impl_named(ccf_aes_impls(), "AES", _aes or ccf_aes_best().name.decode()),
+                    <const ccf_ghash_impl *>impl_named(ccf_ghash_impls(), "GHASH", _ghash or ccf_ghash_best().name.decode()))
             if rc != CCF_OK:
                 raise ValueError(f"AES-GCM key set-up failed (status {rc})")
         finally:

@@ -6,6 +6,7 @@ from libc.string cimport memcpy, memset
 
 from ccfast._sm3 cimport *
 from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
+from ccfast._impls cimport impl_table, impl_named
 from ccfast._common cimport ccf_cpu_init, ccf_memzero
 
 ccf_cpu_init()
@@ -21,25 +22,7 @@ def _implementations():
 
 
 def _available_implementations():
-    cdef const ccf_sm3_impl *const *a = ccf_sm3_impls()
-    cdef size_t i = 0
-    out = {}
-    while a[i] != NULL:
-        out[a[i].name.decode()] = bool(a[i].supported())
-        i += 1
-    return {"sm3": out}
-
-
-cdef const ccf_sm3_impl *_impl_named(str name) except NULL:
-    cdef const ccf_sm3_impl *const *a = ccf_sm3_impls()
-    cdef size_t i = 0
-    while a[i] != NULL:
-        if a[i].name.decode() == name:
-            if not a[i].supported():
-                raise ValueError(f"SM3 implementation {name!r} is not supported on this CPU")
-            return a[i]
-        i += 1
-    raise ValueError(f"no SM3 implementation named {name!r}")
+    return {"sm3": impl_table(ccf_sm3_impls())}
 
 
 cdef inline void _update(ccf_sm3_ctx *c, Py_buffer *b) noexcept:
@@ -65,7 +48,7 @@ cdef class SM3:
         if _impl is None:
             ccf_sm3_init(&self.ctx)
         else:
-            ccf_sm3_init_impl(&self.ctx, _impl_named(_impl))
+            ccf_sm3_init_impl(&self.ctx, <const ccf_sm3_impl *>impl_named(ccf_sm3_impls(), "SM3", _impl))
 
     def __init__(self, data=b"", *, _impl=None):
         if data is not None and (not isinstance(data, bytes) or len(data)):
