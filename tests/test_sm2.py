@@ -465,6 +465,19 @@ def test_random_der_never_crashes(data):
         key.public_key().verify(data, b"m")
     except InvalidSignature:
         pass
+    for mode in ("C1C3C2", "C1C2C3"):
+        try:
+            key.decrypt(b"\x04" + data, mode=mode)
+        except DecryptionError:
+            pass
+    try:
+        sm2.SM2PublicKey.from_bytes(data[:65])
+    except ValueError:
+        pass
+    try:
+        sm2.load_pem_public_key(b"-----BEGIN PUBLIC KEY-----\n" + data + b"\n-----END PUBLIC KEY-----\n")
+    except ValueError:
+        pass
 
 
 _STD = sm2.SM2PrivateKey.from_bytes(bytes.fromhex("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C5B8"))
