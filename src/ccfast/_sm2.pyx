@@ -11,6 +11,7 @@
 # reveals the private key.
 import os
 
+cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from libc.stdint cimport uint8_t
@@ -221,7 +222,10 @@ cdef class SM2Key:
         cdef ccf_status st
         if not self.k.has_private:
             raise ValueError("signing needs a private key")
-        ccf_sm2_key_prepare_sign(self.k)
+        # the cached (1 + d)^-1 is written once; the critical section orders that write before
+        # any other thread's read on free-threaded Python (no cost with the GIL)
+        with cython.critical_section(self):
+            ccf_sm2_key_prepare_sign(self.k)
         while True:
             kb = _urandom(32) if k_fixed is None else k_fixed
             st = ccf_sm2_sign_digest(self.k, e, <const uint8_t *>PyBytes_AS_STRING(kb), sig)
