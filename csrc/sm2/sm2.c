@@ -70,6 +70,7 @@ ccf_status ccf_sm2_point_check(const uint8_t pt[64])
     return aff_from_bytes(ccf_sm2_impl(), &p, pt);
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_point_decompress(const uint8_t x[32], int y_odd, uint8_t pt[64])
 {
     /* p = 3 mod 4: y = c^((p+1)/4) (GB/T 32918.1 Annex B.1.4 case u = 4u' + 3) */
@@ -105,6 +106,7 @@ ccf_status ccf_sm2_point_decompress(const uint8_t x[32], int y_odd, uint8_t pt[6
     return CCF_OK;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_mul_base(const uint8_t r[32], uint8_t pt[64])
 {
     const sm2_impl *im = ccf_sm2_impl();
@@ -120,6 +122,7 @@ ccf_status ccf_sm2_mul_base(const uint8_t r[32], uint8_t pt[64])
     return CCF_OK;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_key_set_private(ccf_sm2_key *key, const uint8_t d[32])
 {
     static const uint64_t one[4] = {1, 0, 0, 0};
@@ -150,6 +153,7 @@ static void sign_dinv(uint64_t dinv[4], const uint64_t d[4])
     ccf_memzero(t, sizeof(t));
 }
 
+/* see ccf_sm2.h */
 void ccf_sm2_key_prepare_sign(ccf_sm2_key *key)
 {
     if (!key->has_private || key->has_dinv) return;
@@ -157,6 +161,7 @@ void ccf_sm2_key_prepare_sign(ccf_sm2_key *key)
     key->has_dinv = 1;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t pub[64])
 {
     if (ccf_sm2_point_check(pub) != CCF_OK) return CCF_ERR_POINT;
@@ -165,8 +170,10 @@ ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t pub[64])
     return CCF_OK;
 }
 
+/* see ccf_sm2.h */
 void ccf_sm2_key_wipe(ccf_sm2_key *key) { ccf_memzero(key, sizeof(*key)); }
 
+/* see ccf_sm2.h */
 void ccf_sm2_key_private_bytes(const ccf_sm2_key *key, uint8_t d[32]) { sm2_to_be(d, key->d); }
 
 /* GB/T 32918.5 curve parameters a, b, Gx, Gy as bytes for Z_A */
@@ -181,6 +188,7 @@ static const uint8_t sm2_curve_abg[128] = {
     0xD0,0xA9,0x87,0x7C,0xC6,0x2A,0x47,0x40,0x02,0xDF,0x32,0xE5,0x21,0x39,0xF0,0xA0,
 };
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_compute_z(const uint8_t *id, size_t id_len, const uint8_t pub[64], uint8_t z[32])
 {
     ccf_sm3_ctx ctx;
@@ -197,6 +205,7 @@ ccf_status ccf_sm2_compute_z(const uint8_t *id, size_t id_len, const uint8_t pub
     return CCF_OK;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_sign_digest(const ccf_sm2_key *key, const uint8_t e[32], const uint8_t k_bytes[32], uint8_t sig[64])
 {
     const sm2_impl *im = ccf_sm2_impl();
@@ -243,6 +252,7 @@ done:
     return st;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_verify_digest(const ccf_sm2_key *key, const uint8_t e[32], const uint8_t sig[64])
 {
     const sm2_impl *im = ccf_sm2_impl();
@@ -343,6 +353,7 @@ static void c3_hash(const uint8_t xy[64], const uint8_t *m, size_t len, uint8_t 
     ccf_memzero(&ctx, sizeof(ctx));
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_encrypt(const ccf_sm2_key *key, const uint8_t k_bytes[32], const uint8_t *msg, size_t len,
                            uint8_t c1[64], uint8_t *c2, uint8_t c3[32])
 {
@@ -379,6 +390,7 @@ done:
     return st;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_decrypt(const ccf_sm2_key *key, const uint8_t c1[64], const uint8_t *c2, size_t len,
                            const uint8_t c3[32], uint8_t *out)
 {
@@ -416,6 +428,7 @@ static void xbar(uint64_t r[4], const uint8_t x[32])
     r[3] = 0;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_kex_point(const ccf_sm2_key *key, const uint8_t r_bytes[32], const uint8_t own_R[64],
                              const uint8_t peer_pub[64], const uint8_t peer_R[64], uint8_t u[64])
 {

@@ -30,6 +30,7 @@ void ccf_sm2_impl_reset(void)
     sm2_current = &ccf_sm2_impl_portable;
 }
 
+/* see ccf_sm2.h */
 void ccf_sm2_init(void)
 {
     if (sm2_ready) return;
@@ -39,10 +40,13 @@ void ccf_sm2_init(void)
     sm2_ready = 1;
 }
 
+/* see sm2_impls.h */
 const sm2_impl *ccf_sm2_impl(void) { return sm2_current; }
 
+/* see ccf_sm2.h */
 const char *ccf_sm2_impl_name(void) { return sm2_current ? sm2_current->name : "uninitialised"; }
 
+/* see ccf_sm2.h */
 const char *ccf_sm2_impl_info(int i, int *supported)
 {
     if (i < 0 || i >= SM2_NIMPL) return NULL;
@@ -50,6 +54,7 @@ const char *ccf_sm2_impl_info(int i, int *supported)
     return sm2_all[i]->name;
 }
 
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_impl_select(int i)
 {
     if (i < 0 || i >= SM2_NIMPL || !sm2_all[i]->supported()) return CCF_ERR_PARAM;
