@@ -95,7 +95,9 @@ typedef struct ccf_jb_config {
     double max_delay_ms;
     uint32_t capacity;      /* ring slots; rounded up to a power of two, 2..CCF_JB_MAX_CAPACITY */
     double quantile;        /* adaptive: share of packets that should arrive in time, e.g. 0.97 */
-    double forget;          /* histogram forgetting factor per packet, e.g. 0.995 */
+    double forget;          /* histogram forgetting factor per packet; 0 (default): from the
+                               quantile, 1 - (1 - quantile) / 3 within [0.995, 0.9995], so the
+                               memory holds enough samples beyond the quantile */
     double compress;        /* most a speech frame's spacing may shrink, share of a frame (0.25) */
     double hold_ms;         /* adaptive: longest wait for an overdue packet that still plays it
                                (growing the delay); < 0: one frame */

@@ -38,6 +38,15 @@ typedef struct jb_slot {
 #define MIN_SAMPLE_WEIGHT 0.03
 #endif
 #define RETARGET_EVERY 8
+#ifndef AUTO_TAIL
+#define AUTO_TAIL 3.0
+#endif
+#ifndef AUTO_FORGET_MIN
+#define AUTO_FORGET_MIN 0.995
+#endif
+#ifndef AUTO_FORGET_MAX
+#define AUTO_FORGET_MAX 0.9995
+#endif
 #ifndef RESET_REWEIGHT
 #define RESET_REWEIGHT 40.0
 #endif
@@ -117,9 +126,21 @@ void ccf_jb_config_default(ccf_jb_config *cfg)
     cfg->max_delay_ms = 500;
     cfg->capacity = 1024;
     cfg->quantile = 0.97;
-    cfg->forget = 0.995;
+    cfg->forget = 0;
     cfg->compress = 0.25;
     cfg->hold_ms = -1;
+}
+
+/* Forgetting factor: the configured one, or (0) one whose memory holds about AUTO_TAIL samples
+ * beyond the quantile - a high quantile needs a longer memory to be estimated at all. */
+static double auto_forget(const ccf_jb_config *cfg)
+{
+    if (cfg->forget > 0)
+        return cfg->forget;
+    double f = 1.0 - (1.0 - cfg->quantile) / AUTO_TAIL;
+    if (f < AUTO_FORGET_MIN) f = AUTO_FORGET_MIN;
+    if (f > AUTO_FORGET_MAX) f = AUTO_FORGET_MAX;
+    return f;
 }
 
 /* see ccf_jitter.h */
@@ -129,7 +150,7 @@ ccf_status ccf_jb_new(const ccf_jb_config *cfg, ccf_jb **out)
     if (cfg->clock_rate == 0 || cfg->clock_rate > 1000000 || !(cfg->frame_ms > 0) || cfg->frame_ms > 1000 ||
         !(cfg->min_delay_ms >= 0) || !(cfg->max_delay_ms >= cfg->min_delay_ms) || cfg->max_delay_ms > 60000 ||
         cfg->capacity < 2 || cfg->capacity > CCF_JB_MAX_CAPACITY ||
-        !(cfg->quantile > 0 && cfg->quantile < 1) || !(cfg->forget > 0.5 && cfg->forget <= 1) ||
+        !(cfg->quantile > 0 && cfg->quantile < 1) || !(cfg->forget == 0 || (cfg->forget > 0.5 && cfg->forget <= 1)) ||
         !(cfg->compress >= 0 && cfg->compress <= 1) ||
         (cfg->mode != CCF_JB_ADAPTIVE && cfg->mode != CCF_JB_FIXED) ||
         (cfg->mode == CCF_JB_FIXED && !(cfg->delay_ms >= 0)) || cfg->delay_ms != cfg->delay_ms)
@@ -155,7 +176,7 @@ ccf_status ccf_jb_new(const ccf_jb_config *cfg, ccf_jb **out)
     jb->ts_tolerance = 2 * cfg->max_delay_ms > 1000 ? 2 * cfg->max_delay_ms : 1000;
     /* 1 ms bins up to 768 ms above the anchor; wider bins for longer maximum delays. */
     double width = (cfg->max_delay_ms + 268) / (CCF_DE_BINS - CCF_DE_BELOW);
-    ccf_de_init(&jb->de, width < 1 ? 1 : width, cfg->forget);
+    ccf_de_init(&jb->de, width < 1 ? 1 : width, auto_forget(cfg));
     ccf_jb_reset(jb);
     *out = jb;
     return CCF_OK;

@@ -103,7 +103,7 @@ cdef class JitterBuffer:
 
     def __cinit__(self, int clock_rate=8000, double frame_ms=20, *, mode="adaptive", delay_ms=None,
                   double min_delay_ms=0, double max_delay_ms=500, int capacity=1024,
-                  double quantile=0.97, cn_payload_types=(13,), double _forget=-1, double _compress=-1, double _hold=-2):
+                  double quantile=0.97, cn_payload_types=(13,), double _forget=0, double _compress=-1, double _hold=-2):
         cdef ccf_jb_config cfg
         ccf_jb_config_default(&cfg)
         if mode not in ("adaptive", "fixed"):
