@@ -1,5 +1,8 @@
 /*
- * Stitched AES-GCM for VAES + VPCLMULQDQ on AVX-512: every iteration runs CTR on 32 blocks
+ * Stitched AES-GCM kernels (ghash_impls.h): VAES + VPCLMULQDQ on 512-bit and on 256-bit
+ * registers, and AES-NI + PCLMULQDQ.
+ *
+ * VAES + VPCLMULQDQ on AVX-512: every iteration runs CTR on 32 blocks
  * (eight 512-bit registers) and GHASH on 32 blocks (the previous iteration's ciphertext when
  * encrypting, the current input when decrypting).  The two halves are independent, so the
  * out-of-order core overlaps the AES rounds with the carry-less multiplies.  GHASH uses the
@@ -150,6 +153,263 @@ K512 static size_t bulk512_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
 const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx512 = {
     "vaes-avx512+vpclmulqdq-avx512 stitched", bulk512_supported,
     &ccf_aes_impl_vaes_avx512, &ccf_ghash_impl_vpclmul_avx512, bulk512_encrypt, bulk512_decrypt
+};
+
+/* ---- VAES + VPCLMULQDQ on 256-bit registers ------------------------------------------------
+ * 16 blocks (eight ymm) of CTR and of GHASH per iteration.  CPUs with VAES but no AVX-512 may
+ * lack GFNI, so bytes are bit-reversed with two PSHUFB nibble look-ups of constants. */
+
+#define K256 CCF_TARGET("avx2,vaes,vpclmulqdq,aes,pclmul,ssse3,sse4.1")
+
+#define DESC16_OFFSET CCF_GHASH_X86_DESC(16)       /* H^16..H^1 */
+
+static int bulk256_supported(void)
+{
+    return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_VAES | CCF_CPU_VPCLMULQDQ | CCF_CPU_AESNI |
+                       CCF_CPU_PCLMULQDQ | CCF_CPU_SSSE3 | CCF_CPU_SSE41);
+}
+
+typedef struct {
+    __m256i rk[15];
+    __m256i pw[8];           /* H^16,H^15 | ... | H^2,H^1 */
+    __m256i cv;              /* two counters, little-endian in dword 3 of each lane */
+    __m128i y;
+    unsigned rounds;
+} bulk256_state;
+
+K256 static inline __m256i brev256(__m256i x)
+{
+    const __m256i lo_tbl = _mm256_broadcastsi128_si256(_mm_setr_epi8(0x00, 0x08, 0x04, 0x0C, 0x02, 0x0A, 0x06, 0x0E,
+                                                                     0x01, 0x09, 0x05, 0x0D, 0x03, 0x0B, 0x07, 0x0F));
+    const __m256i hi_tbl = _mm256_slli_epi16(lo_tbl, 4);
+    const __m256i nib = _mm256_set1_epi8(0x0F);
+    __m256i lo = _mm256_and_si256(x, nib), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), nib);
+    return _mm256_or_si256(_mm256_shuffle_epi8(hi_tbl, lo), _mm256_shuffle_epi8(lo_tbl, hi));
+}
+
+K256 static inline __m128i fold256(__m256i v)
+{
+    return _mm_xor_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+}
+
+K256 static inline void setup256(bulk256_state *st, const ccf_aes_key *k, const ccf_ghash_key *gk,
+                                 const uint8_t ctr[16], const uint8_t y8[16])
+{
+    unsigned i;
+    int j;
+    st->rounds = k->rounds;
+    for (i = 0; i <= k->rounds; i++)
+        st->rk[i] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)((const uint8_t *)k->sched + 16 * i)));
+    for (j = 0; j < 8; j++)
+        st->pw[j] = _mm256_loadu_si256((const __m256i *)(gk->tbl + DESC16_OFFSET + 32 * j));
+    st->cv = _mm256_broadcastsi128_si256(_mm_insert_epi32(_mm_loadu_si128((const __m128i *)ctr),
+                                                          (int)ccf_load32_be(ctr + 12), 3));
+    st->cv = _mm256_add_epi32(st->cv, _mm256_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1));
+    st->y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
+}
+
+/* Keystream for the next 16 blocks. */
+K256 static inline void ctr16x(bulk256_state *st, __m256i x[8])
+{
+    const __m256i swap = _mm256_broadcastsi128_si256(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
+    const __m256i inc2 = _mm256_broadcastsi128_si256(_mm_setr_epi32(0, 0, 0, 2));
+    unsigned r;
+    int j;
+    for (j = 0; j < 8; j++) {
+        x[j] = _mm256_xor_si256(_mm256_shuffle_epi8(st->cv, swap), st->rk[0]);
+        st->cv = _mm256_add_epi32(st->cv, inc2);
+    }
+    for (r = 1; r < st->rounds; r++)
+        for (j = 0; j < 8; j++)
+            x[j] = _mm256_aesenc_epi128(x[j], st->rk[r]);
+    for (j = 0; j < 8; j++)
+        x[j] = _mm256_aesenclast_epi128(x[j], st->rk[st->rounds]);
+}
+
+/* y <- GHASH of 16 blocks c[0..7] continuing from y, one reduction. */
+K256 static inline void ghash16(bulk256_state *st, const __m256i c[8])
+{
+    __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+    int j;
+    for (j = 0; j < 8; j++) {
+        __m256i b = brev256(c[j]);
+        if (j == 0)
+            b = _mm256_xor_si256(b, _mm256_zextsi128_si256(st->y));
+        lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(b, st->pw[j], 0x00));
+        hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(b, st->pw[j], 0x11));
+        mid = _mm256_xor_si256(mid, _mm256_xor_si256(_mm256_clmulepi64_epi128(b, st->pw[j], 0x01),
+                                                     _mm256_clmulepi64_epi128(b, st->pw[j], 0x10)));
+    }
+    st->y = ccf_ghash_reduce(fold256(lo), fold256(mid), fold256(hi));
+}
+
+K256 static size_t bulk256_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
+                                  uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    bulk256_state st;
+    __m256i x[8], prev[8];
+    size_t groups = len / 256, g;
+    int j;
+    if (groups == 0)
+        return 0;
+    setup256(&st, k, gk, ctr, y8);
+    for (g = 0; g < groups; g++) {
+        ctr16x(&st, x);
+        if (g > 0)
+            ghash16(&st, prev);                   /* independent of this group's AES */
+        for (j = 0; j < 8; j++) {
+            prev[j] = _mm256_xor_si256(x[j], _mm256_loadu_si256((const __m256i *)(in + 32 * j)));
+            _mm256_storeu_si256((__m256i *)(out + 32 * j), prev[j]);
+        }
+        in += 256;
+        out += 256;
+    }
+    ghash16(&st, prev);
+    ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + (uint32_t)(16 * groups));
+    _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(st.y));
+    ccf_memzero(&st, sizeof(st));
+    return 256 * groups;
+}
+
+K256 static size_t bulk256_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
+                                  uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    bulk256_state st;
+    __m256i x[8], c[8];
+    size_t groups = len / 256, g;
+    int j;
+    if (groups == 0)
+        return 0;
+    setup256(&st, k, gk, ctr, y8);
+    for (g = 0; g < groups; g++) {
+        for (j = 0; j < 8; j++)
+            c[j] = _mm256_loadu_si256((const __m256i *)(in + 32 * j));
+        ghash16(&st, c);                          /* hash before writing: in may equal out */
+        ctr16x(&st, x);
+        for (j = 0; j < 8; j++)
+            _mm256_storeu_si256((__m256i *)(out + 32 * j), _mm256_xor_si256(x[j], c[j]));
+        in += 256;
+        out += 256;
+    }
+    ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + (uint32_t)(16 * groups));
+    _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(st.y));
+    ccf_memzero(&st, sizeof(st));
+    return 256 * groups;
+}
+
+const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx2 = {
+    "vaes-avx2+vpclmulqdq-avx2 stitched", bulk256_supported,
+    &ccf_aes_impl_vaes_avx2, &ccf_ghash_impl_vpclmul_avx2, bulk256_encrypt, bulk256_decrypt
+};
+
+/* ---- AES-NI + PCLMULQDQ ---------------------------------------------------------------------
+ * 8 blocks of CTR and of GHASH per iteration (H^8..H^1, one reduction): the 16 xmm registers
+ * of the SSE encoding hold the eight AES states and the GHASH accumulators. */
+
+#define KNI CCF_TARGET("aes,pclmul,ssse3,sse4.1")
+
+#define DESC8_OFFSET CCF_GHASH_X86_DESC(8)         /* H^8..H^1 */
+
+static int bulkni_supported(void)
+{
+    return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_PCLMULQDQ | CCF_CPU_SSSE3 | CCF_CPU_SSE41);
+}
+
+/* Keystream for the next 8 blocks; *cv holds the counter little-endian in dword 3. */
+KNI static inline void ctr8x(const __m128i *rk, unsigned rounds, __m128i *cv, __m128i x[8])
+{
+    const __m128i swap = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
+    const __m128i one = _mm_setr_epi32(0, 0, 0, 1);
+    unsigned r;
+    int j;
+    for (j = 0; j < 8; j++) {
+        x[j] = _mm_xor_si128(_mm_shuffle_epi8(*cv, swap), rk[0]);
+        *cv = _mm_add_epi32(*cv, one);
+    }
+    for (r = 1; r < rounds; r++)
+        for (j = 0; j < 8; j++)
+            x[j] = _mm_aesenc_si128(x[j], rk[r]);
+    for (j = 0; j < 8; j++)
+        x[j] = _mm_aesenclast_si128(x[j], rk[rounds]);
+}
+
+/* y <- GHASH of the 8 blocks at c continuing from y, one reduction. */
+KNI static inline __m128i ghash8(const ccf_ghash_key *gk, __m128i y, const uint8_t *c)
+{
+    __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+    int j;
+    for (j = 0; j < 8; j++) {
+        __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(c + 16 * j)));
+        if (j == 0)
+            b = _mm_xor_si128(b, y);
+        ccf_ghash_mul_acc(b, _mm_load_si128((const __m128i *)(gk->tbl + DESC8_OFFSET + 16 * j)), &lo, &mid, &hi);
+    }
+    return ccf_ghash_reduce(lo, mid, hi);
+}
+
+KNI static void setupni(__m128i rk[15], __m128i *cv, __m128i *y, const ccf_aes_key *k,
+                        const uint8_t ctr[16], const uint8_t y8[16])
+{
+    unsigned i;
+    for (i = 0; i <= k->rounds; i++)
+        rk[i] = _mm_loadu_si128((const __m128i *)((const uint8_t *)k->sched + 16 * i));
+    *cv = _mm_insert_epi32(_mm_loadu_si128((const __m128i *)ctr), (int)ccf_load32_be(ctr + 12), 3);
+    *y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
+}
+
+KNI static size_t bulkni_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
+                                 uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    __m128i rk[15], x[8], cv, y;
+    size_t groups = len / 128, g;
+    int j;
+    if (groups == 0)
+        return 0;
+    setupni(rk, &cv, &y, k, ctr, y8);
+    for (g = 0; g < groups; g++) {
+        ctr8x(rk, k->rounds, &cv, x);
+        if (g > 0)
+            y = ghash8(gk, y, out - 128);         /* the previous group's ciphertext */
+        for (j = 0; j < 8; j++)
+            _mm_storeu_si128((__m128i *)(out + 16 * j),
+                             _mm_xor_si128(x[j], _mm_loadu_si128((const __m128i *)(in + 16 * j))));
+        in += 128;
+        out += 128;
+    }
+    y = ghash8(gk, y, out - 128);
+    ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + (uint32_t)(8 * groups));
+    _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(y));
+    ccf_memzero(rk, sizeof(rk));
+    return 128 * groups;
+}
+
+KNI static size_t bulkni_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
+                                 uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
+{
+    __m128i rk[15], x[8], cv, y;
+    size_t groups = len / 128, g;
+    int j;
+    if (groups == 0)
+        return 0;
+    setupni(rk, &cv, &y, k, ctr, y8);
+    for (g = 0; g < groups; g++) {
+        y = ghash8(gk, y, in);                    /* hash before writing: in may equal out */
+        ctr8x(rk, k->rounds, &cv, x);
+        for (j = 0; j < 8; j++)
+            _mm_storeu_si128((__m128i *)(out + 16 * j),
+                             _mm_xor_si128(x[j], _mm_loadu_si128((const __m128i *)(in + 16 * j))));
+        in += 128;
+        out += 128;
+    }
+    ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + (uint32_t)(8 * groups));
+    _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(y));
+    ccf_memzero(rk, sizeof(rk));
+    return 128 * groups;
+}
+
+const ccf_gcm_bulk ccf_gcm_bulk_aesni = {
+    "aesni+pclmulqdq stitched", bulkni_supported,
+    &ccf_aes_impl_aesni, &ccf_ghash_impl_pclmul, bulkni_encrypt, bulkni_decrypt
 };
 
 #endif /* CCF_HAVE_X86_INTRIN */
