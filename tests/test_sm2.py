@@ -580,3 +580,20 @@ def test_verify_accepts_x1_between_n_and_p():
     bad = r.to_bytes(32, "big") + (s + 1).to_bytes(32, "big")
     with pytest.raises(InvalidSignature):
         key.verify_digest(bad, e.to_bytes(32, "big"), encoding="raw")
+
+
+def test_threads_share_keys():
+    """Point multiplications release the GIL; concurrent use of shared keys stays correct."""
+    from concurrent.futures import ThreadPoolExecutor
+    key = sm2.generate_private_key()
+    pub = key.public_key()
+
+    def work(i):
+        msg = i.to_bytes(4, "big") * 5
+        sig = key.sign(msg)
+        pub.verify(sig, msg)
+        ct = pub.encrypt(msg)
+        return key.decrypt(ct) == msg
+
+    with ThreadPoolExecutor(4) as ex:
+        assert all(ex.map(work, range(64)))
