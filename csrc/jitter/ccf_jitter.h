@@ -43,8 +43,8 @@
  *   - in speech it shrinks gradually: consecutive due times are at most `compress` of a frame
  *     closer than frame_ms (the caller time-compresses, as NetEq's accelerate).
  * Sender clock drift (the timestamp clock running +-1% fast or slow) makes x slide; the slope
- * is estimated (Theil-Sen over the minima of x in 0.5 s windows of the last 8 s, clamped to
- * +-3%) and taken out of the samples before they enter the histogram and put back into the
+ * is estimated (the median slope between minima of x in 0.5 s windows 4 s apart, over the
+ * last 8 s, clamped to +-3%) and taken out of the samples before they enter the histogram and put back into the
  * base, so the distribution stays sharp and the delay bounded.
  *
  * Discontinuities

@@ -287,19 +287,24 @@ static double select_kth(double *a, int n, int k)
     return a[k];
 }
 
-/* Theil-Sen slope of the window minima: the median of the pairwise slopes, robust against
- * a window spoilt by a spike. */
+/* Slope of the window minima, robustly: the median of the slopes between windows half the
+ * history apart (a Theil-Sen estimate restricted to the longest pairs, cheap enough to run at
+ * every window), so a window spoilt by a spike does not tilt it. */
 static void update_slope(ccf_jb *jb)
 {
-    double sl[DRIFT_WINDOWS * (DRIFT_WINDOWS - 1) / 2];
-    int n = 0;
-    for (int i = 0; i < jb->n_mins; i++)
-        for (int j = i + 1; j < jb->n_mins; j++) {
-            double dt = jb->mins_t[j] - jb->mins_t[i];
-            if (dt > 0 || dt < 0)
-                sl[n++] = (jb->mins_x[j] - jb->mins_x[i]) / dt;
-        }
-    if (n < 6)
+    double sl[DRIFT_WINDOWS];
+    int n = 0, h = jb->n_mins / 2;
+    if (h < 3)
+        return;
+    for (int i = 0; i < h; i++) {
+        /* the ring holds windows in time order starting at mins_pos once full */
+        int a = (jb->n_mins < DRIFT_WINDOWS) ? i : (jb->mins_pos + i) % DRIFT_WINDOWS;
+        int b = (jb->n_mins < DRIFT_WINDOWS) ? i + h : (jb->mins_pos + i + h) % DRIFT_WINDOWS;
+        double dt = jb->mins_t[b] - jb->mins_t[a];
+        if (dt > 0)
+            sl[n++] = (jb->mins_x[b] - jb->mins_x[a]) / dt;
+    }
+    if (n < 3)
         return;
     double m = select_kth(sl, n, n / 2);
     if (!(n & 1))
