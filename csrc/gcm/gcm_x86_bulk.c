@@ -86,7 +86,7 @@ K512 static inline void ghash32(bulk_state *st, const __m512i c[8])
     __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
     __m128i l, h;
     int j;
-    for (j = 0; j < 8; j++) {
+    for (j = 7; j >= 0; j--) {          /* the block that depends on y last: shorter chain */
         __m512i b = brev(c[j]), bk;
         if (j == 0)
             b = _mm512_xor_si512(b, _mm512_zextsi128_si512(st->y));

@@ -46,26 +46,45 @@ VP512 static inline __m128i fold_lanes512(__m512i v)
     return _mm_xor_si128(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
 }
 
+/* Accumulate the Karatsuba products of n 4-block registers of data with powers p[0..n) (pk: hi ^ lo
+ * of each power in both halves), y folded into the first block; returns the reduced value.
+ * Three multiplies per block; the middle term (a_lo ^ a_hi)(b_lo ^ b_hi) ^ lo ^ hi is formed
+ * once per group. */
+VP512 static inline __m128i group512(const __m512i *p, const __m512i *pk, int n, __m128i y, const uint8_t *data)
+{
+    __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
+    __m128i l, h;
+    int j;
+    for (j = n - 1; j >= 0; j--) {      /* the block that depends on y last: shorter chain */
+        __m512i b = brev8_512(_mm512_loadu_si512((const void *)(data + 64 * j))), bk;
+        if (j == 0)
+            b = _mm512_xor_si512(b, _mm512_zextsi128_si512(y));
+        bk = _mm512_xor_si512(b, _mm512_shuffle_epi32(b, _MM_PERM_BADC));
+        lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(b, p[j], 0x00));
+        hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(b, p[j], 0x11));
+        mid = _mm512_xor_si512(mid, _mm512_clmulepi64_epi128(bk, pk[j], 0x00));
+    }
+    l = fold_lanes512(lo);
+    h = fold_lanes512(hi);
+    return ccf_ghash_reduce(l, _mm_xor_si128(fold_lanes512(mid), _mm_xor_si128(l, h)), h);
+}
+
+/* 32 blocks per reduction (H^32..H^1) while the data lasts, then one 16-block group, then the
+ * aggregated tail of ghash_x86.h. */
 VP512 static void vpclmul512_update(const ccf_ghash_key *gk, uint8_t y8[16], const uint8_t *data, size_t len)
 {
     __m128i y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
     if (len >= 256) {
-        __m512i p[4];
+        __m512i p[8], pk[8];
         int j;
-        for (j = 0; j < 4; j++)
-            p[j] = _mm512_loadu_si512((const void *)(gk->tbl + DESC_OFFSET + 64 * j));
-        while (len >= 256) {
-            __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
-            for (j = 0; j < 4; j++) {
-                __m512i b = brev8_512(_mm512_loadu_si512((const void *)(data + 64 * j)));
-                if (j == 0)
-                    b = _mm512_xor_si512(b, _mm512_zextsi128_si512(y));
-                lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(b, p[j], 0x00));
-                hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(b, p[j], 0x11));
-                mid = _mm512_ternarylogic_epi64(mid, _mm512_clmulepi64_epi128(b, p[j], 0x01),
-                                                _mm512_clmulepi64_epi128(b, p[j], 0x10), 0x96);
-            }
-            y = ccf_ghash_reduce(fold_lanes512(lo), fold_lanes512(mid), fold_lanes512(hi));
+        for (j = 0; j < 8; j++) {
+            p[j] = _mm512_loadu_si512((const void *)(gk->tbl + CCF_GHASH_X86_DESC(32) + 64 * j));
+            pk[j] = _mm512_xor_si512(p[j], _mm512_shuffle_epi32(p[j], _MM_PERM_BADC));
+        }
+        for (; len >= 512; data += 512, len -= 512)
+            y = group512(p, pk, 8, y, data);
+        if (len >= 256) {                                 /* H^16..H^1 are the last four */
+            y = group512(p + 4, pk + 4, 4, y, data);
             data += 256;
             len -= 256;
         }
