@@ -238,7 +238,7 @@ K256 static inline void ghash16(bulk256_state *st, const __m256i c[8])
 {
     __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
     int j;
-    for (j = 0; j < 8; j++) {
+    for (j = 7; j >= 0; j--) {          /* the block that depends on y last */
         __m256i b = brev256(c[j]);
         if (j == 0)
             b = _mm256_xor_si256(b, _mm256_zextsi128_si256(st->y));
@@ -345,7 +345,7 @@ KNI static inline __m128i ghash8(const ccf_ghash_key *gk, __m128i y, const uint8
 {
     __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
     int j;
-    for (j = 0; j < 8; j++) {
+    for (j = 7; j >= 0; j--) {          /* the block that depends on y last */
         __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(c + 16 * j)));
         if (j == 0)
             b = _mm_xor_si128(b, y);

@@ -17,7 +17,7 @@ CCF_GHASH_PCLMUL_TARGET static void pclmul_update(const ccf_ghash_key *gk, uint8
     while (len >= 256) {      /* 16 blocks per reduction; the tail aggregates the rest */
         __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
         int j;
-        for (j = 0; j < 16; j++) {
+        for (j = 15; j >= 0; j--) {       /* the block that depends on y last: shorter chain */
             __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(data + 16 * j)));
             if (j == 0)
                 b = _mm_xor_si128(b, y);

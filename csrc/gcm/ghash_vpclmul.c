@@ -127,7 +127,7 @@ VP256 static void vpclmul256_update(const ccf_ghash_key *gk, uint8_t y8[16], con
             p[j] = _mm256_loadu_si256((const __m256i *)(gk->tbl + DESC_OFFSET + 32 * j));
         while (len >= 256) {
             __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-            for (j = 0; j < 8; j++) {
+            for (j = 7; j >= 0; j--) {      /* the block that depends on y last */
                 __m256i b = brev8_256(_mm256_loadu_si256((const __m256i *)(data + 32 * j)));
                 if (j == 0)
                     b = _mm256_xor_si256(b, _mm256_zextsi128_si256(y));

@@ -84,7 +84,7 @@ CCF_GHASH_PCLMUL_TARGET static inline __m128i ccf_ghash_x86_tail(const ccf_ghash
     size_t m = len / 16, j;
     if (m) {
         __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
-        for (j = 0; j < m; j++) {
+        for (j = m; j-- > 0;) {             /* the block that depends on y last */
             __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(data + 16 * j)));
             if (j == 0)
                 b = _mm_xor_si128(b, y);
