@@ -159,8 +159,14 @@ def test_gmssl_encryption_both_directions(mode):
         msg = os.urandom(size)
         ct = _gm_encrypt(gm, msg)                    # C1 without the 04 prefix
         assert key.decrypt(b"\x04" + ct, mode=ours) == msg
-        ct2 = key.public_key().encrypt(msg, mode=ours)
-        assert gm.decrypt(ct2[1:]) == msg
+        for _ in range(8):                            # see _gm_encrypt: gmssl fails on some points
+            ct2 = key.public_key().encrypt(msg, mode=ours)
+            try:
+                got = gm.decrypt(ct2[1:])
+                break
+            except TypeError:
+                continue
+        assert got == msg
 
 
 # ---- GmSSL (C library, through gmssl_pyx) --------------------------------------------------------
