@@ -160,12 +160,13 @@ uint32_t ccf_jb_capacity(const ccf_jb *jb);
 /*
  * Offer a packet.  On CCF_JB_INSERTED, CCF_JB_RESET and CCF_JB_OVERFLOW the packet is stored in
  * *slot (the caller keeps its payload there; whatever was there before is no longer referenced
- * by the buffer).  arrival_ms must not go backwards by much; NaN is treated as 0.
+ * by the buffer).  arrival_ms must not go backwards by much; NaN or infinity count as 0.
  */
 ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, double arrival_ms,
                              uint32_t ssrc, unsigned flags, uint32_t *slot);
 
-/* Next frame due at now_ms into *out: 1, or 0 if none is due (or the buffer holds). */
+/* Next frame due at now_ms into *out: 1, or 0 if none is due (or the buffer holds, or now_ms
+ * is NaN). */
 int ccf_jb_get(ccf_jb *jb, double now_ms, ccf_jb_frame *out);
 
 /* Due time of the next frame if it is known (a packet or a decision is waiting), else NaN. */

@@ -434,7 +434,7 @@ ccf_jb_put_result ccf_jb_put(ccf_jb *jb, uint16_t seq, uint32_t timestamp, doubl
                              uint32_t ssrc, unsigned flags, uint32_t *slot)
 {
     jb->st.received++;
-    if (arrival != arrival)
+    if (!(arrival > -1e15 && arrival < 1e15))   /* NaN or infinite: as documented, 0 */
         arrival = 0;
     flags &= CCF_JB_MARKER | CCF_JB_CN | CCF_JB_SSRC;
     if (!jb->started) {
@@ -568,7 +568,7 @@ static void emit(ccf_jb *jb, ccf_jb_frame *out, ccf_jb_kind kind, int64_t ext, i
 /* see ccf_jitter.h */
 int ccf_jb_get(ccf_jb *jb, double now, ccf_jb_frame *out)
 {
-    if (!jb->started)
+    if (!jb->started || now != now)
         return 0;
     if (jb->dirty)
         update_target(jb);
