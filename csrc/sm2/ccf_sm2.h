@@ -45,12 +45,20 @@ typedef struct ccf_sm2_key {
     uint8_t pub[64];
     int has_private;
     int has_dinv;
+    int has_ptab;
+    uint64_t ptab[16 * 8];     /* (j+1) P for j < 16, affine Montgomery x, y (public values) */
 } ccf_sm2_key;
 
 /* Private key d in [1, n-2] (GB/T 32918.1 section 6.1); computes P = dG.  CCF_ERR_PARAM otherwise. */
 ccf_status ccf_sm2_key_set_private(ccf_sm2_key *key, const uint8_t d[32]);
 /* Cache (1 + d)^-1 mod n (one inversion) so that signatures skip it; signing works without it. */
 void ccf_sm2_key_prepare_sign(ccf_sm2_key *key);
+/*
+ * Cache the multiples P..16P of the public key (1 KiB, about one verification's worth of work)
+ * so that later verifications and encryptions to this key use mixed additions and skip the
+ * table build.  Worth it for keys used more than once; everything works without it.
+ */
+void ccf_sm2_key_prepare_public(ccf_sm2_key *key);
 /* Public key X || Y: coordinates < p, on the curve (not infinity by encoding).  CCF_ERR_POINT otherwise. */
 ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t pub[64]);
 void ccf_sm2_key_wipe(ccf_sm2_key *key);

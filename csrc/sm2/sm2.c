@@ -162,6 +162,17 @@ void ccf_sm2_key_prepare_sign(ccf_sm2_key *key)
 }
 
 /* see ccf_sm2.h */
+void ccf_sm2_key_prepare_public(ccf_sm2_key *key)
+{
+    const sm2_impl *im = ccf_sm2_impl();
+    sm2_aff p;
+    if (key->has_ptab) return;
+    if (aff_from_bytes(im, &p, key->pub) != CCF_OK) return;
+    im->build_ptab((sm2_aff *)key->ptab, &p);
+    key->has_ptab = 1;
+}
+
+/* see ccf_sm2.h */
 ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t pub[64])
 {
     if (ccf_sm2_point_check(pub) != CCF_OK) return CCF_ERR_POINT;
@@ -266,9 +277,13 @@ ccf_status ccf_sm2_verify_digest(const ccf_sm2_key *key, const uint8_t e[32], co
     /* B5: t = (r + s) mod n, t != 0 */
     ccf_sm2_sc_add(t, r, s);
     if (sm2_is_zero(t)) return CCF_ERR_AUTH;
-    if (aff_from_bytes(im, &p, key->pub) != CCF_OK) return CCF_ERR_AUTH;
     /* B6: (x1', y1') = s'G + t P_A, kept in Jacobian coordinates */
-    im->mul_double_vartime(&q, s, &p, t);
+    if (key->has_ptab) {
+        im->mul_double_vartime_ptab(&q, s, (const sm2_aff *)key->ptab, t);
+    } else {
+        if (aff_from_bytes(im, &p, key->pub) != CCF_OK) return CCF_ERR_AUTH;
+        im->mul_double_vartime(&q, s, &p, t);
+    }
     if (sm2_is_zero(q.z)) return CCF_ERR_AUTH;
     /*
      * B7: (e' + x1') mod n == r'  <=>  x1' = (r' - e') mod n + j n for j in {0, 1} (x1' < p < 2n).
@@ -365,13 +380,14 @@ ccf_status ccf_sm2_encrypt(const ccf_sm2_key *key, const uint8_t k_bytes[32], co
     ccf_status st = CCF_ERR_PARAM;
     sm2_from_be(k, k_bytes);
     if (!scalar_ok(k)) goto done;
-    if (aff_from_bytes(im, &p, key->pub) != CCF_OK) { st = CCF_ERR_POINT; goto done; }
+    if (!key->has_ptab && aff_from_bytes(im, &p, key->pub) != CCF_OK) { st = CCF_ERR_POINT; goto done; }
     /* A2: C1 = kG */
     im->mul_base(&q, k);
     jac_to_bytes(im, c1, &q);
     SM2_DECLASSIFY(c1, 64);                            /* C1 is published */
     /* A4: (x2, y2) = k P_B  (h = 1, so A3's S = hP_B check is P_B != O, true by encoding) */
-    im->mul_var(&q, &p, k);
+    if (key->has_ptab) im->mul_var_ptab(&q, (const sm2_aff *)key->ptab, k);
+    else im->mul_var(&q, &p, k);
     if (jac_to_bytes(im, xy, &q)) goto done;
     /* C3 before C2 so that c2 may alias msg */
     c3_hash(xy, msg, len, c3t);

@@ -328,19 +328,12 @@ SM2_ATTR void SM2_FN(add_vartime)(sm2_jac *r, const sm2_jac *a, const sm2_jac *b
     *r = s;
 }
 
-/*
- * r = u*G + v*P, VARIABLE TIME: for signature verification only, where u, v and P are public.
- * u*G reads the comb table directly; v*P uses width-5 NAF with the odd multiples P..15P.
- */
-SM2_ATTR void SM2_FN(mul_double_vartime)(sm2_jac *r, const uint64_t u[4], const sm2_aff *p, const uint64_t v[4])
+/* u*G from the comb table, VARIABLE TIME (u public). */
+SM2_ATTR void SM2_FN(comb_vartime)(sm2_jac *acc, const uint64_t u[4])
 {
-    sm2_jac acc, odd[8], p2, t;
-    signed char naf[260];
-    uint64_t k[5];
-    int i, top = -1;
-
-    /* u*G */
-    memset(&acc, 0, sizeof(acc));
+    sm2_jac t;
+    int i;
+    memset(acc, 0, sizeof(*acc));
     for (i = 0; i < SM2_COMB_WINDOWS; i++) {
         uint64_t neg;
         unsigned mag = SM2_FN(booth)(SM2_FN(bits)(u, SM2_COMB_W * i - 1, SM2_COMB_W + 1), SM2_COMB_W, &neg);
@@ -349,13 +342,18 @@ SM2_ATTR void SM2_FN(mul_double_vartime)(sm2_jac *r, const uint64_t u[4], const 
         memcpy(t.y, ccf_sm2_comb[i][mag - 1].y, sizeof(sm2_fe));
         memcpy(t.z, ccf_sm2_one, sizeof(sm2_fe));
         if (neg) sm2_fe_neg(t.y, t.y);
-        SM2_FN(add_vartime)(&acc, &acc, &t);
+        SM2_FN(add_vartime)(acc, acc, &t);
     }
+}
 
-    /* width-5 NAF of v: digits odd in [-15, 15] */
+/* Width-5 NAF of v (public): digits odd in [-15, 15]; returns the top index or -1. */
+CCF_INLINE int SM2_FN(wnaf5)(signed char naf[260], const uint64_t v[4])
+{
+    uint64_t k[5];
+    int i, top = -1;
     memcpy(k, v, 4 * sizeof(uint64_t));
     k[4] = 0;
-    memset(naf, 0, sizeof(naf));
+    memset(naf, 0, 260);
     for (i = 0; i < 258 && (k[0] | k[1] | k[2] | k[3] | k[4]); i++) {
         if (k[0] & 1) {
             int d = (int)(k[0] & 31);
@@ -370,6 +368,20 @@ SM2_ATTR void SM2_FN(mul_double_vartime)(sm2_jac *r, const uint64_t u[4], const 
         k[0] = (k[0] >> 1) | (k[1] << 63); k[1] = (k[1] >> 1) | (k[2] << 63);
         k[2] = (k[2] >> 1) | (k[3] << 63); k[3] = (k[3] >> 1) | (k[4] << 63); k[4] >>= 1;
     }
+    return top;
+}
+
+/*
+ * r = u*G + v*P, VARIABLE TIME: for signature verification only, where u, v and P are public.
+ * u*G reads the comb table directly; v*P uses width-5 NAF with the odd multiples P..15P.
+ */
+SM2_ATTR void SM2_FN(mul_double_vartime)(sm2_jac *r, const uint64_t u[4], const sm2_aff *p, const uint64_t v[4])
+{
+    sm2_jac acc, odd[8], p2, t;
+    signed char naf[260];
+    int i, top;
+    SM2_FN(comb_vartime)(&acc, u);
+    top = SM2_FN(wnaf5)(naf, v);
     memcpy(odd[0].x, p->x, sizeof(sm2_fe));
     memcpy(odd[0].y, p->y, sizeof(sm2_fe));
     memcpy(odd[0].z, ccf_sm2_one, sizeof(sm2_fe));
@@ -386,6 +398,96 @@ SM2_ATTR void SM2_FN(mul_double_vartime)(sm2_jac *r, const uint64_t u[4], const 
                 sm2_fe_neg(m.y, m.y);
                 SM2_FN(add_vartime)(&t, &t, &m);
             }
+        }
+    }
+    SM2_FN(add_vartime)(r, &acc, &t);
+}
+
+/* ---- public-key tables: tab[j] = (j+1) P, affine, for keys used more than once ---------- */
+
+/* Build the table (P public); one inversion for all sixteen Z (Montgomery's batch trick). */
+SM2_ATTR void SM2_FN(build_ptab)(sm2_aff tab[16], const sm2_aff *p)
+{
+    sm2_jac row[16];
+    sm2_fe pre[16], inv, t;
+    int j;
+    memcpy(row[0].x, p->x, sizeof(sm2_fe));
+    memcpy(row[0].y, p->y, sizeof(sm2_fe));
+    memcpy(row[0].z, ccf_sm2_one, sizeof(sm2_fe));
+    SM2_FN(dbl)(&row[1], &row[0]);
+    for (j = 2; j < 16; j++) SM2_FN(add_ct)(&row[j], &row[j - 1], &row[0]);
+    memcpy(pre[0], row[0].z, sizeof(sm2_fe));
+    for (j = 1; j < 16; j++) SM2_MUL(pre[j], pre[j - 1], row[j].z);
+    SM2_FN(fe_inv)(inv, pre[15]);
+    for (j = 15; j >= 0; j--) {
+        sm2_fe zi, zi2;
+        if (j > 0) { SM2_MUL(zi, inv, pre[j - 1]); SM2_MUL(inv, inv, row[j].z); }
+        else memcpy(zi, inv, sizeof(sm2_fe));
+        SM2_SQR(zi2, zi);
+        SM2_MUL(tab[j].x, row[j].x, zi2);
+        SM2_MUL(t, zi2, zi);
+        SM2_MUL(tab[j].y, row[j].y, t);
+    }
+}
+
+/*
+ * r = k*P with the affine table of P, constant time in k: the same Booth ladder as mul_var with
+ * mixed additions (the whole table read with masks every window); the doubling case falls
+ * back to the complete ladder, as there.
+ */
+SM2_ATTR void SM2_FN(mul_var_ptab)(sm2_jac *r, const sm2_aff tab[16], const uint64_t k[4])
+{
+    sm2_jac acc;
+    sm2_aff sel;
+    uint64_t flag = 0;
+    int i, j;
+    memset(&acc, 0, sizeof(acc));
+    for (i = 51; i >= 0; i--) {
+        uint64_t neg, mzero;
+        unsigned mag;
+        sm2_fe ny;
+        if (i != 51) {
+            SM2_FN(dbl)(&acc, &acc); SM2_FN(dbl)(&acc, &acc); SM2_FN(dbl)(&acc, &acc);
+            SM2_FN(dbl)(&acc, &acc); SM2_FN(dbl)(&acc, &acc);
+        }
+        mag = SM2_FN(booth)(SM2_FN(bits)(k, 5 * i - 1, 6), 5, &neg);
+        memset(&sel, 0, sizeof(sel));
+        for (j = 0; j < 16; j++) {
+            uint64_t m = (uint64_t)ccf_ct_eq32((uint32_t)(j + 1), mag);
+            m |= m << 32;
+            sm2_cmov(sel.x, tab[j].x, m);
+            sm2_cmov(sel.y, tab[j].y, m);
+        }
+        sm2_fe_neg(ny, sel.y);
+        sm2_cmov(sel.y, ny, neg);
+        mzero = (uint64_t)ccf_ct_is_zero32(mag);
+        mzero |= mzero << 32;
+        flag |= SM2_FN(madd_ct)(&acc, &acc, &sel, mzero);
+    }
+    SM2_DECLASSIFY(&flag, sizeof(flag));
+    if (flag) SM2_FN(mul_var_ladder)(&acc, &tab[0], k, 1);   /* negligible-probability case */
+    *r = acc;
+    ccf_memzero(&sel, sizeof(sel));
+    ccf_memzero(&acc, sizeof(acc));
+}
+
+/* r = u*G + v*P with the affine table of P, VARIABLE TIME (verification only). */
+SM2_ATTR void SM2_FN(mul_double_vartime_ptab)(sm2_jac *r, const uint64_t u[4], const sm2_aff tab[16], const uint64_t v[4])
+{
+    sm2_jac acc, t, prev;
+    signed char naf[260];
+    int i, top;
+    SM2_FN(comb_vartime)(&acc, u);
+    top = SM2_FN(wnaf5)(naf, v);
+    memset(&t, 0, sizeof(t));
+    for (i = top; i >= 0; i--) {
+        SM2_FN(dbl)(&t, &t);
+        if (naf[i]) {
+            int d = naf[i];
+            sm2_aff q = tab[(d > 0 ? d : -d) - 1];
+            if (d < 0) sm2_fe_neg(q.y, q.y);
+            prev = t;
+            if (SM2_FN(madd_ct)(&t, &prev, &q, 0)) SM2_FN(dbl)(&t, &prev);
         }
     }
     SM2_FN(add_vartime)(r, &acc, &t);

@@ -362,6 +362,10 @@ typedef struct sm2_impl {
     /* affine conversion; returns all-ones if r is the point at infinity */
     uint64_t (*to_affine)(sm2_aff *r, const sm2_jac *p);
     void (*add_vartime)(sm2_jac *r, const sm2_jac *a, const sm2_jac *b);
+    /* public-key tables (tab[j] = (j+1) P, affine): build; k*P constant time; u*G + v*P vartime */
+    void (*build_ptab)(sm2_aff tab[16], const sm2_aff *p);
+    void (*mul_var_ptab)(sm2_jac *r, const sm2_aff tab[16], const uint64_t k[4]);
+    void (*mul_double_vartime_ptab)(sm2_jac *r, const uint64_t u[4], const sm2_aff tab[16], const uint64_t v[4]);
 } sm2_impl;
 
 extern const sm2_impl ccf_sm2_impl_portable;     /* sm2_portable.c */

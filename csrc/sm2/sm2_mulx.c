@@ -159,6 +159,7 @@ const sm2_impl ccf_sm2_impl_mulx = {
     "x86_64-mulx", sm2_mulx_supported, sm2_mulx_fe_mul_ext, sm2_mulx_fe_sqr_ext,
     sm2_mulx_fe_inv, sm2_mulx_mul_base, sm2_mulx_mul_var, sm2_mulx_mul_double_vartime,
     sm2_mulx_to_affine, sm2_mulx_add_vartime,
+    sm2_mulx_build_ptab, sm2_mulx_mul_var_ptab, sm2_mulx_mul_double_vartime_ptab,
 };
 
 #else

@@ -22,6 +22,7 @@ const sm2_impl ccf_sm2_impl_portable = {
     SM2_PORTABLE_NAME, sm2_portable_supported, sm2_portable_fe_mul, sm2_portable_fe_sqr,
     sm2_portable_fe_inv, sm2_portable_mul_base, sm2_portable_mul_var, sm2_portable_mul_double_vartime,
     sm2_portable_to_affine, sm2_portable_add_vartime,
+    sm2_portable_build_ptab, sm2_portable_mul_var_ptab, sm2_portable_mul_double_vartime_ptab,
 };
 
 sm2_aff ccf_sm2_comb[SM2_COMB_WINDOWS][SM2_COMB_ENTRIES];

@@ -23,6 +23,7 @@ const sm2_impl ccf_sm2_impl_portable32 = {
     SM2_PORTABLE_NAME, sm2_portable32_supported, sm2_portable32_fe_mul, sm2_portable32_fe_sqr,
     sm2_portable32_fe_inv, sm2_portable32_mul_base, sm2_portable32_mul_var, sm2_portable32_mul_double_vartime,
     sm2_portable32_to_affine, sm2_portable32_add_vartime,
+    sm2_portable32_build_ptab, sm2_portable32_mul_var_ptab, sm2_portable32_mul_double_vartime_ptab,
 };
 #else
 typedef int ccf_sm2_portable32_unused;   /* ISO C forbids an empty translation unit */

@@ -261,6 +261,23 @@ static void test_standard(const char *name)
         CCF_CHECK(ccf_sm2_decrypt(&key, c1, c2, 19, c3, out) == CCF_ERR_DECRYPT, "tampered C2 rejected");
         c2[0] ^= 1; c1[40] ^= 1;
         CCF_CHECK(ccf_sm2_decrypt(&key, c1, c2, 19, c3, out) == CCF_ERR_DECRYPT, "C1 off the curve rejected");
+        /* the same through the cached public-key table */
+        {
+            ccf_sm2_key pk;
+            uint8_t d1[64], d2[19], d3[32];
+            CCF_CHECK(ccf_sm2_key_set_public(&pk, key.pub) == CCF_OK, "public key");
+            ccf_sm2_key_prepare_public(&pk);
+            CCF_CHECK(pk.has_ptab == 1, "table built");
+            CCF_CHECK(ccf_sm2_encrypt(&pk, k, (const uint8_t *)m, 19, d1, d2, d3) == CCF_OK, "encrypt (table)");
+            c1[40] ^= 1;
+            snprintf(what, sizeof(what), "%s: Annex C with the key table", name);
+            CCF_CHECK(memcmp(d1, c1, 64) == 0 && memcmp(d2, c2, 19) == 0 && memcmp(d3, c3, 32) == 0, "%s", what);
+            hex(wc, "F5A03B0648D2C4630EEAC513E1BB81A15944DA3827D5B74143AC7EACEEE720B3"
+                    "B1B6AA29DF212FD8763182BC0D421CA1BB9038FD1F7F42D4840B69C485BBC1AA", 64);
+            CCF_CHECK(ccf_sm2_verify_digest(&pk, e, wc) == CCF_OK, "%s: verify Annex A with the key table", name);
+            wc[40] ^= 1;
+            CCF_CHECK(ccf_sm2_verify_digest(&pk, e, wc) == CCF_ERR_AUTH, "%s: tampered, key table", name);
+        }
     }
 
     /* GB/T 32918.3 key exchange, recommended curve, default IDs (vectors: sm2.txt section 5b) */
@@ -311,6 +328,7 @@ static void test_standard(const char *name)
             ccf_test_fill(dd, 32, 1000 + i); ccf_test_fill(kk, 32, 2000 + i); ccf_test_fill(msg, 64, 3000 + i);
             dd[0] &= 0x7F; kk[0] &= 0x7F;
             if (ccf_sm2_key_set_private(&kb, dd) != CCF_OK) { bad++; continue; }
+            if (i & 1) ccf_sm2_key_prepare_public(&kb);       /* odd rounds: cached table */
             if (ccf_sm2_sign_digest(&kb, msg, kk, sig) != CCF_OK) { bad++; continue; }
             if (ccf_sm2_verify_digest(&kb, msg, sig) != CCF_OK) bad++;
             msg[3] ^= 1;

@@ -13,6 +13,7 @@ cdef extern from "ccf_sm2.h" nogil:
     ctypedef struct ccf_sm2_key:
         uint8_t pub[64]
         int has_private
+        int has_ptab
     void ccf_sm2_init()
     const char *ccf_sm2_impl_name()
     const char *ccf_sm2_impl_info(int i, int *supported)
@@ -20,6 +21,7 @@ cdef extern from "ccf_sm2.h" nogil:
     void ccf_sm2_impl_reset()
     ccf_status ccf_sm2_key_set_private(ccf_sm2_key *key, const uint8_t *d)
     void ccf_sm2_key_prepare_sign(ccf_sm2_key *key)
+    void ccf_sm2_key_prepare_public(ccf_sm2_key *key)
     ccf_status ccf_sm2_key_set_public(ccf_sm2_key *key, const uint8_t *pub)
     void ccf_sm2_key_wipe(ccf_sm2_key *key)
     void ccf_sm2_key_private_bytes(const ccf_sm2_key *key, uint8_t *d)

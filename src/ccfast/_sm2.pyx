@@ -141,6 +141,7 @@ cdef class SM2Key:
     """An SM2 key pair or public key held in C memory (wiped when the object goes away)."""
     cdef ccf_sm2_key *k
     cdef object _zcache          # uid bytes -> Z_A (public values)
+    cdef int _uses               # verifications / encryptions so far, until the table is built
 
     def __cinit__(self):
         self.k = <ccf_sm2_key *>PyMem_Malloc(sizeof(ccf_sm2_key))
@@ -188,6 +189,16 @@ cdef class SM2Key:
         if type(uid) is bytes and len(self._zcache) < 8:
             self._zcache[uid] = z
         return z
+
+    cdef void _public_op(self) noexcept:
+        """Before a verification or encryption: from the second one on, cache the multiples of
+        the public key (ccf_sm2_key_prepare_public).  The critical section orders the table
+        writes before other threads' reads on free-threaded Python (no cost with the GIL)."""
+        with cython.critical_section(self):
+            if not self.k.has_ptab:
+                self._uses += 1
+                if self._uses >= 2:
+                    ccf_sm2_key_prepare_public(self.k)
 
     def z(self, uid=DEFAULT_UID):
         """Z_A = SM3(ENTL || ID || a || b || G || P) (GB/T 32918.2 section 5.5)."""
@@ -270,6 +281,7 @@ cdef class SM2Key:
                 release_buffer(&v)
         cdef const uint8_t *ps = <const uint8_t *>PyBytes_AS_STRING(raw)
         cdef ccf_status st
+        self._public_op()
         with nogil:
             st = ccf_sm2_verify_digest(self.k, e, ps)
         if st != CCF_OK:
@@ -295,6 +307,7 @@ cdef class SM2Key:
         cdef int tries = 0
         cdef Py_ssize_t n
         cdef const uint8_t *pk
+        self._public_op()
         get_read_buffer(data, &v, "data")
         try:
             n = v.len
