@@ -597,3 +597,21 @@ def test_threads_share_keys():
 
     with ThreadPoolExecutor(4) as ex:
         assert all(ex.map(work, range(64)))
+
+
+def test_public_key_table_gives_same_results():
+    """From its second verification/encryption a key uses cached multiples (mixed additions);
+    results must not change."""
+    v, _ = section("3")
+    pub = sm2.SM2PrivateKey.from_bytes(h(v["d"])).public_key()
+    fresh = [_sm2._test_encrypt_with_k(sm2.SM2PublicKey.from_bytes(pub.public_bytes())._key, h(v["Msg"]), h(v["k"]))
+             for _ in range(2)]
+    reused = [_sm2._test_encrypt_with_k(pub._key, h(v["Msg"]), h(v["k"])) for _ in range(3)]
+    assert fresh[0] == fresh[1] == reused[0] == reused[1] == reused[2] == h(v["CT_C1C3C2"])
+    key = sm2.generate_private_key()
+    p2 = key.public_key()
+    for i in range(4):
+        sig = key.sign(bytes([i]))
+        p2.verify(sig, bytes([i]))
+        with pytest.raises(InvalidSignature):
+            p2.verify(sig, bytes([i + 1]))
