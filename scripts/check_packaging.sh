@@ -33,7 +33,7 @@ echo "== 2. kernels: gcc, clang, mingw-w64, -m32, aarch64 under qemu"
 "$PY" "$ROOT/csrc/tests/run_driver.py" --mode native --mode clang --mode mingw --mode m32 --mode aarch64
 
 echo "== 3. sdist and wheel"
-git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$WORK" --one-top-level=src
+mkdir "$WORK/src" && git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$WORK/src"
 "$T/python" -m build -o "$WORK/dist" "$WORK/src" > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; exit 1; }
 whl=$(ls "$WORK"/dist/*.whl); sdist=$(ls "$WORK"/dist/*.tar.gz)
 "$T/python" - "$whl" <<'PY'
