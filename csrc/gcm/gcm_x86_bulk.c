@@ -27,8 +27,9 @@ typedef struct {
     __m512i rk[15];
     __m512i pw[8];           /* H^32..H^29 | ... | H^4..H^1 */
     __m512i pk[8];           /* hi ^ lo of each power, in both halves (Karatsuba middle terms) */
-    __m512i cv;              /* counters, little-endian in dword 3 of each lane */
+    __m128i base;            /* the counter block as given (bytes 12..15 replaced per group) */
     __m128i y;               /* running GHASH value, natural form */
+    uint32_t c;              /* counter of the next block */
     unsigned rounds;
 } bulk_state;
 
@@ -55,23 +56,40 @@ K512 static inline void setup(bulk_state *st, const ccf_aes_key *k, const ccf_gh
         st->pw[j] = _mm512_loadu_si512((const void *)(gk->tbl + DESC_OFFSET + 64 * j));
     for (j = 0; j < 8; j++)
         st->pk[j] = _mm512_xor_si512(st->pw[j], _mm512_shuffle_epi32(st->pw[j], _MM_PERM_BADC));
-    st->cv = _mm512_broadcast_i32x4(_mm_insert_epi32(_mm_loadu_si128((const __m128i *)ctr),
-                                                     (int)ccf_load32_be(ctr + 12), 3));
-    st->cv = _mm512_add_epi32(st->cv, _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3));
+    st->base = _mm_loadu_si128((const __m128i *)ctr);
+    st->c = ccf_load32_be(ctr + 12);
     st->y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
 }
 
-/* Keystream for the next 32 blocks. */
+/*
+ * Keystream for the next 32 blocks.  When the low byte of the counter does not wrap within the
+ * group (7 groups in 8), the big-endian counter blocks are formed by adding 0..31 to byte 15
+ * directly (dword 3 read little-endian has byte 15 on top); otherwise the counters are kept
+ * little-endian and byte-swapped.
+ */
 K512 static inline void ctr32x(bulk_state *st, __m512i x[8])
 {
-    const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
-    const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
     unsigned r;
     int j;
-    for (j = 0; j < 8; j++) {
-        x[j] = _mm512_xor_si512(_mm512_shuffle_epi8(st->cv, swap), st->rk[0]);
-        st->cv = _mm512_add_epi32(st->cv, inc4);
+    if ((st->c & 0xFF) <= 256 - 32) {
+        const __m512i step = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4 << 24));
+        __m512i b = _mm512_broadcast_i32x4(_mm_insert_epi32(st->base, (int)ccf_bswap32(st->c), 3));
+        b = _mm512_add_epi32(b, _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1 << 24, 0, 0, 0, 2 << 24, 0, 0, 0, 3 << 24));
+        for (j = 0; j < 8; j++) {
+            x[j] = _mm512_xor_si512(b, st->rk[0]);
+            b = _mm512_add_epi32(b, step);
+        }
+    } else {
+        const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
+        const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
+        __m512i cv = _mm512_broadcast_i32x4(_mm_insert_epi32(st->base, (int)st->c, 3));
+        cv = _mm512_add_epi32(cv, _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3));
+        for (j = 0; j < 8; j++) {
+            x[j] = _mm512_xor_si512(_mm512_shuffle_epi8(cv, swap), st->rk[0]);
+            cv = _mm512_add_epi32(cv, inc4);
+        }
     }
+    st->c += 32;
     for (r = 1; r < st->rounds; r++)
         for (j = 0; j < 8; j++)
             x[j] = _mm512_aesenc_epi128(x[j], st->rk[r]);
