@@ -281,7 +281,8 @@ SM2_ATTR void SM2_FN(mul_var_ladder)(sm2_jac *r, const sm2_aff *p, const uint64_
     memcpy(tab[0].y, p->y, sizeof(sm2_fe));
     memcpy(tab[0].z, ccf_sm2_one, sizeof(sm2_fe));
     SM2_FN(dbl)(&tab[1], &tab[0]);
-    for (i = 2; i < 16; i++) SM2_FN(add_ct)(&tab[i], &tab[i - 1], &tab[0]);
+    /* i P + P with 1 <= i < 16: never infinity nor the doubling case (P has prime order n) */
+    for (i = 2; i < 16; i++) { uint64_t same; SM2_FN(add_raw)(&tab[i], &tab[i - 1], &tab[0], &same); }
     memset(&acc, 0, sizeof(acc));
     for (i = 51; i >= 0; i--) {
         uint64_t neg;
@@ -415,7 +416,7 @@ SM2_ATTR void SM2_FN(build_ptab)(sm2_aff tab[16], const sm2_aff *p)
     memcpy(row[0].y, p->y, sizeof(sm2_fe));
     memcpy(row[0].z, ccf_sm2_one, sizeof(sm2_fe));
     SM2_FN(dbl)(&row[1], &row[0]);
-    for (j = 2; j < 16; j++) SM2_FN(add_ct)(&row[j], &row[j - 1], &row[0]);
+    for (j = 2; j < 16; j++) { uint64_t same; SM2_FN(add_raw)(&row[j], &row[j - 1], &row[0], &same); }
     memcpy(pre[0], row[0].z, sizeof(sm2_fe));
     for (j = 1; j < 16; j++) SM2_MUL(pre[j], pre[j - 1], row[j].z);
     SM2_FN(fe_inv)(inv, pre[15]);
