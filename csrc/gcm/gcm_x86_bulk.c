@@ -328,7 +328,7 @@ const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx2 = {
 };
 
 /* ---- AES-NI + PCLMULQDQ ---------------------------------------------------------------------
- * 8 blocks of CTR and of GHASH per iteration (H^8..H^1, one reduction): the 16 xmm registers
+ * 8 blocks of CTR and of GHASH per iteration (H^8..H^1, Karatsuba, one reduction): the 16 xmm registers
  * of the SSE encoding hold the eight AES states and the GHASH accumulators. */
 
 #define KNI CCF_TARGET("aes,pclmul,ssse3,sse4.1")
@@ -359,23 +359,30 @@ KNI static inline void ctr8x(const __m128i *rk, unsigned rounds, __m128i *cv, __
 }
 
 /* y <- GHASH of the 8 blocks at c continuing from y, one reduction. */
-KNI static inline __m128i ghash8(const ccf_ghash_key *gk, __m128i y, const uint8_t *c)
+KNI static inline __m128i ghash8(const ccf_ghash_key *gk, const __m128i pk[8], __m128i y, const uint8_t *c)
 {
     __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
     int j;
     for (j = 7; j >= 0; j--) {          /* the block that depends on y last */
         __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(c + 16 * j)));
+        __m128i p = _mm_load_si128((const __m128i *)(gk->tbl + DESC8_OFFSET + 16 * j));
         if (j == 0)
             b = _mm_xor_si128(b, y);
-        ccf_ghash_mul_acc(b, _mm_load_si128((const __m128i *)(gk->tbl + DESC8_OFFSET + 16 * j)), &lo, &mid, &hi);
+        lo = _mm_xor_si128(lo, _mm_clmulepi64_si128(b, p, 0x00));
+        hi = _mm_xor_si128(hi, _mm_clmulepi64_si128(b, p, 0x11));
+        mid = _mm_xor_si128(mid, _mm_clmulepi64_si128(_mm_xor_si128(b, _mm_shuffle_epi32(b, 0x4E)), pk[j], 0x00));
     }
-    return ccf_ghash_reduce(lo, mid, hi);
+    return ccf_ghash_reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
 }
 
-KNI static void setupni(__m128i rk[15], __m128i *cv, __m128i *y, const ccf_aes_key *k,
-                        const uint8_t ctr[16], const uint8_t y8[16])
+KNI static void setupni(__m128i rk[15], __m128i pk[8], __m128i *cv, __m128i *y, const ccf_aes_key *k,
+                        const ccf_ghash_key *gk, const uint8_t ctr[16], const uint8_t y8[16])
 {
     unsigned i;
+    for (i = 0; i < 8; i++) {           /* Karatsuba middle terms: hi ^ lo of H^8..H^1 */
+        __m128i p = _mm_load_si128((const __m128i *)(gk->tbl + DESC8_OFFSET + 16 * i));
+        pk[i] = _mm_xor_si128(p, _mm_shuffle_epi32(p, 0x4E));
+    }
     for (i = 0; i <= k->rounds; i++)
         rk[i] = _mm_loadu_si128((const __m128i *)((const uint8_t *)k->sched + 16 * i));
     *cv = _mm_insert_epi32(_mm_loadu_si128((const __m128i *)ctr), (int)ccf_load32_be(ctr + 12), 3);
@@ -385,23 +392,23 @@ KNI static void setupni(__m128i rk[15], __m128i *cv, __m128i *y, const ccf_aes_k
 KNI static size_t bulkni_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
                                  uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
 {
-    __m128i rk[15], x[8], cv, y;
+    __m128i rk[15], pk[8], x[8], cv, y;
     size_t groups = len / 128, g;
     int j;
     if (groups == 0)
         return 0;
-    setupni(rk, &cv, &y, k, ctr, y8);
+    setupni(rk, pk, &cv, &y, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
         ctr8x(rk, k->rounds, &cv, x);
         if (g > 0)
-            y = ghash8(gk, y, out - 128);         /* the previous group's ciphertext */
+            y = ghash8(gk, pk, y, out - 128);         /* the previous group's ciphertext */
         for (j = 0; j < 8; j++)
             _mm_storeu_si128((__m128i *)(out + 16 * j),
                              _mm_xor_si128(x[j], _mm_loadu_si128((const __m128i *)(in + 16 * j))));
         in += 128;
         out += 128;
     }
-    y = ghash8(gk, y, out - 128);
+    y = ghash8(gk, pk, y, out - 128);
     ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + (uint32_t)(8 * groups));
     _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(y));
     ccf_memzero(rk, sizeof(rk));
@@ -411,14 +418,14 @@ KNI static size_t bulkni_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, 
 KNI static size_t bulkni_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
                                  uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
 {
-    __m128i rk[15], x[8], cv, y;
+    __m128i rk[15], pk[8], x[8], cv, y;
     size_t groups = len / 128, g;
     int j;
     if (groups == 0)
         return 0;
-    setupni(rk, &cv, &y, k, ctr, y8);
+    setupni(rk, pk, &cv, &y, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        y = ghash8(gk, y, in);                    /* hash before writing: in may equal out */
+        y = ghash8(gk, pk, y, in);                    /* hash before writing: in may equal out */
         ctr8x(rk, k->rounds, &cv, x);
         for (j = 0; j < 8; j++)
             _mm_storeu_si128((__m128i *)(out + 16 * j),
