@@ -183,9 +183,10 @@ CCF_INLINE void sm2_to_be(uint8_t b[32], const uint64_t r[4])
 #if defined(__SIZEOF_INT128__) && !defined(CCF_SM2_NO_INT128)
 #  define SM2_PORTABLE_NAME "portable64"
 #  define SM2_PORTABLE_WIDE_MUL 1
+__extension__ typedef unsigned __int128 sm2_u128;     /* GCC / clang extension */
 CCF_INLINE uint64_t sm2_mul64(uint64_t a, uint64_t b, uint64_t *hi)
 {
-    unsigned __int128 t = (unsigned __int128)a * b;
+    sm2_u128 t = (sm2_u128)a * b;
     *hi = (uint64_t)(t >> 64);
     return (uint64_t)t;
 }
