@@ -69,8 +69,41 @@ VP512 static inline __m128i group512(const __m512i *p, const __m512i *pk, int n,
     return ccf_ghash_reduce(l, _mm_xor_si128(fold_lanes512(mid), _mm_xor_si128(l, h)), h);
 }
 
+/*
+ * y <- GHASH of the last len < 256 bytes with masked 512-bit loads (the zero-padding of a final
+ * partial block comes free): block k of the m = ceil(len / 16) blocks is multiplied by
+ * H^(m-k), read from the descending run of powers (loads masked to the blocks present, so
+ * nothing past the table is touched), and everything is reduced once.  Short messages (RTP
+ * payloads) are latency-bound: four wide multiplies instead of up to sixteen narrow ones.
+ */
+VP512 static inline __m128i tail512(const ccf_ghash_key *gk, __m128i y, const uint8_t *data, size_t len)
+{
+    size_t m = (len + 15) / 16;
+    const uint8_t *pw = gk->tbl + CCF_GHASH_X86_DESC(m);
+    __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
+    int j;
+    if (len == 0)
+        return y;
+    for (j = (int)((len - 1) / 64); j >= 0; j--) {     /* the y-dependent register last */
+        size_t n = len - 64 * (size_t)j, nb;
+        __m512i b, p;
+        if (n > 64)
+            n = 64;
+        nb = (n + 15) / 16;
+        b = brev8_512(_mm512_maskz_loadu_epi8(n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1), data + 64 * j));
+        p = _mm512_maskz_loadu_epi64((__mmask8)((1u << (2 * nb)) - 1), pw + 64 * j);
+        if (j == 0)
+            b = _mm512_xor_si512(b, _mm512_zextsi128_si512(y));
+        lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(b, p, 0x00));
+        hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(b, p, 0x11));
+        mid = _mm512_ternarylogic_epi64(mid, _mm512_clmulepi64_epi128(b, p, 0x01),
+                                        _mm512_clmulepi64_epi128(b, p, 0x10), 0x96);
+    }
+    return ccf_ghash_reduce(fold_lanes512(lo), fold_lanes512(mid), fold_lanes512(hi));
+}
+
 /* 32 blocks per reduction (H^32..H^1) while the data lasts, then one 16-block group, then the
- * aggregated tail of ghash_x86.h. */
+ * masked tail above. */
 VP512 static void vpclmul512_update(const ccf_ghash_key *gk, uint8_t y8[16], const uint8_t *data, size_t len)
 {
     __m128i y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
@@ -89,7 +122,7 @@ VP512 static void vpclmul512_update(const ccf_ghash_key *gk, uint8_t y8[16], con
             len -= 256;
         }
     }
-    y = tail128(gk, y, data, len);
+    y = tail512(gk, y, data, len);
     _mm_storeu_si128((__m128i *)y8, ccf_ghash_brev8(y));
 }
 
