@@ -1,0 +1,76 @@
+/*
+ * sm3_impls.h - private to csrc/sm3: the implementation objects and the scalar round macros
+ * shared by the C implementations (GB/T 32905-2016 section 5.3).
+ */
+#ifndef CCF_SM3_IMPLS_H
+#define CCF_SM3_IMPLS_H
+
+#include "ccf_sm3.h"
+
+extern const ccf_sm3_impl ccf_sm3_impl_portable;         /* sm3_portable.c */
+#if defined(CCF_HAVE_X86_INTRIN)
+extern const ccf_sm3_impl ccf_sm3_impl_x86avx2;          /* sm3_x86avx2.c */
+extern const ccf_sm3_mb_impl ccf_sm3_mb_impl_avx512;     /* sm3_mb_avx512.c */
+extern const ccf_sm3_mb_impl ccf_sm3_mb_impl_avx2;       /* sm3_mb_avx2.c */
+#endif
+#if defined(CCF_HAVE_ARM_INTRIN)
+extern const ccf_sm3_impl ccf_sm3_impl_armv8;            /* sm3_armv8.c */
+#endif
+
+/* GB/T 32905 4.1 initial value, and T_j <<< (j mod 32) for j = 0..63 (5.3.3). */
+extern const uint32_t ccf_sm3_iv[8];
+extern const uint32_t ccf_sm3_tj[64];
+
+/* 4.3 boolean and 4.4 permutation functions */
+#define CCF_SM3_P0(x) ((x) ^ ccf_rotl32((x), 9) ^ ccf_rotl32((x), 17))
+#define CCF_SM3_P1(x) ((x) ^ ccf_rotl32((x), 15) ^ ccf_rotl32((x), 23))
+#define CCF_SM3_FF0(x, y, z) ((x) ^ (y) ^ (z))
+#define CCF_SM3_FF1(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+#define CCF_SM3_GG0(x, y, z) ((x) ^ (y) ^ (z))
+#define CCF_SM3_GG1(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+
+/*
+ * One round of 5.3.3 over state words named a..h, with W_j = w[j] and W'_j = wp[j]
+ * (W'_j = W_j ^ W_{j+4}).  Instead of moving the eight words every round, only b, d, f, h are
+ * written: d becomes TT1 (the new A), h becomes P0(TT2) (the new E), b and f are rotated in
+ * place, and the caller rotates the argument list (CCF_SM3_ROUNDS4).  j must be a literal so
+ * the constant and the indices fold.
+ */
+#define CCF_SM3_ROUND(a, b, c, d, e, f, g, h, j, FF, GG) do {                   \
+        uint32_t a12_ = ccf_rotl32(a, 12);                                      \
+        uint32_t ss1_ = ccf_rotl32(a12_ + e + ccf_sm3_tj[j], 7);                \
+        d += FF(a, b, c) + (ss1_ ^ a12_) + wp[j];                               \
+        h += GG(e, f, g) + ss1_ + w[j];                                         \
+        b = ccf_rotl32(b, 9);                                                   \
+        f = ccf_rotl32(f, 19);                                                  \
+        h = CCF_SM3_P0(h);                                                      \
+    } while (0)
+
+#define CCF_SM3_ROUNDS4(j, FF, GG) do {                                         \
+        CCF_SM3_ROUND(A, B, C, D, E, F, G, H, (j), FF, GG);                     \
+        CCF_SM3_ROUND(D, A, B, C, H, E, F, G, (j) + 1, FF, GG);                 \
+        CCF_SM3_ROUND(C, D, A, B, G, H, E, F, (j) + 2, FF, GG);                 \
+        CCF_SM3_ROUND(B, C, D, A, F, G, H, E, (j) + 3, FF, GG);                 \
+    } while (0)
+
+/* The 64 rounds, fully unrolled, on locals A..H and arrays w[68], wp[64]. */
+#define CCF_SM3_ROUNDS64() do {                                                 \
+        CCF_SM3_ROUNDS4(0, CCF_SM3_FF0, CCF_SM3_GG0);                           \
+        CCF_SM3_ROUNDS4(4, CCF_SM3_FF0, CCF_SM3_GG0);                           \
+        CCF_SM3_ROUNDS4(8, CCF_SM3_FF0, CCF_SM3_GG0);                           \
+        CCF_SM3_ROUNDS4(12, CCF_SM3_FF0, CCF_SM3_GG0);                          \
+        CCF_SM3_ROUNDS4(16, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(20, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(24, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(28, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(32, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(36, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(40, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(44, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(48, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(52, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(56, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+        CCF_SM3_ROUNDS4(60, CCF_SM3_FF1, CCF_SM3_GG1);                          \
+    } while (0)
+
+#endif /* CCF_SM3_IMPLS_H */
