@@ -1,0 +1,117 @@
+/*
+ * sm4_gfni_avx512.c - SM4 with the S-box by GFNI: GF2P8AFFINEQB then GF2P8AFFINEINVQB.
+ *
+ * S(x) = A phi^-1 inv_AES(phi A x + phi C) + C (see sm4_aesni_avx2.c for phi): the first
+ * instruction applies the affine map (phi A, phi C), the second inverts in the AES field and
+ * applies (A phi^-1, C).  Matrices are in the GF2P8AFFINE layout (byte 7 - i of the qword is
+ * the row of output bit i), derived from the definitions in gen_sm4_ct_sbox.py.
+ *
+ * gfni-avx512: 16 blocks per zmm register set, two sets (32 blocks) per iteration, rotations
+ * of L by VPROLD.  gfni-avx2: the same S-box in sm4_avx2_tmpl.h on ymm (8 blocks per set).
+ */
+#include "sm4_impls.h"
+#include "ccf_cpu.h"
+
+#if defined(CCF_HAVE_X86_INTRIN)
+#include <immintrin.h>
+
+#define GF_IN_M 0x4c287db91a22505dll
+#define GF_IN_C 0x3e
+#define GF_OUT_M 0xf3ab34a974a6b589ll
+#define GF_OUT_C 0xd3
+
+/* ---- gfni-avx2 ---- */
+#define SM4T_FN(x) sm4_gfni_avx2_##x
+#define SM4T_TARGET "avx2,gfni"
+#define SM4T_CONSTS                                                                          \
+    const __m256i gin = _mm256_set1_epi64x(GF_IN_M), gout = _mm256_set1_epi64x(GF_OUT_M);
+#define SM4T_SBOX(v) _mm256_gf2p8affineinv_epi64_epi8(_mm256_gf2p8affine_epi64_epi8(v, gin, GF_IN_C), gout, GF_OUT_C)
+#include "sm4_avx2_tmpl.h"
+#undef SM4T_FN
+#undef SM4T_TARGET
+#undef SM4T_SBOX
+#undef SM4T_CONSTS
+
+/* ---- gfni-avx512 ---- */
+#define T512 "avx512f,avx512bw,avx512vl,gfni"
+
+#define R512(x0, x1, x2, x3, k)                                                              \
+    do {                                                                                     \
+        __m512i t_ = _mm512_ternarylogic_epi32(x1, x2, x3, 0x96);                            \
+        t_ = _mm512_xor_si512(t_, k);                                                        \
+        t_ = _mm512_gf2p8affineinv_epi64_epi8(_mm512_gf2p8affine_epi64_epi8(t_, gin, GF_IN_C), gout, GF_OUT_C); \
+        x0 = _mm512_ternarylogic_epi32(x0, t_, _mm512_rol_epi32(t_, 2), 0x96);               \
+        x0 = _mm512_ternarylogic_epi32(x0, _mm512_rol_epi32(t_, 10), _mm512_rol_epi32(t_, 18), 0x96); \
+        x0 = _mm512_xor_si512(x0, _mm512_rol_epi32(t_, 24));                                 \
+    } while (0)
+
+#define TR512(a, b, c, d)                                                                    \
+    do {                                                                                     \
+        __m512i t0_ = _mm512_unpacklo_epi32(a, b), t1_ = _mm512_unpackhi_epi32(a, b);        \
+        __m512i t2_ = _mm512_unpacklo_epi32(c, d), t3_ = _mm512_unpackhi_epi32(c, d);        \
+        a = _mm512_unpacklo_epi64(t0_, t2_); b = _mm512_unpackhi_epi64(t0_, t2_);            \
+        c = _mm512_unpacklo_epi64(t1_, t3_); d = _mm512_unpackhi_epi64(t1_, t3_);            \
+    } while (0)
+
+#define BODY512(SETS)                                                                        \
+    const __m512i gin = _mm512_set1_epi64(GF_IN_M), gout = _mm512_set1_epi64(GF_OUT_M);      \
+    const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203); \
+    __m512i x[SETS][4];                                                                      \
+    int s_, i_;                                                                              \
+    for (s_ = 0; s_ < SETS; s_++) {                                                          \
+        for (i_ = 0; i_ < 4; i_++)                                                           \
+            x[s_][i_] = _mm512_shuffle_epi8(                                                 \
+                _mm512_loadu_si512((const void *)(in + 256 * s_ + 64 * i_)), bswap);         \
+        TR512(x[s_][0], x[s_][1], x[s_][2], x[s_][3]);                                       \
+    }                                                                                        \
+    for (i_ = 0; i_ < 32; i_ += 4) {                                                         \
+        __m512i k0 = _mm512_set1_epi32((int)rk[i_]), k1 = _mm512_set1_epi32((int)rk[i_ + 1]); \
+        __m512i k2 = _mm512_set1_epi32((int)rk[i_ + 2]), k3 = _mm512_set1_epi32((int)rk[i_ + 3]); \
+        for (s_ = 0; s_ < SETS; s_++) R512(x[s_][0], x[s_][1], x[s_][2], x[s_][3], k0);      \
+        for (s_ = 0; s_ < SETS; s_++) R512(x[s_][1], x[s_][2], x[s_][3], x[s_][0], k1);      \
+        for (s_ = 0; s_ < SETS; s_++) R512(x[s_][2], x[s_][3], x[s_][0], x[s_][1], k2);      \
+        for (s_ = 0; s_ < SETS; s_++) R512(x[s_][3], x[s_][0], x[s_][1], x[s_][2], k3);      \
+    }                                                                                        \
+    for (s_ = 0; s_ < SETS; s_++) {                                                          \
+        TR512(x[s_][3], x[s_][2], x[s_][1], x[s_][0]);                                       \
+        _mm512_storeu_si512((void *)(out + 256 * s_), _mm512_shuffle_epi8(x[s_][3], bswap));  \
+        _mm512_storeu_si512((void *)(out + 256 * s_ + 64), _mm512_shuffle_epi8(x[s_][2], bswap)); \
+        _mm512_storeu_si512((void *)(out + 256 * s_ + 128), _mm512_shuffle_epi8(x[s_][1], bswap)); \
+        _mm512_storeu_si512((void *)(out + 256 * s_ + 192), _mm512_shuffle_epi8(x[s_][0], bswap)); \
+    }
+
+CCF_TARGET(T512) static void gfni512_x32(const uint32_t *rk, const uint8_t *in, uint8_t *out)
+{
+    BODY512(2)
+}
+
+CCF_TARGET(T512) static void gfni512_x16(const uint32_t *rk, const uint8_t *in, uint8_t *out)
+{
+    BODY512(1)
+}
+
+CCF_TARGET(T512) static void gfni512_blocks(const uint32_t rk[32], const uint8_t *in, uint8_t *out, size_t n)
+{
+    for (; n >= 32; n -= 32, in += 512, out += 512)
+        gfni512_x32(rk, in, out);
+    for (; n >= 16; n -= 16, in += 256, out += 256)
+        gfni512_x16(rk, in, out);
+    if (n >= 8) {
+        /* 8..15 blocks: 8 on ymm, then the rest */
+        sm4_gfni_avx2_x8(rk, in, out);
+        n -= 8; in += 128; out += 128;
+    }
+    if (n)
+        sm4_gfni_avx2_blocks(rk, in, out, n);
+}
+
+static int gfni_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_GFNI | CCF_CPU_AVX2); }
+static int gfni_avx512_supported(void)
+{
+    return ccf_cpu_has(CCF_CPU_GFNI | CCF_CPU_AVX2 | CCF_CPU_AVX512F | CCF_CPU_AVX512BW | CCF_CPU_AVX512VL);
+}
+
+const ccf_sm4_impl ccf_sm4_impl_gfni_avx2 = { "gfni-avx2", gfni_avx2_supported, sm4_gfni_avx2_blocks, 16 };
+const ccf_sm4_impl ccf_sm4_impl_gfni_avx512 = { "gfni-avx512", gfni_avx512_supported, gfni512_blocks, 32 };
+
+#endif /* CCF_HAVE_X86_INTRIN */
