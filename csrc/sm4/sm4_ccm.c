@@ -33,7 +33,7 @@ static void ccm_mac(const ccf_sm4_key *k, const uint8_t *nonce, size_t nonce_len
         memset(b, 0, 16);
         if ((uint64_t)aad_len < 0xFF00) {
             b[0] = (uint8_t)(aad_len >> 8); b[1] = (uint8_t)aad_len; h = 2;
-        } else if ((uint64_t)aad_len <= 0xFFFFFFFFull) {
+        } else if (((uint64_t)aad_len >> 31) >> 1 == 0) {
             b[0] = 0xFF; b[1] = 0xFE;
             ccf_store32_be(b + 2, (uint32_t)aad_len); h = 6;
         } else {
