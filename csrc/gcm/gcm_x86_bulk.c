@@ -62,14 +62,13 @@ K512 static inline void setup(bulk_state *st, const ccf_aes_key *k, const ccf_gh
 }
 
 /*
- * Keystream for the next 32 blocks.  When the low byte of the counter does not wrap within the
- * group (7 groups in 8), the big-endian counter blocks are formed by adding 0..31 to byte 15
- * directly (dword 3 read little-endian has byte 15 on top); otherwise the counters are kept
- * little-endian and byte-swapped.
+ * Counter blocks of the next 32 blocks, XORed with round key 0.  When the low byte of the
+ * counter does not wrap within the group (7 groups in 8), the big-endian counter blocks are
+ * formed by adding 0..31 to byte 15 directly (dword 3 read little-endian has byte 15 on top);
+ * otherwise the counters are kept little-endian and byte-swapped.
  */
-K512 static inline void ctr32x(bulk_state *st, __m512i x[8])
+K512 static inline void ctr_blocks(bulk_state *st, __m512i x[8])
 {
-    unsigned r;
     int j;
     if ((st->c & 0xFF) <= 256 - 32) {
         const __m512i step = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4 << 24));
@@ -90,32 +89,65 @@ K512 static inline void ctr32x(bulk_state *st, __m512i x[8])
         }
     }
     st->c += 32;
-    for (r = 1; r < st->rounds; r++)
+}
+
+/*
+ * GHASH of 32 blocks, Karatsuba: three multiplies per block, the middle term
+ * (a_lo ^ a_hi)(b_lo ^ b_hi) ^ lo ^ hi formed once.  ghash_step accumulates register j
+ * (blocks 4j..4j+3, multiplied by H^(32-4j)..H^(29-4j)); register 0 carries y.
+ */
+K512 static inline void ghash_step(const bulk_state *st, __m512i c, int j, __m512i *lo, __m512i *mid, __m512i *hi)
+{
+    __m512i b = brev(c), bk;
+    if (j == 0)
+        b = _mm512_xor_si512(b, _mm512_zextsi128_si512(st->y));
+    bk = _mm512_xor_si512(b, _mm512_shuffle_epi32(b, _MM_PERM_BADC));
+    *lo = _mm512_xor_si512(*lo, _mm512_clmulepi64_epi128(b, st->pw[j], 0x00));
+    *hi = _mm512_xor_si512(*hi, _mm512_clmulepi64_epi128(b, st->pw[j], 0x11));
+    *mid = _mm512_xor_si512(*mid, _mm512_clmulepi64_epi128(bk, st->pk[j], 0x00));
+}
+
+K512 static inline void ghash_reduce(bulk_state *st, __m512i lo, __m512i mid, __m512i hi)
+{
+    __m128i l = fold512(lo), h = fold512(hi);
+    st->y = ccf_ghash_reduce(l, _mm_xor_si128(fold512(mid), _mm_xor_si128(l, h)), h);
+}
+
+/*
+ * Keystream for the next 32 blocks in x[], and, when c is not NULL, y <- GHASH of the 32
+ * blocks c[0..7] with one reduction.  The multiplies are written between the AES rounds (one
+ * register per round, the y-dependent one last) so that both kinds of work sit in the
+ * scheduler together, whatever the compiler's instruction order.
+ */
+K512 static inline void ctr_ghash32(bulk_state *st, __m512i x[8], const __m512i *c)
+{
+    __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
+    unsigned r = 1;
+    int j;
+    ctr_blocks(st, x);
+    if (c) {
+        for (; r <= 8; r++) {                 /* rounds >= 10 */
+            for (j = 0; j < 8; j++)
+                x[j] = _mm512_aesenc_epi128(x[j], st->rk[r]);
+            ghash_step(st, c[8 - r], (int)(8 - r), &lo, &mid, &hi);
+        }
+        ghash_reduce(st, lo, mid, hi);
+    }
+    for (; r < st->rounds; r++)
         for (j = 0; j < 8; j++)
             x[j] = _mm512_aesenc_epi128(x[j], st->rk[r]);
     for (j = 0; j < 8; j++)
         x[j] = _mm512_aesenclast_epi128(x[j], st->rk[st->rounds]);
 }
 
-/* y <- GHASH of 32 blocks c[0..7] continuing from y, one reduction.  Karatsuba: three
- * multiplies per block, the middle term (a_lo ^ a_hi)(b_lo ^ b_hi) ^ lo ^ hi formed once. */
+/* y <- GHASH of 32 blocks c[0..7] continuing from y (the last group of an encryption). */
 K512 static inline void ghash32(bulk_state *st, const __m512i c[8])
 {
     __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
-    __m128i l, h;
     int j;
-    for (j = 7; j >= 0; j--) {          /* the block that depends on y last: shorter chain */
-        __m512i b = brev(c[j]), bk;
-        if (j == 0)
-            b = _mm512_xor_si512(b, _mm512_zextsi128_si512(st->y));
-        bk = _mm512_xor_si512(b, _mm512_shuffle_epi32(b, _MM_PERM_BADC));
-        lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(b, st->pw[j], 0x00));
-        hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(b, st->pw[j], 0x11));
-        mid = _mm512_xor_si512(mid, _mm512_clmulepi64_epi128(bk, st->pk[j], 0x00));
-    }
-    l = fold512(lo);
-    h = fold512(hi);
-    st->y = ccf_ghash_reduce(l, _mm_xor_si128(fold512(mid), _mm_xor_si128(l, h)), h);
+    for (j = 7; j >= 0; j--)
+        ghash_step(st, c[j], j, &lo, &mid, &hi);
+    ghash_reduce(st, lo, mid, hi);
 }
 
 K512 static void finish(bulk_state *st, uint8_t ctr[16], uint8_t y8[16], size_t blocks)
@@ -136,9 +168,7 @@ K512 static size_t bulk512_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
         return 0;
     setup(&st, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        ctr32x(&st, x);
-        if (g > 0)
-            ghash32(&st, prev);                   /* independent of this group's AES */
+        ctr_ghash32(&st, x, g > 0 ? prev : NULL);  /* the previous group's ciphertext */
         for (j = 0; j < 8; j++) {
             prev[j] = _mm512_xor_si512(x[j], _mm512_loadu_si512((const void *)(in + 64 * j)));
             _mm512_storeu_si512((void *)(out + 64 * j), prev[j]);
@@ -164,8 +194,7 @@ K512 static size_t bulk512_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
     for (g = 0; g < groups; g++) {
         for (j = 0; j < 8; j++)
             c[j] = _mm512_loadu_si512((const void *)(in + 64 * j));
-        ghash32(&st, c);                          /* hash before writing: in may equal out */
-        ctr32x(&st, x);
+        ctr_ghash32(&st, x, c);                   /* hashed before writing: in may equal out */
         for (j = 0; j < 8; j++)
             _mm512_storeu_si512((void *)(out + 64 * j), _mm512_xor_si512(x[j], c[j]));
         in += 512;
