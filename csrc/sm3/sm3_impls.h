@@ -34,13 +34,14 @@ extern const uint32_t ccf_sm3_tj[64];
  * (W'_j = W_j ^ W_{j+4}).  Instead of moving the eight words every round, only b, d, f, h are
  * written: d becomes TT1 (the new A), h becomes P0(TT2) (the new E), b and f are rotated in
  * place, and the caller rotates the argument list (CCF_SM3_ROUNDS4).  j must be a literal so
- * the constant and the indices fold.
+ * the constant and the indices fold.  The sums are grouped so that E (the last input to
+ * arrive, through P0) enters last: E -> SS1 -> TT2 -> P0 -> E is the critical path.
  */
 #define CCF_SM3_ROUND(a, b, c, d, e, f, g, h, j, FF, GG) do {                   \
         uint32_t a12_ = ccf_rotl32(a, 12);                                      \
-        uint32_t ss1_ = ccf_rotl32(a12_ + e + ccf_sm3_tj[j], 7);                \
-        d += FF(a, b, c) + (ss1_ ^ a12_) + wp[j];                               \
-        h += GG(e, f, g) + ss1_ + w[j];                                         \
+        uint32_t ss1_ = ccf_rotl32((a12_ + ccf_sm3_tj[j]) + e, 7);              \
+        d = (FF(a, b, c) + d + wp[j]) + (ss1_ ^ a12_);                          \
+        h = (GG(e, f, g) + h + w[j]) + ss1_;                                    \
         b = ccf_rotl32(b, 9);                                                   \
         f = ccf_rotl32(f, 19);                                                  \
         h = CCF_SM3_P0(h);                                                      \

@@ -1,12 +1,15 @@
 /*
  * SM3 compression for x86-64 with AVX2 and BMI2 (GB/T 32905-2016 section 5.3).
  *
- * Message expansion (5.3.2) four words at a time in 128-bit vectors: W_j depends on W_{j-3},
- * so in a group W_j..W_{j+3} the last word first takes a zero for ROL(W_{j+3-3}, 15) and is
- * then corrected.  P1 and the rotation are linear over XOR, so adding the missing term later
- * is exact: lane 3 ^= P1(ROL(W_j, 15)).  W'_j = W_j ^ W_{j+4} is formed eight at a time in
- * AVX2 registers.  The 64 rounds are the unrolled scalar rounds of sm3_impls.h compiled with
- * BMI2, so every rotation is one RORX that does not touch the flags.
+ * The rounds are latency-bound (E -> SS1 -> TT2 -> P0 -> E, about six cycles each) and leave
+ * the vector units idle, so the next block's message expansion (5.3.2) runs in vector
+ * registers between groups of four rounds of the current block (software pipelining).
+ * Expansion goes four words at a time in 128-bit vectors: W_j depends on W_{j-3}, so in a
+ * group W_j..W_{j+3} the last word first takes a zero for ROL(W_{j+3-3}, 15) and is then
+ * corrected; P1 and the rotation are linear over XOR, so adding the missing term later is
+ * exact: lane 3 ^= P1(ROL(W_j, 15)).  W'_j = W_j ^ W_{j+4} is formed eight at a time in AVX2
+ * registers.  The 64 rounds are the unrolled scalar rounds of sm3_impls.h compiled with BMI2,
+ * so every rotation is one RORX that does not touch the flags.
  */
 #include "sm3_impls.h"
 
@@ -19,50 +22,92 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
 #define ROL128(x, n) _mm_or_si128(_mm_slli_epi32((x), (n)), _mm_srli_epi32((x), 32 - (n)))
 #define P1_128(x) _mm_xor_si128(_mm_xor_si128((x), ROL128((x), 15)), ROL128((x), 23))
 
+/* Load a block's W_0..W_15 into v0..v3 (and x[0..15]). */
+#define X_LOAD(x, p) do {                                                          \
+        v0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)((p) + 0)), bswap);  \
+        v1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)((p) + 16)), bswap); \
+        v2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)((p) + 32)), bswap); \
+        v3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)((p) + 48)), bswap); \
+        _mm_store_si128((__m128i *)((x) + 0), v0);                                 \
+        _mm_store_si128((__m128i *)((x) + 4), v1);                                 \
+        _mm_store_si128((__m128i *)((x) + 8), v2);                                 \
+        _mm_store_si128((__m128i *)((x) + 12), v3);                                \
+    } while (0)
+
+/* x[j..j+3] from v0..v3 = W_{j-16..j-1}; then shift the window */
+#define X_EXPAND(x, j) do {                                                        \
+        __m128i w13_ = _mm_alignr_epi8(v1, v0, 12);     /* W_{k-13}, k = j..j+3 */ \
+        __m128i w9_ = _mm_alignr_epi8(v2, v1, 12);      /* W_{k-9} */              \
+        __m128i w6_ = _mm_alignr_epi8(v3, v2, 8);       /* W_{k-6} */              \
+        __m128i w3_ = _mm_srli_si128(v3, 4);            /* W_{k-3}, lane 3 missing */ \
+        __m128i x_ = _mm_xor_si128(_mm_xor_si128(v0, w9_), ROL128(w3_, 15));       \
+        __m128i t_;                                                                \
+        x_ = _mm_xor_si128(_mm_xor_si128(P1_128(x_), ROL128(w13_, 7)), w6_);       \
+        t_ = ROL128(_mm_slli_si128(x_, 12), 15);        /* W_j <<< 15 in lane 3 */  \
+        x_ = _mm_xor_si128(x_, P1_128(t_));                                        \
+        _mm_store_si128((__m128i *)((x) + (j)), x_);                               \
+        v0 = v1; v1 = v2; v2 = v3; v3 = x_;                                        \
+    } while (0)
+
+/* x'[j..j+7] = x[j..j+7] ^ x[j+4..j+11] */
+#define X_PRIME(xp, x, j)                                                          \
+    _mm256_store_si256((__m256i *)((xp) + (j)),                                    \
+                       _mm256_xor_si256(_mm256_load_si256((const __m256i *)((x) + (j))), \
+                                        _mm256_loadu_si256((const __m256i *)((x) + (j) + 4))))
+
+/* Rounds of the current block (scalar, latency-bound on E -> SS1 -> TT2 -> P0 -> E) with the
+ * next block's expansion (vector units, otherwise idle) slotted between groups of four. */
+#define STEP(j, FF, GG, NEXT) do { CCF_SM3_ROUNDS4((j), FF, GG); NEXT; } while (0)
+
+/* the rounds stay scalar: keep GCC's SLP vectoriser out of them (see sm3_portable.c) */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-tree-vectorize")))
+#endif
 CCF_TARGET("avx2,bmi2")
 static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
-    CCF_ALIGN(32) uint32_t w[68];
-    CCF_ALIGN(32) uint32_t wp[64];
+    CCF_ALIGN(32) uint32_t wbuf[2][72];
+    CCF_ALIGN(32) uint32_t wpbuf[2][64];
     const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
-    while (nblocks--) {
+    __m128i v0, v1, v2, v3;
+    size_t blk;
+    int j;
+    if (!nblocks)
+        return;
+    X_LOAD(wbuf[0], p);                                  /* 5.3.2 for the first block */
+    for (j = 16; j < 68; j += 4)
+        X_EXPAND(wbuf[0], j);
+    for (j = 0; j < 64; j += 8)
+        X_PRIME(wpbuf[0], wbuf[0], j);
+    for (blk = 0; blk < nblocks; blk++, p += 64) {
+        const uint32_t *w = wbuf[blk & 1], *wp = wpbuf[blk & 1];
+        uint32_t *nx = wbuf[(blk & 1) ^ 1], *nxp = wpbuf[(blk & 1) ^ 1];
+        /* the next block, or this one again after the last (branch-free; result unused) */
+        const uint8_t *q = blk + 1 < nblocks ? p + 64 : p;
         uint32_t A = h[0], B = h[1], C = h[2], D = h[3], E = h[4], F = h[5], G = h[6], H = h[7];
-        __m128i v0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), bswap);
-        __m128i v1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
-        __m128i v2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
-        __m128i v3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
-        int j;
-        _mm_store_si128((__m128i *)(w + 0), v0);
-        _mm_store_si128((__m128i *)(w + 4), v1);
-        _mm_store_si128((__m128i *)(w + 8), v2);
-        _mm_store_si128((__m128i *)(w + 12), v3);
-        for (j = 16; j < 68; j += 4) {
-            /* v0..v3 = W_{j-16..j-13}, W_{j-12..j-9}, W_{j-8..j-5}, W_{j-4..j-1} */
-            __m128i w13 = _mm_alignr_epi8(v1, v0, 12);      /* W_{k-13}, k = j..j+3 */
-            __m128i w9 = _mm_alignr_epi8(v2, v1, 12);       /* W_{k-9} */
-            __m128i w6 = _mm_alignr_epi8(v3, v2, 8);        /* W_{k-6} */
-            __m128i w3 = _mm_srli_si128(v3, 4);             /* W_{k-3}, lane 3 still missing */
-            __m128i x = _mm_xor_si128(_mm_xor_si128(v0, w9), ROL128(w3, 15));
-            __m128i t;
-            x = _mm_xor_si128(_mm_xor_si128(P1_128(x), ROL128(w13, 7)), w6);
-            t = _mm_slli_si128(x, 12);                      /* W_j in lane 3 only */
-            t = ROL128(t, 15);
-            x = _mm_xor_si128(x, P1_128(t));
-            _mm_store_si128((__m128i *)(w + j), x);
-            v0 = v1; v1 = v2; v2 = v3; v3 = x;
-        }
-        for (j = 0; j < 64; j += 8)
-            _mm256_store_si256((__m256i *)(wp + j),
-                               _mm256_xor_si256(_mm256_load_si256((const __m256i *)(w + j)),
-                                                _mm256_loadu_si256((const __m256i *)(w + j + 4))));
-        CCF_SM3_ROUNDS64();
+        X_LOAD(nx, q);
+        STEP(0, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 16));  /* 5.3.3, next block's 5.3.2 */
+        STEP(4, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 20));
+        STEP(8, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 24));
+        STEP(12, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 28));
+        STEP(16, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 32));
+        STEP(20, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 36));
+        STEP(24, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 40));
+        STEP(28, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 44));
+        STEP(32, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 48));
+        STEP(36, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 52));
+        STEP(40, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 56));
+        STEP(44, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 60));
+        STEP(48, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 64));
+        STEP(52, CCF_SM3_FF1, CCF_SM3_GG1, (X_PRIME(nxp, nx, 0), X_PRIME(nxp, nx, 8), X_PRIME(nxp, nx, 16)));
+        STEP(56, CCF_SM3_FF1, CCF_SM3_GG1, (X_PRIME(nxp, nx, 24), X_PRIME(nxp, nx, 32), X_PRIME(nxp, nx, 40)));
+        STEP(60, CCF_SM3_FF1, CCF_SM3_GG1, (X_PRIME(nxp, nx, 48), X_PRIME(nxp, nx, 56)));
         h[0] ^= A; h[1] ^= B; h[2] ^= C; h[3] ^= D;
         h[4] ^= E; h[5] ^= F; h[6] ^= G; h[7] ^= H;
-        p += 64;
     }
     /* message words only; wiped because callers may hash secrets (HMAC keys) */
-    ccf_memzero(w, sizeof(w));
-    ccf_memzero(wp, sizeof(wp));
+    ccf_memzero(wbuf, sizeof(wbuf));
+    ccf_memzero(wpbuf, sizeof(wpbuf));
 }
 
 const ccf_sm3_impl ccf_sm3_impl_x86avx2 = { "x86avx2", x86avx2_supported, x86avx2_compress };
