@@ -1,0 +1,151 @@
+/*
+ * ccf_srtp.h - SRTP and SRTCP packet protection (RFC 3711) over the AES, GCM and SHA-1 kernels.
+ *
+ * Profiles (numbers are the DTLS-SRTP protection-profile ids, RFC 5764 4.1.2 / RFC 7714 14.2,
+ * where one is assigned):
+ *   AES_CM_128_HMAC_SHA1_80/_32    RFC 3711 4.1.1 AES-CM + 4.2.1 HMAC-SHA1 (80- or 32-bit tag)
+ *   NULL_HMAC_SHA1_80/_32          no encryption, HMAC-SHA1 only (RFC 3711 4.1.3)
+ *   AEAD_AES_128_GCM/_256_GCM      RFC 7714 (16-byte tag, 12-byte salt)
+ *   AES_192/256_CM_HMAC_SHA1_80/32 RFC 6188
+ *
+ * Layers:
+ *   - ccf_srtp_ctx: the session keys of one master key (both RTP and RTCP), derived with the
+ *     AES-CM PRF of RFC 3711 4.3.1 (AES-192/256 PRF of RFC 6188 for those keys).  Only a key
+ *     derivation rate of 0 is implemented (session keys derived once); ccf_srtp_init refuses
+ *     any other rate with CCF_ERR_PARAM.
+ *   - ccf_srtp_stream: the per-SSRC state: sender and receiver packet index (ROC and highest
+ *     sequence number, RFC 3711 3.3.1), replay windows (3.3.2), SRTCP indexes and counters.
+ *     The caller maps SSRCs to streams (the packet's SSRC must equal stream->ssrc).
+ *
+ * Packet functions read `len` bytes from `in` and write to `out`, which may equal `in` (in
+ * place) and must have room for `cap` bytes; *out_len receives the output length.  A protected
+ * packet is ccf_srtp_overhead() bytes longer (tag + MKI; SRTCP adds 4 for E||index).
+ * Unprotect verifies the tag before anything else is written and leaves the stream's index and
+ * replay state untouched unless the packet authenticates; on failure `out` holds no plaintext.
+ * Errors: CCF_ERR_PACKET (malformed header, too short), CCF_ERR_AUTH (tag mismatch or wrong
+ * MKI), CCF_ERR_REPLAY (index already seen or older than the window; for senders, a repeated
+ * index unless allow_repeat_tx), CCF_ERR_LENGTH (cap too small), CCF_ERR_PARAM (wrong SSRC).
+ */
+#ifndef CCF_SRTP_H
+#define CCF_SRTP_H
+
+#include "ccf_common.h"
+#include "ccf_aes.h"
+#include "ccf_gcm.h"
+#include "ccf_sha1.h"
+
+typedef enum ccf_srtp_profile {
+    CCF_SRTP_AES128_CM_SHA1_80 = 0x0001,
+    CCF_SRTP_AES128_CM_SHA1_32 = 0x0002,
+    CCF_SRTP_NULL_SHA1_80 = 0x0005,
+    CCF_SRTP_NULL_SHA1_32 = 0x0006,
+    CCF_SRTP_AEAD_AES_128_GCM = 0x0007,
+    CCF_SRTP_AEAD_AES_256_GCM = 0x0008,
+    /* RFC 6188 has no DTLS-SRTP ids: numbers private to ccfast */
+    CCF_SRTP_AES192_CM_SHA1_80 = 0x10001,
+    CCF_SRTP_AES192_CM_SHA1_32 = 0x10002,
+    CCF_SRTP_AES256_CM_SHA1_80 = 0x10003,
+    CCF_SRTP_AES256_CM_SHA1_32 = 0x10004
+} ccf_srtp_profile;
+
+#define CCF_SRTP_MAX_MKI 16
+#define CCF_SRTP_MAX_WINDOW 1024       /* largest replay window (packets) */
+#define CCF_SRTP_AUTH_KEY_LEN 20       /* n_a for HMAC-SHA1 (RFC 3711 8.2) */
+
+/* Lengths of a profile: master key, master salt, tag; CCF_ERR_PARAM for an unknown profile. */
+int ccf_srtp_profile_lengths(int profile, size_t *key_len, size_t *salt_len, size_t *tag_len);
+
+/* Keys of one packet kind (SRTP or SRTCP).  Secret; wiped by ccf_srtp_wipe(). */
+typedef struct ccf_srtp_keys {
+    ccf_aes_gcm gcm;                   /* AEAD profiles */
+    ccf_aes_key cm;                    /* AES-CM profiles */
+    ccf_hmac_sha1_key auth;            /* HMAC-SHA1 profiles */
+    uint8_t salt[14];                  /* k_s: 14 bytes (AES-CM) or 12 (AEAD) */
+} ccf_srtp_keys;
+
+typedef struct ccf_srtp_ctx {
+    ccf_srtp_keys rtp, rtcp;
+    int profile;
+    int aead;                          /* RFC 7714 profile */
+    int null_cipher;                   /* NULL_HMAC_SHA1_* */
+    size_t tag_len;
+    size_t mki_len;
+    uint8_t mki[CCF_SRTP_MAX_MKI];     /* not secret */
+} ccf_srtp_ctx;
+
+/* Replay window over packet indexes (RFC 3711 3.3.2): `top` is the highest index accepted;
+ * index i with top - window < i <= top is remembered in bit i mod CCF_SRTP_MAX_WINDOW. */
+typedef struct ccf_srtp_replay {
+    uint64_t top;
+    uint32_t window;
+    int started;
+    uint64_t bits[CCF_SRTP_MAX_WINDOW / 64];
+} ccf_srtp_replay;
+
+typedef struct ccf_srtp_stream {
+    uint32_t ssrc;
+    ccf_srtp_replay rtp_tx, rtp_rx;    /* 48-bit SRTP indexes ROC || SEQ */
+    ccf_srtp_replay rtcp_rx;           /* 31-bit SRTCP indexes */
+    uint32_t rtcp_tx_index;            /* next SRTCP index to send */
+    /* counters (not secret) */
+    uint64_t protected_rtp, protected_rtcp;
+    uint64_t authenticated_rtp, authenticated_rtcp;
+    uint64_t auth_failures, replays;
+} ccf_srtp_stream;
+
+/*
+ * Derive the session keys from master key and salt (lengths as ccf_srtp_profile_lengths gives;
+ * CCF_ERR_KEY_LENGTH otherwise).  kdr must be 0 (CCF_ERR_PARAM otherwise: key derivation rates
+ * are not implemented).  mki may be NULL with mki_len 0; at most CCF_SRTP_MAX_MKI bytes.
+ */
+int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_t key_len,
+                  const uint8_t *master_salt, size_t salt_len, uint64_t kdr,
+                  const uint8_t *mki, size_t mki_len);
+void ccf_srtp_wipe(ccf_srtp_ctx *c);
+
+/* Set session keys directly, the same for SRTP and SRTCP, without key derivation (known-answer
+ * tests: RFC 7714 publishes session keys only).  auth_key (20 bytes) is ignored by AEAD
+ * profiles; session_salt is 14 bytes (AES-CM) or 12 (AEAD). */
+int ccf_srtp_init_session_keys(ccf_srtp_ctx *c, int profile, const uint8_t *session_key,
+                               size_t key_len, const uint8_t *session_salt, size_t salt_len,
+                               const uint8_t auth_key[20]);
+
+/* Bytes added by protect: tag + MKI (+ 4 for the SRTCP E||index word when rtcp is non-zero). */
+size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp);
+
+/* A fresh stream for ssrc with replay windows of `window` packets (1..CCF_SRTP_MAX_WINDOW,
+ * CCF_ERR_PARAM otherwise). */
+int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window);
+
+/* Strict RTP header parse (RFC 3550 5.1): version 2, CSRC list and header extension inside the
+ * packet.  Writes the header length (fixed header + CSRCs + extension); CCF_ERR_PACKET if bad. */
+int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t len, size_t *hdr_len);
+
+int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                     uint8_t *out, size_t cap, size_t *out_len, int allow_repeat_tx);
+int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                       uint8_t *out, size_t cap, size_t *out_len);
+/* SRTCP (RFC 3711 3.4; RFC 7714 9): the whole payload after the first 8 bytes is encrypted
+ * (E = 1); the sender's index counts from 0 per stream. */
+int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                      uint8_t *out, size_t cap, size_t *out_len);
+int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                        uint8_t *out, size_t cap, size_t *out_len);
+
+/* ---- pieces exposed for known-answer tests ------------------------------------------------- */
+
+/* RFC 3711 4.3.1 / RFC 6188 PRF with kdr = 0: n bytes of key material for `label` from the
+ * master key (16/24/32 bytes) and the 14-byte master salt (a 12-byte AEAD salt is zero-padded). */
+int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t master_salt[14],
+                 uint8_t label, uint8_t *out, size_t n);
+/* RFC 3711 4.1.1 AES-CM IV: (k_s * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16). */
+void ccf_srtp_cm_iv(const uint8_t salt[14], uint32_t ssrc, uint64_t index, uint8_t iv[16]);
+
+/* Replay window primitives (RFC 3711 3.3.2): check without changing, then record. */
+int ccf_srtp_replay_check(const ccf_srtp_replay *r, uint64_t index);
+void ccf_srtp_replay_add(ccf_srtp_replay *r, uint64_t index);
+/* RFC 3711 3.3.1 / Appendix A: the packet index for seq given the highest index in r; -1 when
+ * the guess falls before index 0 or beyond 2^48 - 1. */
+int64_t ccf_srtp_guess_index(const ccf_srtp_replay *r, uint16_t seq);
+
+#endif /* CCF_SRTP_H */

@@ -1,0 +1,438 @@
+/* SRTP/SRTCP protect and unprotect (RFC 3711, RFC 7714, RFC 6188).  See ccf_srtp.h. */
+#include "ccf_srtp.h"
+
+typedef struct profile_info {
+    int id;
+    size_t key_len, salt_len, tag_len;
+    int aead, null_cipher;
+} profile_info;
+
+static const profile_info PROFILES[] = {
+    { CCF_SRTP_AES128_CM_SHA1_80, 16, 14, 10, 0, 0 },
+    { CCF_SRTP_AES128_CM_SHA1_32, 16, 14, 4, 0, 0 },
+    { CCF_SRTP_NULL_SHA1_80, 16, 14, 10, 0, 1 },
+    { CCF_SRTP_NULL_SHA1_32, 16, 14, 4, 0, 1 },
+    { CCF_SRTP_AEAD_AES_128_GCM, 16, 12, 16, 1, 0 },
+    { CCF_SRTP_AEAD_AES_256_GCM, 32, 12, 16, 1, 0 },
+    { CCF_SRTP_AES192_CM_SHA1_80, 24, 14, 10, 0, 0 },
+    { CCF_SRTP_AES192_CM_SHA1_32, 24, 14, 4, 0, 0 },
+    { CCF_SRTP_AES256_CM_SHA1_80, 32, 14, 10, 0, 0 },
+    { CCF_SRTP_AES256_CM_SHA1_32, 32, 14, 4, 0, 0 },
+};
+
+static const profile_info *find_profile(int id)
+{
+    size_t i;
+    for (i = 0; i < sizeof(PROFILES) / sizeof(PROFILES[0]); i++)
+        if (PROFILES[i].id == id)
+            return &PROFILES[i];
+    return NULL;
+}
+
+/* SRTCP always carries an 80-bit HMAC-SHA1 tag, also with the _32 profiles (RFC 5764 4.1.2). */
+static size_t rtcp_tag_len(const ccf_srtp_ctx *c) { return c->aead ? 16 : 10; }
+
+/* see ccf_srtp.h */
+int ccf_srtp_profile_lengths(int profile, size_t *key_len, size_t *salt_len, size_t *tag_len)
+{
+    const profile_info *p = find_profile(profile);
+    if (!p)
+        return CCF_ERR_PARAM;
+    *key_len = p->key_len;
+    *salt_len = p->salt_len;
+    *tag_len = p->tag_len;
+    return CCF_OK;
+}
+
+/* Session keys of one packet kind: labels base (k_e), base + 1 (k_a), base + 2 (k_s). */
+static int derive(ccf_srtp_keys *k, const profile_info *p, const uint8_t *mkey,
+                  const uint8_t salt14[14], uint8_t base)
+{
+    uint8_t ke[32], ka[CCF_SRTP_AUTH_KEY_LEN];
+    int rc;
+    memset(k->salt, 0, sizeof(k->salt));
+    rc = ccf_srtp_kdf(mkey, p->key_len, salt14, base, ke, p->key_len);
+    if (rc == CCF_OK)
+        rc = ccf_srtp_kdf(mkey, p->key_len, salt14, (uint8_t)(base + 1), ka, sizeof(ka));
+    if (rc == CCF_OK)
+        rc = ccf_srtp_kdf(mkey, p->key_len, salt14, (uint8_t)(base + 2), k->salt, p->salt_len);
+    if (rc == CCF_OK) {
+        if (p->aead)
+            rc = ccf_aes_gcm_init(&k->gcm, ke, p->key_len);
+        else {
+            if (!p->null_cipher)
+                rc = ccf_aes_init(&k->cm, ke, p->key_len);
+            ccf_hmac_sha1_init(&k->auth, ka, sizeof(ka));
+        }
+    }
+    ccf_memzero(ke, sizeof(ke));
+    ccf_memzero(ka, sizeof(ka));
+    return rc;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_t key_len,
+                  const uint8_t *master_salt, size_t salt_len, uint64_t kdr,
+                  const uint8_t *mki, size_t mki_len)
+{
+    const profile_info *p = find_profile(profile);
+    uint8_t salt14[14];
+    int rc;
+    memset(c, 0, sizeof(*c));
+    if (!p || kdr != 0 || mki_len > CCF_SRTP_MAX_MKI)
+        return CCF_ERR_PARAM;
+    if (key_len != p->key_len || salt_len != p->salt_len)
+        return CCF_ERR_KEY_LENGTH;
+    /* a 96-bit AEAD master salt enters the PRF zero-padded to 112 bits (RFC 7714 11) */
+    memset(salt14, 0, sizeof(salt14));
+    memcpy(salt14, master_salt, salt_len);
+    c->profile = profile;
+    c->aead = p->aead;
+    c->null_cipher = p->null_cipher;
+    c->tag_len = p->tag_len;
+    c->mki_len = mki_len;
+    if (mki_len)
+        memcpy(c->mki, mki, mki_len);
+    rc = derive(&c->rtp, p, master_key, salt14, 0);
+    if (rc == CCF_OK)
+        rc = derive(&c->rtcp, p, master_key, salt14, 3);
+    ccf_memzero(salt14, sizeof(salt14));
+    if (rc != CCF_OK)
+        ccf_srtp_wipe(c);
+    return rc;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtp_init_session_keys(ccf_srtp_ctx *c, int profile, const uint8_t *session_key,
+                               size_t key_len, const uint8_t *session_salt, size_t salt_len,
+                               const uint8_t auth_key[20])
+{
+    const profile_info *p = find_profile(profile);
+    int rc = CCF_OK, i;
+    memset(c, 0, sizeof(*c));
+    if (!p)
+        return CCF_ERR_PARAM;
+    if (key_len != p->key_len || salt_len != p->salt_len)
+        return CCF_ERR_KEY_LENGTH;
+    c->profile = profile;
+    c->aead = p->aead;
+    c->null_cipher = p->null_cipher;
+    c->tag_len = p->tag_len;
+    for (i = 0; i < 2 && rc == CCF_OK; i++) {
+        ccf_srtp_keys *k = i ? &c->rtcp : &c->rtp;
+        memcpy(k->salt, session_salt, salt_len);
+        if (p->aead)
+            rc = ccf_aes_gcm_init(&k->gcm, session_key, key_len);
+        else {
+            if (!p->null_cipher)
+                rc = ccf_aes_init(&k->cm, session_key, key_len);
+            ccf_hmac_sha1_init(&k->auth, auth_key, 20);
+        }
+    }
+    if (rc != CCF_OK)
+        ccf_srtp_wipe(c);
+    return rc;
+}
+
+/* see ccf_srtp.h */
+void ccf_srtp_wipe(ccf_srtp_ctx *c)
+{
+    ccf_memzero(c, sizeof(*c));
+}
+
+/* see ccf_srtp.h */
+size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp)
+{
+    return rtcp ? rtcp_tag_len(c) + c->mki_len + 4 : c->tag_len + c->mki_len;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window)
+{
+    memset(s, 0, sizeof(*s));
+    if (window < 1 || window > CCF_SRTP_MAX_WINDOW)
+        return CCF_ERR_PARAM;
+    s->ssrc = ssrc;
+    s->rtp_tx.window = s->rtp_rx.window = s->rtcp_rx.window = window;
+    return CCF_OK;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t len, size_t *hdr_len)
+{
+    size_t h;
+    if (len < 12 || (pkt[0] >> 6) != 2)
+        return CCF_ERR_PACKET;
+    h = 12 + 4 * (size_t)(pkt[0] & 0x0F);                 /* CSRC list */
+    if (h > len)
+        return CCF_ERR_PACKET;
+    if (pkt[0] & 0x10) {                                  /* X: profile, length in words */
+        if (h + 4 > len)
+            return CCF_ERR_PACKET;
+        h += 4 + 4 * (size_t)(((unsigned)pkt[h + 2] << 8) | pkt[h + 3]);
+        if (h > len)
+            return CCF_ERR_PACKET;
+    }
+    *hdr_len = h;
+    return CCF_OK;
+}
+
+/* RFC 7714 8.1 (RTP) and 9.1 (RTCP) IV: 00 00 || SSRC || 4 bytes || 2 bytes ... XOR salt. */
+static void gcm_iv_rtp(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12])
+{
+    int i;
+    iv[0] = iv[1] = 0;
+    ccf_store32_be(iv + 2, ssrc);
+    ccf_store32_be(iv + 6, roc);
+    iv[10] = (uint8_t)(seq >> 8);
+    iv[11] = (uint8_t)seq;
+    for (i = 0; i < 12; i++)
+        iv[i] ^= salt[i];
+}
+
+static void gcm_iv_rtcp(const uint8_t salt[12], uint32_t ssrc, uint32_t index, uint8_t iv[12])
+{
+    int i;
+    iv[0] = iv[1] = 0;
+    ccf_store32_be(iv + 2, ssrc);
+    iv[6] = iv[7] = 0;
+    ccf_store32_be(iv + 8, index & 0x7FFFFFFFu);
+    for (i = 0; i < 12; i++)
+        iv[i] ^= salt[i];
+}
+
+/* see ccf_srtp.h */
+int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                     uint8_t *out, size_t cap, size_t *out_len, int allow_repeat_tx)
+{
+    size_t hdr, total;
+    uint32_t ssrc, roc;
+    uint16_t seq;
+    int64_t idx;
+    int rc = ccf_srtp_rtp_header_len(in, len, &hdr);
+    if (rc != CCF_OK)
+        return rc;
+    if (in[0] & 0x20) {                                   /* P: count in the last byte */
+        size_t pad = in[len - 1];
+        if (pad == 0 || pad > len - hdr)
+            return CCF_ERR_PACKET;
+    }
+    ssrc = ccf_load32_be(in + 8);
+    if (ssrc != s->ssrc)
+        return CCF_ERR_PARAM;
+    seq = (uint16_t)((in[2] << 8) | in[3]);
+    idx = ccf_srtp_guess_index(&s->rtp_tx, seq);
+    if (idx < 0 || (!allow_repeat_tx && ccf_srtp_replay_check(&s->rtp_tx, (uint64_t)idx) != CCF_OK))
+        return CCF_ERR_REPLAY;
+    total = len + c->tag_len + c->mki_len;
+    if (cap < total)
+        return CCF_ERR_LENGTH;
+    if (out != in)
+        memcpy(out, in, len);
+    roc = (uint32_t)((uint64_t)idx >> 16);
+    if (c->aead) {
+        uint8_t iv[12];
+        gcm_iv_rtp(c->rtp.salt, ssrc, roc, seq, iv);
+        /* RFC 7714 8.2: AAD = the RTP header; the tag follows the ciphertext, then the MKI */
+        rc = ccf_aes_gcm_encrypt(&c->rtp.gcm, iv, 12, out, hdr, out + hdr, len - hdr, out + hdr,
+                                 out + len);
+        if (rc != CCF_OK)
+            return rc;
+        if (c->mki_len)
+            memcpy(out + len + 16, c->mki, c->mki_len);
+    } else {
+        uint8_t rocb[4];
+        if (!c->null_cipher) {
+            uint8_t iv[16];
+            ccf_srtp_cm_iv(c->rtp.salt, ssrc, (uint64_t)idx, iv);
+            ccf_aes_ctr128(&c->rtp.cm, iv, out + hdr, out + hdr, len - hdr);
+        }
+        /* RFC 3711 4.2: tag over authenticated portion || ROC; the MKI sits before the tag */
+        if (c->mki_len)
+            memcpy(out + len, c->mki, c->mki_len);
+        ccf_store32_be(rocb, roc);
+        ccf_hmac_sha1(&c->rtp.auth, out, len, rocb, 4, out + len + c->mki_len, c->tag_len);
+    }
+    ccf_srtp_replay_add(&s->rtp_tx, (uint64_t)idx);
+    s->protected_rtp++;
+    *out_len = total;
+    return CCF_OK;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                       uint8_t *out, size_t cap, size_t *out_len)
+{
+    size_t hdr, plen, mki_at;
+    uint32_t ssrc, roc;
+    uint16_t seq;
+    int64_t idx;
+    int rc = ccf_srtp_rtp_header_len(in, len, &hdr);
+    if (rc != CCF_OK)
+        return rc;
+    if (len < hdr + c->tag_len + c->mki_len)
+        return CCF_ERR_PACKET;
+    ssrc = ccf_load32_be(in + 8);
+    if (ssrc != s->ssrc)
+        return CCF_ERR_PARAM;
+    plen = len - c->tag_len - c->mki_len;
+    if (cap < plen)
+        return CCF_ERR_LENGTH;
+    seq = (uint16_t)((in[2] << 8) | in[3]);
+    idx = ccf_srtp_guess_index(&s->rtp_rx, seq);
+    if (idx < 0 || ccf_srtp_replay_check(&s->rtp_rx, (uint64_t)idx) != CCF_OK) {
+        s->replays++;
+        return CCF_ERR_REPLAY;
+    }
+    mki_at = c->aead ? plen + c->tag_len : plen;
+    if (c->mki_len && memcmp(in + mki_at, c->mki, c->mki_len) != 0) {   /* MKI is public */
+        s->auth_failures++;
+        return CCF_ERR_AUTH;
+    }
+    roc = (uint32_t)((uint64_t)idx >> 16);
+    if (c->aead) {
+        uint8_t iv[12];
+        gcm_iv_rtp(c->rtp.salt, ssrc, roc, seq, iv);
+        rc = ccf_aes_gcm_decrypt(&c->rtp.gcm, iv, 12, in, hdr, in + hdr, plen - hdr,
+                                 in + plen, 16, out + hdr);
+        if (rc != CCF_OK) {
+            s->auth_failures++;
+            return CCF_ERR_AUTH;
+        }
+        if (out != in)
+            memcpy(out, in, hdr);
+    } else {
+        uint8_t rocb[4];
+        ccf_store32_be(rocb, roc);
+        if (ccf_hmac_sha1_verify(&c->rtp.auth, in, plen, rocb, 4, in + plen + c->mki_len,
+                                 c->tag_len) != CCF_OK) {
+            s->auth_failures++;
+            return CCF_ERR_AUTH;
+        }
+        if (out != in)
+            memcpy(out, in, plen);
+        if (!c->null_cipher) {
+            uint8_t iv[16];
+            ccf_srtp_cm_iv(c->rtp.salt, ssrc, (uint64_t)idx, iv);
+            ccf_aes_ctr128(&c->rtp.cm, iv, out + hdr, out + hdr, plen - hdr);
+        }
+    }
+    ccf_srtp_replay_add(&s->rtp_rx, (uint64_t)idx);
+    s->authenticated_rtp++;
+    *out_len = plen;
+    return CCF_OK;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                      uint8_t *out, size_t cap, size_t *out_len)
+{
+    size_t tag_len = rtcp_tag_len(c), total;
+    uint32_t ssrc, idx = s->rtcp_tx_index, eword;
+    int rc;
+    if (len < 8 || (in[0] >> 6) != 2)
+        return CCF_ERR_PACKET;
+    ssrc = ccf_load32_be(in + 4);
+    if (ssrc != s->ssrc)
+        return CCF_ERR_PARAM;
+    if (idx > 0x7FFFFFFFu)
+        return CCF_ERR_REPLAY;                            /* SRTCP index space used up: rekey */
+    total = len + 4 + tag_len + c->mki_len;
+    if (cap < total)
+        return CCF_ERR_LENGTH;
+    if (out != in)
+        memcpy(out, in, len);
+    eword = 0x80000000u | idx;                            /* E = 1: payload encrypted */
+    if (c->aead) {
+        uint8_t iv[12], aad[12];
+        gcm_iv_rtcp(c->rtcp.salt, ssrc, idx, iv);
+        /* RFC 7714 9.2: AAD = first 8 octets || E || SRTCP index; wire: ct || tag || E||index */
+        memcpy(aad, out, 8);
+        ccf_store32_be(aad + 8, eword);
+        rc = ccf_aes_gcm_encrypt(&c->rtcp.gcm, iv, 12, aad, 12, out + 8, len - 8, out + 8, out + len);
+        if (rc != CCF_OK)
+            return rc;
+        ccf_store32_be(out + len + 16, eword);
+        if (c->mki_len)
+            memcpy(out + len + 20, c->mki, c->mki_len);
+    } else {
+        if (!c->null_cipher) {
+            uint8_t iv[16];
+            ccf_srtp_cm_iv(c->rtcp.salt, ssrc, idx, iv);
+            ccf_aes_ctr128(&c->rtcp.cm, iv, out + 8, out + 8, len - 8);
+        }
+        /* RFC 3711 3.4: authenticated portion = packet || E||index; then MKI, then the tag */
+        ccf_store32_be(out + len, eword);
+        if (c->mki_len)
+            memcpy(out + len + 4, c->mki, c->mki_len);
+        ccf_hmac_sha1(&c->rtcp.auth, out, len + 4, NULL, 0, out + len + 4 + c->mki_len, tag_len);
+    }
+    s->rtcp_tx_index = idx + 1;
+    s->protected_rtcp++;
+    *out_len = total;
+    return CCF_OK;
+}
+
+/* see ccf_srtp.h */
+int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
+                        uint8_t *out, size_t cap, size_t *out_len)
+{
+    size_t tag_len = rtcp_tag_len(c), e_at, plen;
+    uint32_t ssrc, eword, idx;
+    if (len < 8 + 4 + tag_len + c->mki_len || (in[0] >> 6) != 2)
+        return CCF_ERR_PACKET;
+    ssrc = ccf_load32_be(in + 4);
+    if (ssrc != s->ssrc)
+        return CCF_ERR_PARAM;
+    if (c->aead) {
+        e_at = len - c->mki_len - 4;
+        plen = e_at - 16;
+    } else {
+        e_at = len - c->mki_len - tag_len - 4;
+        plen = e_at;
+    }
+    eword = ccf_load32_be(in + e_at);
+    idx = eword & 0x7FFFFFFFu;
+    if (c->aead && !(eword & 0x80000000u))
+        return CCF_ERR_PACKET;            /* unencrypted AEAD SRTCP (RFC 7714 9.3) not supported */
+    if (cap < plen)
+        return CCF_ERR_LENGTH;
+    if (ccf_srtp_replay_check(&s->rtcp_rx, idx) != CCF_OK) {
+        s->replays++;
+        return CCF_ERR_REPLAY;
+    }
+    if (c->mki_len && memcmp(in + e_at + (c->aead ? 4 : 4), c->mki, c->mki_len) != 0) {
+        s->auth_failures++;
+        return CCF_ERR_AUTH;
+    }
+    if (c->aead) {
+        uint8_t iv[12], aad[12];
+        gcm_iv_rtcp(c->rtcp.salt, ssrc, idx, iv);
+        memcpy(aad, in, 8);
+        ccf_store32_be(aad + 8, eword);
+        if (ccf_aes_gcm_decrypt(&c->rtcp.gcm, iv, 12, aad, 12, in + 8, plen - 8, in + plen, 16,
+                                out + 8) != CCF_OK) {
+            s->auth_failures++;
+            return CCF_ERR_AUTH;
+        }
+        if (out != in)
+            memcpy(out, in, 8);
+    } else {
+        if (ccf_hmac_sha1_verify(&c->rtcp.auth, in, e_at + 4, NULL, 0, in + len - tag_len,
+                                 tag_len) != CCF_OK) {
+            s->auth_failures++;
+            return CCF_ERR_AUTH;
+        }
+        if (out != in)
+            memcpy(out, in, plen);
+        if (!c->null_cipher && (eword & 0x80000000u)) {
+            uint8_t iv[16];
+            ccf_srtp_cm_iv(c->rtcp.salt, ssrc, idx, iv);
+            ccf_aes_ctr128(&c->rtcp.cm, iv, out + 8, out + 8, plen - 8);
+        }
+    }
+    ccf_srtp_replay_add(&s->rtcp_rx, idx);
+    s->authenticated_rtcp++;
+    *out_len = plen;
+    return CCF_OK;
+}

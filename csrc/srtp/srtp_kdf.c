@@ -1,0 +1,37 @@
+/* SRTP key derivation (RFC 3711 4.3.1, RFC 6188 6, RFC 7714 11).  See ccf_srtp.h. */
+#include "ccf_srtp.h"
+
+/* see ccf_srtp.h */
+int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t master_salt[14],
+                 uint8_t label, uint8_t *out, size_t n)
+{
+    ccf_aes_key k;
+    uint8_t iv[16];
+    int rc = ccf_aes_init(&k, master_key, key_len);
+    if (rc != CCF_OK)
+        return rc;
+    /* kdr = 0: r = 0, key_id = label || 0^48; x = key_id XOR master_salt (key_id aligned to the
+     * right of the 112-bit salt, so label lands on byte 7); the PRF is AES-CM keyed with the
+     * master key over IV = x * 2^16. */
+    memcpy(iv, master_salt, 14);
+    iv[14] = iv[15] = 0;
+    iv[7] ^= label;
+    memset(out, 0, n);
+    ccf_aes_ctr128(&k, iv, out, out, n);
+    ccf_aes_wipe(&k);
+    return CCF_OK;
+}
+
+/* see ccf_srtp.h */
+void ccf_srtp_cm_iv(const uint8_t salt[14], uint32_t ssrc, uint64_t index, uint8_t iv[16])
+{
+    uint8_t t[16];
+    int i;
+    memset(t, 0, sizeof(t));
+    ccf_store32_be(t + 4, ssrc);
+    for (i = 0; i < 6; i++)                       /* 48-bit index in bytes 8..13 */
+        t[8 + i] = (uint8_t)(index >> (40 - 8 * i));
+    for (i = 0; i < 14; i++)
+        iv[i] = (uint8_t)(salt[i] ^ t[i]);
+    iv[14] = iv[15] = 0;
+}
