@@ -1,59 +1,117 @@
-"""Generate sm4_ct_sbox.h: the SM4 S-box as a bitsliced Boolean circuit.
+"""Generate sm4_ct_sbox.h: the linear parts of the bitsliced SM4 S-box circuit of sm4_ct.c.
 
 The SM4 S-box (GB/T 32907-2016 6.2.1) is affine o inversion o affine over GF(2^8) with the
 field polynomial x^8+x^7+x^6+x^5+x^4+x^2+1 (0x1F5):
     S(x) = A * inv(A * x + C) + C,  A circulant with first row 0xA7 (row i = rotl8(0xA7, i)),
-    C = 0xD3
-(Liu et al., "Structure of the SM4 S-box", and the algebraic description used by the GFNI and
-AES-NI implementations).  Inversion is x^254 by the addition chain
-    x^2, x^3 = x^2*x, x^12 = (x^3)^4, x^15 = x^12*x^3, x^240 = (x^15)^16, x^252 = x^240*x^12,
-    x^254 = x^252*x^2
-(0 maps to 0, as the S-box needs).  Squarings and the affine maps are linear over GF(2) and are
-emitted here as XOR lists; the four multiplications are the generic bitsliced product in
-sm4_ct.c.  Run: python csrc/sm4/gen_sm4_ct_sbox.py > csrc/sm4/sm4_ct_sbox.h
+    C = 0xD3.
+The inversion is computed in the isomorphic tower field GF((2^4)^2): GF(16) = GF(2)[y]/(y^4+y+1),
+GF(256) = GF(16)[z]/(z^2 + z + LAMBDA), element a1*z + a0 as the byte (a1 << 4) | a0.  There
+    (a1 z + a0)^-1 = (a1 * d) z + (a0 + a1) * d,   d = (a0 (a0 + a1) + LAMBDA a1^2)^-1,
+and d^-1 in GF(16) is d^14 = (d^3)^4 * d^2.  The change of basis T (GF(2^8)/0x1F5 -> tower)
+is linear and folded into the affine maps:
+    sm4_ct_in  : x -> T (A x + C)          sm4_ct_out : t -> A T^-1 t + C
+The GF(16) products are the bitsliced schoolbook product in sm4_ct.c.  Everything emitted
+here is XOR lists (and complements for the constants); the script checks the whole circuit
+against the algebraic definition for all 256 inputs before printing.
+
+Run: python csrc/sm4/gen_sm4_ct_sbox.py > csrc/sm4/sm4_ct_sbox.h
 """
-POLY = 0x1F5
+POLY8 = 0x1F5
+POLY4 = 0x13
 
 
-def gmul(a, b):
+def gmul(a, b, poly, bits):
     r = 0
     while b:
         if b & 1:
             r ^= a
         b >>= 1
         a <<= 1
-        if a & 0x100:
-            a ^= POLY
+        if a >> bits & 1:
+            a ^= poly
     return r
 
 
-def rows_of(f):
-    """Rows (output bit i -> mask of input bits) of the GF(2)-linear map f."""
-    rows = [0] * 8
-    for j in range(8):
+def inv8(a):
+    return next((b for b in range(1, 256) if gmul(a, b, POLY8, 8) == 1), 0)
+
+
+def m16(a, b):
+    return gmul(a, b, POLY4, 4)
+
+
+LAMBDA = next(l for l in range(1, 16) if all(m16(w, w) ^ w != l for w in range(16)))
+
+
+def tmul(a, b):
+    a0, a1, b0, b1 = a & 15, a >> 4, b & 15, b >> 4
+    hh = m16(a1, b1)
+    return ((hh ^ m16(a1, b0) ^ m16(a0, b1)) << 4) | (m16(a0, b0) ^ m16(LAMBDA, hh))
+
+
+def tpow(x, e):
+    r = 1
+    for _ in range(e):
+        r = tmul(r, x)
+    return r
+
+
+def apply(rows, x):
+    return sum((bin(rows[i] & x).count("1") & 1) << i for i in range(len(rows)))
+
+
+def rows_of(f, n=8):
+    rows = [0] * n
+    for j in range(n):
         y = f(1 << j)
-        for i in range(8):
+        for i in range(n):
             if y >> i & 1:
                 rows[i] |= 1 << j
     return rows
 
 
-def power(x, e):
-    r = 1
-    for _ in range(e):
-        r = gmul(r, x)
-    return r
-
-
 A = [((0xA7 << i) | (0xA7 >> (8 - i))) & 0xFF for i in range(8)]
 C = 0xD3
 
+# beta: a root of the 0x1F5 polynomial in the tower field; T maps sum x_i alpha^i -> sum x_i beta^i
+beta = next(b for b in range(2, 256)
+            if tpow(b, 8) ^ tpow(b, 7) ^ tpow(b, 6) ^ tpow(b, 5) ^ tpow(b, 4) ^ tpow(b, 2) ^ 1 == 0)
+T = rows_of(lambda x: __import__("functools").reduce(
+    lambda s, i: s ^ (tpow(beta, i) if x >> i & 1 else 0), range(8), 0))
+Tinv_tab = {apply(T, x): x for x in range(256)}
+assert len(Tinv_tab) == 256
+Tinv = rows_of(lambda t: Tinv_tab[t])
 
-def emit(name, rows, const=0):
-    print(f"/* {name} */")
-    print(f"CCF_INLINE void {name}(uint64_t o[8], const uint64_t a[8])\n{{")
-    for i in range(8):
-        terms = [f"a[{j}]" for j in range(8) if rows[i] >> j & 1]
+IN = rows_of(lambda x: apply(T, apply(A, x)))
+IN_C = apply(T, C)
+OUT = rows_of(lambda t: apply(A, apply(Tinv, t)))
+OUT_C = C
+SQ16 = rows_of(lambda a: m16(a, a), 4)
+POW4_16 = rows_of(lambda a: m16(m16(a, a), m16(a, a)), 4)
+LAMSQ = rows_of(lambda a: m16(LAMBDA, m16(a, a)), 4)
+
+
+def circuit(x):
+    """The circuit of sm4_ct.c on one byte."""
+    t = apply(IN, x) ^ IN_C
+    a0, a1 = t & 15, t >> 4
+    s = a0 ^ a1
+    d = m16(a0, s) ^ apply(LAMSQ, a1)
+    d2 = apply(SQ16, d)
+    d3 = m16(d2, d)
+    di = m16(apply(POW4_16, d3), d2)
+    o = (m16(a1, di) << 4) | m16(s, di)
+    return apply(OUT, o) ^ OUT_C
+
+
+for x in range(256):
+    assert circuit(x) == apply(A, inv8(apply(A, x) ^ C)) ^ C, x
+
+
+def emit(name, rows, n, const=0):
+    print(f"CCF_INLINE void {name}(sm4_w o[{n}], const sm4_w a[{n}])\n{{")
+    for i in range(n):
+        terms = [f"a[{j}]" for j in range(n) if rows[i] >> j & 1]
         e = " ^ ".join(terms) if terms else "0"
         if const >> i & 1:
             e = f"~({e})"
@@ -61,10 +119,17 @@ def emit(name, rows, const=0):
     print("}\n")
 
 
-print("/* Generated by gen_sm4_ct_sbox.py: linear parts of the bitsliced SM4 S-box. */")
+print("/* Generated by gen_sm4_ct_sbox.py (see there for the maths): linear parts of the")
+print(f" * bitsliced SM4 S-box over the tower field GF((2^4)^2), y^4+y+1, z^2+z+{LAMBDA:#x}. */")
 print("#ifndef SM4_CT_SBOX_H\n#define SM4_CT_SBOX_H\n")
-emit("sm4_ct_affine", A, C)
-emit("sm4_ct_sq", rows_of(lambda x: power(x, 2)))
-emit("sm4_ct_pow4", rows_of(lambda x: power(x, 4)))
-emit("sm4_ct_pow16", rows_of(lambda x: power(x, 16)))
+print("/* x -> T (A x + C): into the tower field */")
+emit("sm4_ct_in", IN, 8, IN_C)
+print("/* t -> A T^-1 t + C: out of the tower field */")
+emit("sm4_ct_out", OUT, 8, OUT_C)
+print("/* a -> a^2 in GF(16) */")
+emit("sm4_ct_sq16", SQ16, 4)
+print("/* a -> a^4 in GF(16) */")
+emit("sm4_ct_pow4_16", POW4_16, 4)
+print(f"/* a -> {LAMBDA:#x} * a^2 in GF(16) */")
+emit("sm4_ct_lamsq16", LAMSQ, 4)
 print("#endif")
