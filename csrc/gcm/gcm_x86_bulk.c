@@ -262,18 +262,40 @@ K256 static inline void setup256(bulk256_state *st, const ccf_aes_key *k, const 
     st->y = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)y8));
 }
 
-/* Keystream for the next 16 blocks. */
-K256 static inline void ctr16x(bulk256_state *st, __m256i x[8])
+/* One register (two blocks, H^(16-2j), H^(15-2j)) of a 16-block GHASH; register 0 carries y. */
+K256 static inline void ghash16_step(const bulk256_state *st, __m256i c, int j, __m256i *lo, __m256i *mid, __m256i *hi)
+{
+    __m256i b = brev256(c);
+    if (j == 0)
+        b = _mm256_xor_si256(b, _mm256_zextsi128_si256(st->y));
+    *lo = _mm256_xor_si256(*lo, _mm256_clmulepi64_epi128(b, st->pw[j], 0x00));
+    *hi = _mm256_xor_si256(*hi, _mm256_clmulepi64_epi128(b, st->pw[j], 0x11));
+    *mid = _mm256_xor_si256(*mid, _mm256_xor_si256(_mm256_clmulepi64_epi128(b, st->pw[j], 0x01),
+                                                   _mm256_clmulepi64_epi128(b, st->pw[j], 0x10)));
+}
+
+/* Keystream for the next 16 blocks in x[], and, when c is not NULL, y <- GHASH of the 16
+ * blocks c[0..7] (one reduction), its multiplies written between the AES rounds. */
+K256 static inline void ctr_ghash16(bulk256_state *st, __m256i x[8], const __m256i *c)
 {
     const __m256i swap = _mm256_broadcastsi128_si256(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
     const __m256i inc2 = _mm256_broadcastsi128_si256(_mm_setr_epi32(0, 0, 0, 2));
-    unsigned r;
+    __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+    unsigned r = 1;
     int j;
     for (j = 0; j < 8; j++) {
         x[j] = _mm256_xor_si256(_mm256_shuffle_epi8(st->cv, swap), st->rk[0]);
         st->cv = _mm256_add_epi32(st->cv, inc2);
     }
-    for (r = 1; r < st->rounds; r++)
+    if (c) {
+        for (; r <= 8; r++) {                 /* rounds >= 10 */
+            for (j = 0; j < 8; j++)
+                x[j] = _mm256_aesenc_epi128(x[j], st->rk[r]);
+            ghash16_step(st, c[8 - r], (int)(8 - r), &lo, &mid, &hi);
+        }
+        st->y = ccf_ghash_reduce(fold256(lo), fold256(mid), fold256(hi));
+    }
+    for (; r < st->rounds; r++)
         for (j = 0; j < 8; j++)
             x[j] = _mm256_aesenc_epi128(x[j], st->rk[r]);
     for (j = 0; j < 8; j++)
@@ -285,15 +307,8 @@ K256 static inline void ghash16(bulk256_state *st, const __m256i c[8])
 {
     __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
     int j;
-    for (j = 7; j >= 0; j--) {          /* the block that depends on y last */
-        __m256i b = brev256(c[j]);
-        if (j == 0)
-            b = _mm256_xor_si256(b, _mm256_zextsi128_si256(st->y));
-        lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(b, st->pw[j], 0x00));
-        hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(b, st->pw[j], 0x11));
-        mid = _mm256_xor_si256(mid, _mm256_xor_si256(_mm256_clmulepi64_epi128(b, st->pw[j], 0x01),
-                                                     _mm256_clmulepi64_epi128(b, st->pw[j], 0x10)));
-    }
+    for (j = 7; j >= 0; j--)            /* the block that depends on y last */
+        ghash16_step(st, c[j], j, &lo, &mid, &hi);
     st->y = ccf_ghash_reduce(fold256(lo), fold256(mid), fold256(hi));
 }
 
@@ -308,9 +323,7 @@ K256 static size_t bulk256_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
         return 0;
     setup256(&st, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        ctr16x(&st, x);
-        if (g > 0)
-            ghash16(&st, prev);                   /* independent of this group's AES */
+        ctr_ghash16(&st, x, g > 0 ? prev : NULL);  /* the previous group's ciphertext */
         for (j = 0; j < 8; j++) {
             prev[j] = _mm256_xor_si256(x[j], _mm256_loadu_si256((const __m256i *)(in + 32 * j)));
             _mm256_storeu_si256((__m256i *)(out + 32 * j), prev[j]);
@@ -338,8 +351,7 @@ K256 static size_t bulk256_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
     for (g = 0; g < groups; g++) {
         for (j = 0; j < 8; j++)
             c[j] = _mm256_loadu_si256((const __m256i *)(in + 32 * j));
-        ghash16(&st, c);                          /* hash before writing: in may equal out */
-        ctr16x(&st, x);
+        ctr_ghash16(&st, x, c);                   /* hashed before writing: in may equal out */
         for (j = 0; j < 8; j++)
             _mm256_storeu_si256((__m256i *)(out + 32 * j), _mm256_xor_si256(x[j], c[j]));
         in += 256;
@@ -369,22 +381,30 @@ static int bulkni_supported(void)
     return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_PCLMULQDQ | CCF_CPU_SSSE3 | CCF_CPU_SSE41);
 }
 
-/* Keystream for the next 8 blocks; *cv holds the counter little-endian in dword 3. */
-KNI static inline void ctr8x(const __m128i *rk, unsigned rounds, __m128i *cv, __m128i x[8])
+/* The next 8 counter blocks XORed with round key 0; *cv holds the counter little-endian in
+ * dword 3. */
+KNI static inline void ctr_start8(const __m128i *rk, __m128i *cv, __m128i x[8])
 {
     const __m128i swap = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
     const __m128i one = _mm_setr_epi32(0, 0, 0, 1);
-    unsigned r;
     int j;
     for (j = 0; j < 8; j++) {
         x[j] = _mm_xor_si128(_mm_shuffle_epi8(*cv, swap), rk[0]);
         *cv = _mm_add_epi32(*cv, one);
     }
-    for (r = 1; r < rounds; r++)
-        for (j = 0; j < 8; j++)
-            x[j] = _mm_aesenc_si128(x[j], rk[r]);
-    for (j = 0; j < 8; j++)
-        x[j] = _mm_aesenclast_si128(x[j], rk[rounds]);
+}
+
+/* Block j of an 8-block GHASH (multiplied by H^(8-j), Karatsuba); block 0 carries y. */
+KNI static inline void ghash8_step(const ccf_ghash_key *gk, const __m128i pk[8], __m128i y, const uint8_t *c, int j,
+                                   __m128i *lo, __m128i *mid, __m128i *hi)
+{
+    __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(c + 16 * j)));
+    __m128i p = _mm_load_si128((const __m128i *)(gk->tbl + DESC8_OFFSET + 16 * j));
+    if (j == 0)
+        b = _mm_xor_si128(b, y);
+    *lo = _mm_xor_si128(*lo, _mm_clmulepi64_si128(b, p, 0x00));
+    *hi = _mm_xor_si128(*hi, _mm_clmulepi64_si128(b, p, 0x11));
+    *mid = _mm_xor_si128(*mid, _mm_clmulepi64_si128(_mm_xor_si128(b, _mm_shuffle_epi32(b, 0x4E)), pk[j], 0x00));
 }
 
 /* y <- GHASH of the 8 blocks at c continuing from y, one reduction. */
@@ -392,16 +412,33 @@ KNI static inline __m128i ghash8(const ccf_ghash_key *gk, const __m128i pk[8], _
 {
     __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
     int j;
-    for (j = 7; j >= 0; j--) {          /* the block that depends on y last */
-        __m128i b = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)(c + 16 * j)));
-        __m128i p = _mm_load_si128((const __m128i *)(gk->tbl + DESC8_OFFSET + 16 * j));
-        if (j == 0)
-            b = _mm_xor_si128(b, y);
-        lo = _mm_xor_si128(lo, _mm_clmulepi64_si128(b, p, 0x00));
-        hi = _mm_xor_si128(hi, _mm_clmulepi64_si128(b, p, 0x11));
-        mid = _mm_xor_si128(mid, _mm_clmulepi64_si128(_mm_xor_si128(b, _mm_shuffle_epi32(b, 0x4E)), pk[j], 0x00));
-    }
+    for (j = 7; j >= 0; j--)            /* the block that depends on y last */
+        ghash8_step(gk, pk, y, c, j, &lo, &mid, &hi);
     return ccf_ghash_reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
+}
+
+/* Keystream for the next 8 blocks in x[] with, when c is not NULL, *y <- GHASH of the 8
+ * blocks at c, its multiplies written between the AES rounds. */
+KNI static inline void ctr_ghash8(const __m128i *rk, unsigned rounds, __m128i *cv, __m128i x[8],
+                                  const ccf_ghash_key *gk, const __m128i pk[8], __m128i *y, const uint8_t *c)
+{
+    __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+    unsigned r = 1;
+    int j;
+    ctr_start8(rk, cv, x);
+    if (c) {
+        for (; r <= 8; r++) {                 /* rounds >= 10 */
+            for (j = 0; j < 8; j++)
+                x[j] = _mm_aesenc_si128(x[j], rk[r]);
+            ghash8_step(gk, pk, *y, c, (int)(8 - r), &lo, &mid, &hi);
+        }
+        *y = ccf_ghash_reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
+    }
+    for (; r < rounds; r++)
+        for (j = 0; j < 8; j++)
+            x[j] = _mm_aesenc_si128(x[j], rk[r]);
+    for (j = 0; j < 8; j++)
+        x[j] = _mm_aesenclast_si128(x[j], rk[rounds]);
 }
 
 KNI static void setupni(__m128i rk[15], __m128i pk[8], __m128i *cv, __m128i *y, const ccf_aes_key *k,
@@ -428,9 +465,7 @@ KNI static size_t bulkni_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, 
         return 0;
     setupni(rk, pk, &cv, &y, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        ctr8x(rk, k->rounds, &cv, x);
-        if (g > 0)
-            y = ghash8(gk, pk, y, out - 128);         /* the previous group's ciphertext */
+        ctr_ghash8(rk, k->rounds, &cv, x, gk, pk, &y, g > 0 ? out - 128 : NULL);  /* previous ciphertext */
         for (j = 0; j < 8; j++)
             _mm_storeu_si128((__m128i *)(out + 16 * j),
                              _mm_xor_si128(x[j], _mm_loadu_si128((const __m128i *)(in + 16 * j))));
@@ -454,8 +489,7 @@ KNI static size_t bulkni_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, 
         return 0;
     setupni(rk, pk, &cv, &y, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        y = ghash8(gk, pk, y, in);                    /* hash before writing: in may equal out */
-        ctr8x(rk, k->rounds, &cv, x);
+        ctr_ghash8(rk, k->rounds, &cv, x, gk, pk, &y, in);   /* hashed before writing: in may equal out */
         for (j = 0; j < 8; j++)
             _mm_storeu_si128((__m128i *)(out + 16 * j),
                              _mm_xor_si128(x[j], _mm_loadu_si128((const __m128i *)(in + 16 * j))));
