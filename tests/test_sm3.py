@@ -129,6 +129,13 @@ def test_matches_gmssl():
         assert sm3.digest(data).hex() == gmssl_sm3.sm3_hash(list(data))
 
 
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=300))
+def test_matches_gmssl_random(data):
+    gmssl_sm3 = pytest.importorskip("gmssl.sm3")
+    assert sm3.digest(data).hex() == gmssl_sm3.sm3_hash(list(data))
+
+
 @pytest.mark.cpu_independent
 def test_hashlib_interface():
     h = sm3.SM3(b"ab")
@@ -171,9 +178,80 @@ def test_kdf_errors():
 def test_digest_batch():
     rnd = __import__("random").Random(9)
     msgs = [rnd.randbytes(rnd.randrange(0, 3000)) for _ in range(70)]
-    assert sm3.digest_batch(msgs) == [sm3.digest(m) for m in msgs]
-    assert sm3.digest_batch(iter(msgs[:3])) == [sm3.digest(m) for m in msgs[:3]]
+    assert sm3.digest_batch(msgs) == [reference_sm3(m) for m in msgs]
+    assert sm3.digest_batch(iter(msgs[:3])) == [reference_sm3(m) for m in msgs[:3]]
+    assert sm3.digest_batch(m for m in msgs[:20]) == [reference_sm3(m) for m in msgs[:20]]
     assert sm3.digest_batch([]) == []
+    assert sm3.digest_batch([b""]) == [reference_sm3(b"")]
+
+
+def usable(alg):
+    return [name for name, ok in ccfast._available_implementations()[alg].items() if ok]
+
+
+# Lane scheduling cases: fewer messages than lanes, exactly 8 and 16, equal lengths, one long
+# message among short ones (lanes finish at different times and are refilled), lengths around
+# the padding boundaries (55, 56, 63, 64 bytes: one or two tail blocks).
+BATCH_SHAPES = {
+    "few": [0, 700, 1400],
+    "eight": [1500] * 8,
+    "sixteen": [64 * i for i in range(16)],
+    "long-among-short": [5000] + [3, 55, 56, 63, 64, 65, 119, 120] * 5,
+    "boundaries": [n for n in range(50, 130)],
+    "many-equal": [1500] * 64,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BATCH_SHAPES))
+def test_digest_batch_every_multibuffer_implementation(shape):
+    rnd = __import__("random").Random(shape)
+    msgs = [rnd.randbytes(n) for n in BATCH_SHAPES[shape]]
+    want = [reference_sm3(m) for m in msgs]
+    for name in usable("sm3-mb"):
+        assert sm3.digest_batch(msgs, _impl=name) == want, name
+
+
+@settings(max_examples=40, deadline=None)
+@given(msgs=st.lists(st.binary(max_size=400), max_size=40))
+def test_digest_batch_random(msgs):
+    want = [reference_sm3(m) for m in msgs]
+    for name in usable("sm3-mb"):
+        assert sm3.digest_batch(msgs, _impl=name) == want, name
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=2000), pieces=st.lists(st.integers(0, 200), max_size=12))
+def test_every_single_stream_implementation(data, pieces):
+    want = reference_sm3(data)
+    for name in usable("sm3"):
+        h = sm3.SM3(_impl=name)
+        pos = 0
+        for n in pieces:
+            h.update(data[pos:pos + n])
+            pos += n
+        h.update(data[pos:])
+        assert h.digest() == want, name
+
+
+def test_large_input_released_gil_threads():
+    """Inputs past the GIL threshold hash correctly from several threads at once."""
+    import threading
+    data = [os.urandom(200_000 + i) for i in range(4)]
+    want = [reference_sm3(d) for d in data]
+    got = [None] * 4
+
+    def work(i):
+        h = sm3.SM3()
+        h.update(data[i])
+        got[i] = (sm3.digest(data[i]), h.digest(), sm3.digest_batch([data[i]] * 3))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(4):
+        assert got[i] == (want[i], want[i], [want[i]] * 3)
 
 
 @pytest.mark.cpu_independent
@@ -193,14 +271,60 @@ def test_buffer_types_and_bad_input():
         sm3.SM3().update(42)
     with pytest.raises(TypeError):
         sm3.digest_batch([b"ok", "text"])
+    with pytest.raises(TypeError):
+        sm3.digest_batch(5)
+    with pytest.raises(TypeError):
+        sm3.hmac("key", b"data")
+    with pytest.raises(TypeError):
+        sm3.hmac(b"key", memoryview(data)[::3])
+    with pytest.raises(TypeError):
+        sm3.SM3(np.arange(4, dtype=np.int16))
+    for conv in (bytearray, memoryview, lambda b: np.frombuffer(b, dtype=np.uint8)):
+        assert sm3.digest_batch([conv(data), b"", conv(data)]) == [want, sm3.digest(b""), want]
+        assert sm3.hmac(conv(b"k"), conv(data)) == sm3.hmac(b"k", data)
+        assert sm3.kdf(conv(data), 40) == sm3.kdf(data, 40)
+        h = sm3.SM3(conv(data[:5]))
+        h.update(conv(data[5:]))
+        assert h.digest() == want
+    # no buffer export left behind, after success and after failure
     buf = bytearray(b"x" * 10)
     sm3.digest(buf)
-    buf.append(1)                                    # no buffer export left behind
+    sm3.digest_batch([buf, buf])
+    with pytest.raises(TypeError):
+        sm3.digest_batch([buf, "text"])
+    sm3.SM3(buf).update(buf)
+    buf.append(1)
 
 
 def test_implementation_reported():
-    impls = ccfast._available_implementations()["sm3"]
-    assert ccfast.implementations()["sm3"] in impls
-    for name, ok in impls.items():
-        if ok:
-            assert sm3.SM3(b"abc", _impl=name).digest() == sm3.digest(b"abc")
+    for alg in ("sm3", "sm3-mb"):
+        impls = ccfast._available_implementations()[alg]
+        chosen = ccfast.implementations()[alg]
+        assert impls[chosen]
+        # the chosen one is the first usable in the best-first table
+        assert chosen == next(n for n, ok in impls.items() if ok)
+    for name in usable("sm3"):
+        assert sm3.SM3(b"abc", _impl=name).digest() == reference_sm3(b"abc")
+    with pytest.raises(ValueError):
+        sm3.SM3(b"abc", _impl="no-such")
+    with pytest.raises(ValueError):
+        sm3.digest_batch([b"abc"], _impl="no-such")
+
+
+@pytest.mark.cpu_independent
+def test_copy_and_hmac_module_interop():
+    h = sm3.SM3()
+    h.update(b"x" * 100)
+    c = h.copy()
+    c.update(b"y")
+    h.update(b"z")
+    assert c.digest() == reference_sm3(b"x" * 100 + b"y")
+    assert h.digest() == reference_sm3(b"x" * 100 + b"z")
+    m = std_hmac.new(b"k" * 100, digestmod=sm3.SM3)      # long key: hashed first
+    m.update(b"part one ")
+    m2 = m.copy()
+    m.update(b"part two")
+    assert m.digest() == sm3.hmac(b"k" * 100, b"part one part two")
+    assert m2.hexdigest() == sm3.hmac(b"k" * 100, b"part one ").hex()
+    assert std_hmac.digest(b"key", b"msg", sm3.SM3) == sm3.hmac(b"key", b"msg")
+    assert m.name == "hmac-sm3" and m.digest_size == 32 and m.block_size == 64

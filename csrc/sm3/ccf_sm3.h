@@ -4,7 +4,7 @@
  *
  * Single-stream implementations, best first (ccf_sm3_impls()):
  *   "armv8"     ARMv8.2 SM3 instructions (SM3SS1, SM3TT1A/B, SM3TT2A/B, SM3PARTW1/2)
- *   "x86avx2"   x86-64: message expansion in SSE/AVX2 vectors, rounds with BMI2 RORX
+ *   "avx2-bmi2" x86-64: message expansion in SSE/AVX2 vectors, rounds with BMI2 RORX
  *   "portable"  plain C
  * Multi-buffer implementations, best first (ccf_sm3_mb_impls()):
  *   "avx512"    16 messages in the lanes of AVX-512 registers

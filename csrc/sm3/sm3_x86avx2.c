@@ -110,7 +110,7 @@ static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
     ccf_memzero(wpbuf, sizeof(wpbuf));
 }
 
-const ccf_sm3_impl ccf_sm3_impl_x86avx2 = { "x86avx2", x86avx2_supported, x86avx2_compress };
+const ccf_sm3_impl ccf_sm3_impl_x86avx2 = { "avx2-bmi2", x86avx2_supported, x86avx2_compress };
 
 #else
 typedef int ccf_sm3_x86avx2_unused;   /* ISO C forbids an empty translation unit */

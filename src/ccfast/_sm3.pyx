@@ -13,16 +13,17 @@ ccf_cpu_init()
 
 DEF DIGEST_SIZE = 32
 DEF BLOCK_SIZE = 64
-# Inputs at least this long are hashed with the GIL released.
-DEF NOGIL_THRESHOLD = 4096
+# Inputs at least this long are hashed with the GIL released: about 5 us of hashing at 400 MB/s
+# against some 0.1 us to release and take back the GIL (the 2048 bytes blake3-py also uses).
+DEF NOGIL_THRESHOLD = 2048
 
 
 def _implementations():
-    return {"sm3": ccf_sm3_best().name.decode()}
+    return {"sm3": ccf_sm3_best().name.decode(), "sm3-mb": ccf_sm3_mb_best().name.decode()}
 
 
 def _available_implementations():
-    return {"sm3": impl_table(ccf_sm3_impls())}
+    return {"sm3": impl_table(ccf_sm3_impls()), "sm3-mb": impl_table(ccf_sm3_mb_impls())}
 
 
 cdef inline void _update(ccf_sm3_ctx *c, Py_buffer *b) noexcept:
@@ -173,31 +174,46 @@ def kdf(z, length):
         release_buffer(&zb)
 
 
-def digest_batch(messages):
-    """SM3 of every message in one call (any iterable of bytes-like objects), GIL released."""
+def digest_batch(messages, *, _impl=None):
+    """SM3 of every message in one call (any iterable of bytes-like objects), with the GIL
+    released; the CPU's multi-buffer kernel hashes up to 16 messages side by side.
+    (`_impl` names a multi-buffer implementation, for the self-test.)"""
     cdef Py_ssize_t n, i
     cdef Py_buffer *views = NULL
-    cdef uint8_t **outs = NULL
+    cdef const uint8_t **ptrs = NULL
+    cdef size_t *lens = NULL
+    cdef uint8_t (*outs)[32]
+    cdef const ccf_sm3_mb_impl *impl = ccf_sm3_mb_best()
+    cdef int rc = 0
+    cdef char *o
+    if _impl is not None:
+        impl = <const ccf_sm3_mb_impl *>impl_named(ccf_sm3_mb_impls(), "SM3 multi-buffer", _impl)
     msgs = messages if isinstance(messages, (list, tuple)) else list(messages)
     n = len(msgs)
-    result = [new_bytes(DIGEST_SIZE) for _ in range(n)]
     if n == 0:
-        return result
+        return []
     views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
-    outs = <uint8_t **>PyMem_Calloc(n, sizeof(uint8_t *))
-    if views == NULL or outs == NULL:
-        PyMem_Free(views); PyMem_Free(outs)
-        raise MemoryError()
+    ptrs = <const uint8_t **>PyMem_Calloc(n, sizeof(uint8_t *))
+    lens = <size_t *>PyMem_Calloc(n, sizeof(size_t))
+    outs = <uint8_t (*)[32]>PyMem_Calloc(n, 32)
     try:
+        if views == NULL or ptrs == NULL or lens == NULL or outs == NULL:
+            raise MemoryError()
         for i in range(n):
             get_read_buffer(msgs[i], &views[i], "message")
-            outs[i] = <uint8_t *>PyBytes_AS_STRING(result[i])
+            ptrs[i] = <const uint8_t *>views[i].buf
+            lens[i] = <size_t>views[i].len
         with nogil:
-            for i in range(n):
-                ccf_sm3(<const uint8_t *>views[i].buf, views[i].len, outs[i])
-        return result
+            rc = ccf_sm3_digest_many_impl(impl, ptrs, lens, <size_t>n, outs)
+        if rc != 0:
+            raise MemoryError()
+        o = <char *>outs
+        return [o[32 * i:32 * i + 32] for i in range(n)]
     finally:
-        for i in range(n):
-            release_buffer(&views[i])
+        if views != NULL:
+            for i in range(n):
+                release_buffer(&views[i])
         PyMem_Free(views)
+        PyMem_Free(ptrs)
+        PyMem_Free(lens)
         PyMem_Free(outs)
