@@ -65,14 +65,24 @@ CCF_GHASH_PCLMUL_TARGET static inline __m128i ccf_ghash_mul(__m128i a, __m128i b
 /* Byte offset of the descending run H^n, H^(n-1), ..., H^1. */
 #define CCF_GHASH_X86_DESC(n) (16 * CCF_GHASH_X86_POWERS + 16 * (CCF_GHASH_X86_POWERS - (n)))
 
+/* H^1..H^4, then four independent chains H^(i+4) = H^i * H^4 (key setup is latency-bound). */
 CCF_GHASH_PCLMUL_TARGET static inline void ccf_ghash_x86_init_powers(ccf_ghash_key *gk, const uint8_t h[16])
 {
-    __m128i hp = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)h)), p = hp;
-    int i;
-    for (i = 1; i <= CCF_GHASH_X86_POWERS; i++) {
-        _mm_storeu_si128((__m128i *)(gk->tbl + 16 * (i - 1)), p);
-        _mm_storeu_si128((__m128i *)(gk->tbl + CCF_GHASH_X86_DESC(i)), p);
-        p = ccf_ghash_mul(p, hp);
+    __m128i p[4], h4;
+    int i, j;
+    p[0] = ccf_ghash_brev8(_mm_loadu_si128((const __m128i *)h));
+    p[1] = ccf_ghash_mul(p[0], p[0]);
+    p[2] = ccf_ghash_mul(p[1], p[0]);
+    p[3] = ccf_ghash_mul(p[1], p[1]);
+    h4 = p[3];
+    for (i = 1; i <= CCF_GHASH_X86_POWERS; i += 4) {
+        for (j = 0; j < 4; j++) {
+            _mm_storeu_si128((__m128i *)(gk->tbl + 16 * (i + j - 1)), p[j]);
+            _mm_storeu_si128((__m128i *)(gk->tbl + CCF_GHASH_X86_DESC(i + j)), p[j]);
+        }
+        if (i + 4 <= CCF_GHASH_X86_POWERS)
+            for (j = 0; j < 4; j++)
+                p[j] = ccf_ghash_mul(p[j], h4);
     }
 }
 
