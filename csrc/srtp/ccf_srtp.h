@@ -86,7 +86,7 @@ typedef struct ccf_srtp_stream {
     uint32_t ssrc;
     ccf_srtp_replay rtp_tx, rtp_rx;    /* 48-bit SRTP indexes ROC || SEQ */
     ccf_srtp_replay rtcp_rx;           /* 31-bit SRTCP indexes */
-    uint32_t rtcp_tx_index;            /* next SRTCP index to send */
+    uint32_t rtcp_tx_index;            /* last SRTCP index sent (0: none yet) */
     /* counters (not secret) */
     uint64_t protected_rtp, protected_rtcp;
     uint64_t authenticated_rtp, authenticated_rtcp;
@@ -126,7 +126,7 @@ int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *i
 int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
                        uint8_t *out, size_t cap, size_t *out_len);
 /* SRTCP (RFC 3711 3.4; RFC 7714 9): the whole payload after the first 8 bytes is encrypted
- * (E = 1); the sender's index counts from 0 per stream. */
+ * (E = 1); the sender's index counts from 1 per stream (as libsrtp). */
 int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
                       uint8_t *out, size_t cap, size_t *out_len);
 int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,

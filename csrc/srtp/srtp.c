@@ -328,7 +328,7 @@ int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *
                       uint8_t *out, size_t cap, size_t *out_len)
 {
     size_t tag_len = rtcp_tag_len(c), total;
-    uint32_t ssrc, idx = s->rtcp_tx_index, eword;
+    uint32_t ssrc, idx = s->rtcp_tx_index + 1, eword;
     int rc;
     if (len < 8 || (in[0] >> 6) != 2)
         return CCF_ERR_PACKET;
@@ -367,7 +367,7 @@ int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *
             memcpy(out + len + 4, c->mki, c->mki_len);
         ccf_hmac_sha1(&c->rtcp.auth, out, len + 4, NULL, 0, out + len + 4 + c->mki_len, tag_len);
     }
-    s->rtcp_tx_index = idx + 1;
+    s->rtcp_tx_index = idx;
     s->protected_rtcp++;
     *out_len = total;
     return CCF_OK;

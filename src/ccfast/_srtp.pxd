@@ -1,0 +1,68 @@
+# Declarations of the SHA-1 and SRTP kernels (csrc/sha1, csrc/srtp).
+from libc.stdint cimport uint8_t, uint32_t, uint64_t, int64_t
+
+cdef extern from "ccf_sha1.h" nogil:
+    ctypedef struct ccf_sha1_impl:
+        const char *name
+        int (*supported)()
+    ctypedef struct ccf_sha1_ctx:
+        pass
+    ctypedef struct ccf_hmac_sha1_key:
+        pass
+    const ccf_sha1_impl *const *ccf_sha1_impls()
+    const ccf_sha1_impl *ccf_sha1_best()
+    int ccf_sha1_init_impl(ccf_sha1_ctx *c, const ccf_sha1_impl *impl)
+    void ccf_sha1_update(ccf_sha1_ctx *c, const uint8_t *data, size_t length)
+    void ccf_sha1_final(ccf_sha1_ctx *c, uint8_t *out)
+    int ccf_hmac_sha1_init_impl(ccf_hmac_sha1_key *k, const uint8_t *key, size_t key_len,
+                                const ccf_sha1_impl *impl)
+    void ccf_hmac_sha1(const ccf_hmac_sha1_key *k, const uint8_t *m1, size_t len1,
+                       const uint8_t *m2, size_t len2, uint8_t *tag, size_t tag_len)
+    void ccf_hmac_sha1_wipe(ccf_hmac_sha1_key *k)
+
+cdef extern from "ccf_srtp.h" nogil:
+    ctypedef struct ccf_srtp_ctx:
+        int profile
+        int aead
+        size_t tag_len
+        size_t mki_len
+    ctypedef struct ccf_srtp_replay:
+        uint64_t top
+        uint32_t window
+        int started
+    ctypedef struct ccf_srtp_stream:
+        uint32_t ssrc
+        ccf_srtp_replay rtp_tx
+        ccf_srtp_replay rtp_rx
+        ccf_srtp_replay rtcp_rx
+        uint32_t rtcp_tx_index
+        uint64_t protected_rtp
+        uint64_t protected_rtcp
+        uint64_t authenticated_rtp
+        uint64_t authenticated_rtcp
+        uint64_t auth_failures
+        uint64_t replays
+    int CCF_SRTP_MAX_WINDOW
+    int CCF_SRTP_MAX_MKI
+    int ccf_srtp_profile_lengths(int profile, size_t *key_len, size_t *salt_len, size_t *tag_len)
+    int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_t key_len,
+                      const uint8_t *master_salt, size_t salt_len, uint64_t kdr,
+                      const uint8_t *mki, size_t mki_len)
+    int ccf_srtp_init_session_keys(ccf_srtp_ctx *c, int profile, const uint8_t *session_key,
+                                   size_t key_len, const uint8_t *session_salt, size_t salt_len,
+                                   const uint8_t *auth_key)
+    void ccf_srtp_wipe(ccf_srtp_ctx *c)
+    size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp)
+    int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window)
+    int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t length, size_t *hdr_len)
+    int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *inp, size_t length,
+                         uint8_t *out, size_t cap, size_t *out_len, int allow_repeat_tx)
+    int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *inp, size_t length,
+                           uint8_t *out, size_t cap, size_t *out_len)
+    int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *inp, size_t length,
+                          uint8_t *out, size_t cap, size_t *out_len)
+    int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *inp, size_t length,
+                            uint8_t *out, size_t cap, size_t *out_len)
+    int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t *master_salt,
+                     uint8_t label, uint8_t *out, size_t n)
+    void ccf_srtp_cm_iv(const uint8_t *salt, uint32_t ssrc, uint64_t index, uint8_t *iv)

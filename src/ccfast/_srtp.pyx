@@ -1,0 +1,383 @@
+# SRTP/SRTCP sessions over the protocol layer in csrc/srtp (RFC 3711, RFC 7714, RFC 6188).
+from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.mem cimport PyMem_Malloc, PyMem_Free
+from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
+                               PyThread_acquire_lock, PyThread_release_lock, NOWAIT_LOCK, WAIT_LOCK)
+from libc.stdint cimport uint8_t, uint32_t, uint64_t
+from libc.string cimport memset, memcpy
+
+from ccfast._srtp cimport *
+from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
+from ccfast._impls cimport impl_table, impl_named
+from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
+                             CCF_OK, CCF_ERR_AUTH, CCF_ERR_REPLAY, CCF_ERR_PACKET, CCF_ERR_PARAM,
+                             CCF_ERR_LENGTH, CCF_ERR_KEY_LENGTH)
+
+from ccfast.exceptions import SRTPError, AuthenticationError, ReplayError, PacketError
+
+ccf_cpu_init()
+
+
+def _implementations():
+    return {"sha1": ccf_sha1_best().name.decode()}
+
+
+def _available_implementations():
+    return {"sha1": impl_table(ccf_sha1_impls())}
+
+
+cdef const ccf_sha1_impl *_sha1_impl(impl) except NULL:
+    if impl is None:
+        return ccf_sha1_best()
+    return <const ccf_sha1_impl *>impl_named(ccf_sha1_impls(), "SHA-1", impl)
+
+
+def _sha1(data, impl=None):
+    """SHA-1 digest through a given implementation (tests)."""
+    cdef Py_buffer b
+    cdef ccf_sha1_ctx c
+    cdef bytes out = new_bytes(20)
+    cdef const ccf_sha1_impl *im = _sha1_impl(impl)
+    get_read_buffer(data, &b, "data")
+    try:
+        ccf_sha1_init_impl(&c, im)
+        ccf_sha1_update(&c, <const uint8_t *>b.buf, b.len)
+        ccf_sha1_final(&c, <uint8_t *>PyBytes_AS_STRING(out))
+    finally:
+        release_buffer(&b)
+    return out
+
+
+def _hmac_sha1(key, data, impl=None, Py_ssize_t tag_len=20):
+    """HMAC-SHA1 through a given implementation (tests)."""
+    cdef Py_buffer kb, db
+    cdef ccf_hmac_sha1_key k
+    cdef const ccf_sha1_impl *im = _sha1_impl(impl)
+    if not 1 <= tag_len <= 20:
+        raise ValueError("tag_len must be 1..20")
+    cdef bytes out = new_bytes(tag_len)
+    memset(&kb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer))
+    try:
+        get_read_buffer(key, &kb, "key")
+        get_read_buffer(data, &db, "data")
+        ccf_hmac_sha1_init_impl(&k, <const uint8_t *>kb.buf, kb.len, im)
+        ccf_hmac_sha1(&k, <const uint8_t *>db.buf, db.len, NULL, 0, <uint8_t *>PyBytes_AS_STRING(out), tag_len)
+        ccf_hmac_sha1_wipe(&k)
+    finally:
+        release_buffer(&kb)
+        release_buffer(&db)
+    return out
+
+
+def _kdf(master_key, master_salt, int label, Py_ssize_t n):
+    """RFC 3711 4.3.1 PRF output (kdr = 0) for a label (known-answer tests)."""
+    cdef bytes mk = bytes(master_key), ms = bytes(master_salt)
+    cdef uint8_t salt[14]
+    if len(ms) > 14:
+        raise ValueError("master salt is at most 14 bytes")
+    memset(salt, 0, 14)
+    memcpy(salt, PyBytes_AS_STRING(ms), len(ms))
+    cdef bytes out = new_bytes(n)
+    if ccf_srtp_kdf(<const uint8_t *>PyBytes_AS_STRING(mk), len(mk), salt, <uint8_t>label,
+                    <uint8_t *>PyBytes_AS_STRING(out), n) != CCF_OK:
+        raise ValueError("master key must be 16, 24 or 32 bytes")
+    return out
+
+
+def _cm_iv(salt, uint32_t ssrc, uint64_t index):
+    """RFC 3711 4.1.1 AES-CM IV (known-answer tests)."""
+    cdef bytes s = bytes(salt)
+    if len(s) != 14:
+        raise ValueError("salt must be 14 bytes")
+    cdef bytes out = new_bytes(16)
+    ccf_srtp_cm_iv(<const uint8_t *>PyBytes_AS_STRING(s), ssrc, index, <uint8_t *>PyBytes_AS_STRING(out))
+    return out
+
+
+def _profile_lengths(int profile):
+    """(master key, master salt, tag) lengths of a profile number; ValueError if unknown."""
+    cdef size_t kl, sl, tl
+    if ccf_srtp_profile_lengths(profile, &kl, &sl, &tl) != CCF_OK:
+        raise ValueError(f"unknown SRTP profile {profile!r}")
+    return kl, sl, tl
+
+
+cdef int _raise(int rc) except -1:
+    if rc == CCF_ERR_AUTH:
+        raise AuthenticationError("SRTP authentication failed")
+    if rc == CCF_ERR_REPLAY:
+        raise ReplayError("SRTP packet replayed or outside the replay window")
+    if rc == CCF_ERR_PACKET:
+        raise PacketError("malformed SRTP/RTP packet")
+    if rc == CCF_ERR_LENGTH:
+        raise ValueError("buffer too small for the protected packet")
+    if rc == CCF_ERR_PARAM:
+        raise SRTPError("packet SSRC does not match the stream")
+    raise SRTPError(f"SRTP error (status {rc})")
+
+
+cdef class _Stream:
+    cdef ccf_srtp_stream *s
+
+    def __dealloc__(self):
+        if self.s != NULL:
+            PyMem_Free(self.s)
+            self.s = NULL
+
+
+cdef class Session:
+    """An SRTP/SRTCP session for one master key (key = master key || master salt).
+
+    ``protect``/``unprotect`` handle RTP, ``protect_rtcp``/``unprotect_rtcp`` RTCP.  With
+    ``ssrc=None`` any SSRC is served and a stream (ROC, replay window, counters) is made on the
+    first packet of each SSRC (on the receiving side only once that packet authenticates);
+    otherwise packets of other SSRCs raise SRTPError.  Failures raise AuthenticationError,
+    ReplayError or PacketError (all SRTPError) and leave the stream's state unchanged.
+    Sessions may be shared between threads (one lock per session).
+    """
+    cdef ccf_srtp_ctx *ctx
+    cdef dict streams
+    cdef object only_ssrc
+    cdef uint32_t window
+    cdef bint allow_repeat_tx
+    cdef PyThread_type_lock lock
+    cdef size_t ovh_rtp, ovh_rtcp
+    cdef readonly int profile
+
+    def __cinit__(self, int profile, key, *, ssrc=None, int replay_window=128, bint allow_repeat_tx=False,
+                  kdr=0, mki=None, _session_keys=None):
+        cdef Py_buffer kb
+        cdef size_t kl, sl, tl
+        cdef int rc
+        cdef bytes mkib = b"" if mki is None else bytes(mki)
+        cdef bytes sk, ss, sa
+        if ccf_srtp_profile_lengths(profile, &kl, &sl, &tl) != CCF_OK:
+            raise ValueError(f"unknown SRTP profile {profile!r}")
+        if not 1 <= replay_window <= CCF_SRTP_MAX_WINDOW:
+            raise ValueError(f"replay_window must be 1..{CCF_SRTP_MAX_WINDOW}")
+        if kdr != 0:
+            raise ValueError("only a key derivation rate of 0 is supported")
+        if len(mkib) > CCF_SRTP_MAX_MKI:
+            raise ValueError(f"mki must be at most {CCF_SRTP_MAX_MKI} bytes")
+        if ssrc is not None and not 0 <= ssrc <= 0xFFFFFFFF:
+            raise ValueError("ssrc must be a 32-bit unsigned integer")
+        self.lock = PyThread_allocate_lock()
+        if self.lock == NULL:
+            raise MemoryError()
+        self.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
+        if self.ctx == NULL:
+            raise MemoryError()
+        if _session_keys is not None:
+            sk, ss, sa = (bytes(x) for x in _session_keys)
+            if len(sa) != 20:
+                sa = bytes(20)
+            rc = ccf_srtp_init_session_keys(self.ctx, profile, <const uint8_t *>PyBytes_AS_STRING(sk), len(sk),
+                                            <const uint8_t *>PyBytes_AS_STRING(ss), len(ss),
+                                            <const uint8_t *>PyBytes_AS_STRING(sa))
+            if rc != CCF_OK:
+                raise ValueError(f"bad session keys (status {rc})")
+        else:
+            get_read_buffer(key, &kb, "key")
+            try:
+                if <size_t>kb.len != kl + sl:
+                    raise ValueError(f"key must be {kl + sl} bytes (master key {kl} + master salt {sl}) "
+                                     f"for this profile, not {kb.len}")
+                rc = ccf_srtp_init(self.ctx, profile, <const uint8_t *>kb.buf, kl,
+                                   <const uint8_t *>kb.buf + kl, sl, 0,
+                                   <const uint8_t *>PyBytes_AS_STRING(mkib), len(mkib))
+                if rc != CCF_OK:
+                    raise ValueError(f"SRTP key set-up failed (status {rc})")
+            finally:
+                release_buffer(&kb)
+        self.profile = profile
+        self.streams = {}
+        self.only_ssrc = ssrc
+        self.window = replay_window
+        self.allow_repeat_tx = allow_repeat_tx
+        self.ovh_rtp = ccf_srtp_overhead(self.ctx, 0)
+        self.ovh_rtcp = ccf_srtp_overhead(self.ctx, 1)
+
+    def __dealloc__(self):
+        if self.ctx != NULL:
+            ccf_srtp_wipe(self.ctx)
+            ccf_free_aligned(self.ctx, sizeof(ccf_srtp_ctx))
+            self.ctx = NULL
+        if self.lock != NULL:
+            PyThread_free_lock(self.lock)
+            self.lock = NULL
+
+    def __reduce__(self):
+        raise TypeError("Session objects hold keys and cannot be pickled")
+
+    cdef inline void _acquire(self):
+        if not PyThread_acquire_lock(self.lock, NOWAIT_LOCK):
+            with nogil:
+                PyThread_acquire_lock(self.lock, WAIT_LOCK)
+
+    cdef inline void _release(self) noexcept:
+        PyThread_release_lock(self.lock)
+
+    cdef _Stream _stream(self, uint32_t ssrc, bint create, bint *made):
+        cdef _Stream st = self.streams.get(ssrc)
+        made[0] = False
+        if st is not None:
+            return st
+        if self.only_ssrc is not None and ssrc != self.only_ssrc:
+            raise SRTPError(f"no stream for SSRC {ssrc:#010x} in this session")
+        st = _Stream.__new__(_Stream)
+        st.s = <ccf_srtp_stream *>PyMem_Malloc(sizeof(ccf_srtp_stream))
+        if st.s == NULL:
+            raise MemoryError()
+        ccf_srtp_stream_init(st.s, ssrc, self.window)
+        if create:
+            self.streams[ssrc] = st
+        made[0] = True
+        return st
+
+    cdef object _run(self, data, int op):
+        # op: 0 protect RTP, 1 unprotect RTP, 2 protect RTCP, 3 unprotect RTCP
+        cdef Py_buffer b
+        cdef const uint8_t *p
+        cdef Py_ssize_t n, outn
+        cdef size_t out_len = 0, hdr
+        cdef uint32_t ssrc
+        cdef int rc
+        cdef bint made
+        cdef _Stream st
+        cdef bytes out
+        get_read_buffer(data, &b, "packet")
+        try:
+            p = <const uint8_t *>b.buf
+            n = b.len
+            if op < 2:
+                if ccf_srtp_rtp_header_len(p, n, &hdr) != CCF_OK:
+                    raise PacketError("malformed RTP header")
+                ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+            else:
+                if n < 8 or (p[0] >> 6) != 2:
+                    raise PacketError("malformed RTCP header")
+                ssrc = (<uint32_t>p[4] << 24) | (<uint32_t>p[5] << 16) | (<uint32_t>p[6] << 8) | p[7]
+            if op == 0:
+                outn = n + self.ovh_rtp
+            elif op == 2:
+                outn = n + self.ovh_rtcp
+            else:
+                outn = n - (self.ovh_rtp if op == 1 else self.ovh_rtcp)
+                if outn < 8:
+                    raise PacketError("packet too short for its authentication tag")
+            out = new_bytes(outn)
+            self._acquire()
+            try:
+                st = self._stream(ssrc, op == 0 or op == 2, &made)
+                if op == 0:
+                    rc = ccf_srtp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn,
+                                          &out_len, self.allow_repeat_tx)
+                elif op == 1:
+                    rc = ccf_srtp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
+                elif op == 2:
+                    rc = ccf_srtcp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
+                else:
+                    rc = ccf_srtcp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
+                if rc == CCF_OK and made and (op == 1 or op == 3):
+                    self.streams[ssrc] = st
+            finally:
+                self._release()
+            if rc != CCF_OK:
+                _raise(rc)
+            if <Py_ssize_t>out_len != outn:
+                raise SRTPError("internal length mismatch")
+            return out
+        finally:
+            release_buffer(&b)
+
+    cdef Py_ssize_t _run_into(self, buf, Py_ssize_t length, int op) except -1:
+        cdef Py_buffer b
+        cdef uint8_t *p
+        cdef size_t out_len = 0, hdr
+        cdef uint32_t ssrc
+        cdef int rc
+        cdef bint made
+        cdef _Stream st
+        get_buffer(buf, &b, True, "buf")
+        try:
+            if length < 0 or length > b.len:
+                raise ValueError(f"length must be 0..{b.len}")
+            p = <uint8_t *>b.buf
+            if ccf_srtp_rtp_header_len(p, length, &hdr) != CCF_OK:
+                raise PacketError("malformed RTP header")
+            ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+            self._acquire()
+            try:
+                st = self._stream(ssrc, op == 0, &made)
+                if op == 0:
+                    rc = ccf_srtp_protect(self.ctx, st.s, p, length, p, b.len, &out_len, self.allow_repeat_tx)
+                else:
+                    rc = ccf_srtp_unprotect(self.ctx, st.s, p, length, p, b.len, &out_len)
+                    if rc == CCF_OK and made:
+                        self.streams[ssrc] = st
+            finally:
+                self._release()
+            if rc != CCF_OK:
+                _raise(rc)
+            return out_len
+        finally:
+            release_buffer(&b)
+
+    def protect(self, rtp):
+        """RTP packet -> SRTP packet."""
+        return self._run(rtp, 0)
+
+    def unprotect(self, srtp_packet):
+        """SRTP packet -> RTP packet (authenticated before anything is decrypted)."""
+        return self._run(srtp_packet, 1)
+
+    def protect_rtcp(self, rtcp):
+        """RTCP packet -> SRTCP packet (encrypted, E = 1)."""
+        return self._run(rtcp, 2)
+
+    def unprotect_rtcp(self, srtcp_packet):
+        """SRTCP packet -> RTCP packet."""
+        return self._run(srtcp_packet, 3)
+
+    def protect_into(self, buf, Py_ssize_t length):
+        """Protect the RTP packet in buf[:length] in place; buf needs room for the trailer.
+        Returns the protected length."""
+        return self._run_into(buf, length, 0)
+
+    def unprotect_into(self, buf, Py_ssize_t length):
+        """Unprotect the SRTP packet in buf[:length] in place; returns the RTP length."""
+        return self._run_into(buf, length, 1)
+
+    def protect_batch(self, packets):
+        """Protect each RTP packet; the first failure raises."""
+        return [self._run(p, 0) for p in packets]
+
+    def unprotect_batch(self, packets):
+        """Unprotect each SRTP packet; failures appear in the list as exception objects."""
+        out = []
+        for p in packets:
+            try:
+                out.append(self._run(p, 1))
+            except SRTPError as exc:
+                out.append(exc)
+        return out
+
+    @property
+    def stats(self):
+        """{ssrc: {protected, authenticated, auth_failures, replays, roc, ...}} per stream."""
+        cdef _Stream st
+        out = {}
+        self._acquire()
+        try:
+            for ssrc, st in self.streams.items():
+                s = st.s
+                out[ssrc] = {
+                    "protected": s.protected_rtp, "authenticated": s.authenticated_rtp,
+                    "protected_rtcp": s.protected_rtcp, "authenticated_rtcp": s.authenticated_rtcp,
+                    "auth_failures": s.auth_failures, "replays": s.replays,
+                    "roc": (s.rtp_rx.top >> 16) if s.rtp_rx.started else (s.rtp_tx.top >> 16),
+                    "roc_tx": s.rtp_tx.top >> 16, "roc_rx": s.rtp_rx.top >> 16,
+                }
+        finally:
+            self._release()
+        return out
