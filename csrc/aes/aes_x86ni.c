@@ -22,12 +22,66 @@ NI static uint32_t sub_word_ni(uint32_t w)
     return (uint32_t)_mm_cvtsi128_si32(_mm_aeskeygenassist_si128(x, 0));
 }
 
-/* The key expansion of FIPS 197 5.2, word by word, for every key size.  Not a hot path. */
+/*
+ * FIPS 197 5.2 a whole round key at a time (AES-128 and AES-256): with t the word
+ * SubWord(RotWord(w[i-1])) ^ Rcon (or SubWord(w[i-1]) alone) broadcast to all four dwords,
+ * the next four words are the prefix XORs of the previous round key plus t.
+ * AESKEYGENASSIST gives SubWord of dword 3 in dword 2, and RotWord of it XOR Rcon in dword 3.
+ */
+NI static inline __m128i next_key(__m128i prev, __m128i assist)
+{
+    prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+    prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 8));
+    return _mm_xor_si128(prev, assist);
+}
+
+#define K128(i, rcon) \
+    rk[i] = next_key(rk[(i) - 1], _mm_shuffle_epi32(_mm_aeskeygenassist_si128(rk[(i) - 1], rcon), 0xFF))
+#define K256(i, rcon) do { \
+        rk[i] = next_key(rk[(i) - 2], _mm_shuffle_epi32(_mm_aeskeygenassist_si128(rk[(i) - 1], rcon), 0xFF)); \
+        if ((i) < 14) \
+            rk[(i) + 1] = next_key(rk[(i) - 1], _mm_shuffle_epi32(_mm_aeskeygenassist_si128(rk[i], 0), 0xAA)); \
+    } while (0)
+
+NI static void expand128(ccf_aes_key *k, const uint8_t *key)
+{
+    __m128i rk[11];
+    int i;
+    rk[0] = _mm_loadu_si128((const __m128i *)key);
+    K128(1, 0x01); K128(2, 0x02); K128(3, 0x04); K128(4, 0x08); K128(5, 0x10);
+    K128(6, 0x20); K128(7, 0x40); K128(8, 0x80); K128(9, 0x1B); K128(10, 0x36);
+    for (i = 0; i < 11; i++)
+        _mm_storeu_si128((__m128i *)((uint8_t *)k->sched + 16 * i), rk[i]);
+    ccf_memzero(rk, sizeof(rk));
+}
+
+NI static void expand256(ccf_aes_key *k, const uint8_t *key)
+{
+    __m128i rk[15];
+    int i;
+    rk[0] = _mm_loadu_si128((const __m128i *)key);
+    rk[1] = _mm_loadu_si128((const __m128i *)(key + 16));
+    K256(2, 0x01); K256(4, 0x02); K256(6, 0x04); K256(8, 0x08); K256(10, 0x10); K256(12, 0x20); K256(14, 0x40);
+    for (i = 0; i < 15; i++)
+        _mm_storeu_si128((__m128i *)((uint8_t *)k->sched + 16 * i), rk[i]);
+    ccf_memzero(rk, sizeof(rk));
+}
+
+/* The key expansion of FIPS 197 5.2, word by word (AES-192; the others have the functions
+ * above).  Not a hot path. */
 NI static void aesni_expand(ccf_aes_key *k, const uint8_t *key, size_t key_len)
 {
     uint32_t w[60];
     unsigned nk = (unsigned)(key_len / 4), total = 4 * (k->rounds + 1), i;
     uint32_t rcon = 1;
+    if (key_len == 16) {
+        expand128(k, key);
+        return;
+    }
+    if (key_len == 32) {
+        expand256(k, key);
+        return;
+    }
     for (i = 0; i < nk; i++)
         w[i] = ccf_load32_le(key + 4 * i);
     for (i = nk; i < total; i++) {
