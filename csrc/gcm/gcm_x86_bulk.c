@@ -2,11 +2,22 @@
  * Stitched AES-GCM kernels (ghash_impls.h): VAES + VPCLMULQDQ on 512-bit and on 256-bit
  * registers, and AES-NI + PCLMULQDQ.
  *
- * VAES + VPCLMULQDQ on AVX-512: every iteration runs CTR on 32 blocks
- * (eight 512-bit registers) and GHASH on 32 blocks (the previous iteration's ciphertext when
- * encrypting, the current input when decrypting).  The two halves are independent, so the
- * out-of-order core overlaps the AES rounds with the carry-less multiplies.  GHASH uses the
- * natural-form representation of ghash_x86.h, with GFNI reversing the bits of each byte.
+ * Each iteration runs CTR (NIST SP 800-38D 6.5, inc32) on a group of blocks and GHASH (6.4)
+ * on a group of the same size: the previous iteration's ciphertext when encrypting, the
+ * current input when decrypting (hashed before the output is written, so in == out works).
+ * The two halves are independent; the GHASH multiplies are written between the AES rounds,
+ * one register per round, so that the scheduler always holds both kinds of work (measured:
+ * +15% over AES rounds followed by GHASH).  GHASH aggregates the whole group against
+ * H^n..H^1 and reduces once, with the natural-form representation of ghash_x86.h.
+ *
+ *   vaes-avx512  32 blocks per iteration (eight zmm), Karatsuba (three multiplies per block),
+ *                GFNI reversing the bits of each byte
+ *   vaes-avx2    16 blocks (eight ymm), schoolbook, PSHUFB bit reversal (VAES CPUs without
+ *                AVX-512 may lack GFNI)
+ *   aesni        8 blocks (the 16 xmm registers of the SSE encoding), Karatsuba
+ *
+ * Every kernel consumes whole groups and returns the byte count; gcm.c finishes the rest.
+ * The round-key copies kept on the stack are wiped before returning.
  */
 #include "aes_impls.h"
 #include "ghash_x86.h"
