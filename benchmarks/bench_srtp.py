@@ -1,0 +1,67 @@
+"""SRTP per-packet protect/unprotect beside libsrtp (pylibsrtp), one run.
+
+Packets are 172 bytes (12-byte RTP header + 160-byte G.711 payload, one 20 ms frame), the
+telephony case.  Groups "srtp <profile> protect 172" / "... unprotect 172"; each call handles one
+packet, and sessions are renewed every 4096 packets (on both sides alike) so no packet is ever a
+replay.  ratios.py checks TARGETS (peer time / ccfast time): >= 2x libsrtp per packet."""
+import os
+import struct
+
+import pytest
+
+from ccfast.srtp import Profile, Session, key_length
+
+from conftest import require_peer
+
+CYCLE = 4096
+PROFILES = {
+    "AES_CM_128_HMAC_SHA1_80": (Profile.AES_CM_128_HMAC_SHA1_80, "SRTP_PROFILE_AES128_CM_SHA1_80"),
+    "AES_CM_128_HMAC_SHA1_32": (Profile.AES_CM_128_HMAC_SHA1_32, "SRTP_PROFILE_AES128_CM_SHA1_32"),
+    "AEAD_AES_128_GCM": (Profile.AEAD_AES_128_GCM, "SRTP_PROFILE_AEAD_AES_128_GCM"),
+    "AEAD_AES_256_GCM": (Profile.AEAD_AES_256_GCM, "SRTP_PROFILE_AEAD_AES_256_GCM"),
+}
+IMPLS = ["ccfast", "pylibsrtp"]
+
+TARGETS = [{"group": f"srtp {p} {op} 172", "peer": "pylibsrtp", "min_ratio": 2.0}
+           for p in PROFILES for op in ("protect", "unprotect")]
+
+_PAYLOAD = os.urandom(160)
+PACKETS = [struct.pack("!BBHII", 0x80, 0, s, s * 160, 0x1234ABCD) + _PAYLOAD for s in range(CYCLE)]
+
+
+def make_session(impl, profile, key, outbound):
+    prof, lib_name = PROFILES[profile]
+    if impl == "ccfast":
+        return lambda: Session(prof, key)
+    require_peer("pylibsrtp")
+    import pylibsrtp
+    t = pylibsrtp.Policy.SSRC_ANY_OUTBOUND if outbound else pylibsrtp.Policy.SSRC_ANY_INBOUND
+    return lambda: pylibsrtp.Session(pylibsrtp.Policy(key=key, ssrc_type=t,
+                                                      srtp_profile=getattr(pylibsrtp.Policy, lib_name)))
+
+
+def cycling(make, method, packets):
+    state = {"i": len(packets), "s": None}
+
+    def fn():
+        i = state["i"]
+        if i == len(packets):
+            state["s"] = make()
+            i = 0
+        state["i"] = i + 1
+        return getattr(state["s"], method)(packets[i])
+    return fn
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("op", ["protect", "unprotect"])
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_srtp_packet(benchmark, impl, op, profile):
+    prof = PROFILES[profile][0]
+    key = os.urandom(key_length(prof))
+    protected = Session(prof, key).protect_batch(PACKETS)
+    make = make_session(impl, profile, key, op == "protect")
+    fn = cycling(make, op, PACKETS if op == "protect" else protected)
+    benchmark.group = f"srtp {profile} {op} 172"
+    out = benchmark(fn)
+    assert len(out) == (len(protected[0]) if op == "protect" else len(PACKETS[0]))
