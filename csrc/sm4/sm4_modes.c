@@ -101,6 +101,18 @@ int ccf_sm4_pkcs7_unpad(const uint8_t *buf, size_t len, size_t *out_len)
     return CCF_OK;
 }
 
+/* Big-endian 64-bit store as one byte-swapped word where the host is little-endian (the
+ * counter blocks are written 64 at a time; byte-wise stores stall the load that follows). */
+CCF_INLINE void put64_be(uint8_t *p, uint64_t v)
+{
+#if (defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) || defined(CCF_MSVC)
+    v = ccf_bswap64(v);
+    memcpy(p, &v, 8);
+#else
+    ccf_store64_be(p, v);
+#endif
+}
+
 CCF_INLINE void ctr_run(const ccf_sm4_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out,
                         size_t len, int wide)
 {
@@ -111,11 +123,11 @@ CCF_INLINE void ctr_run(const ccf_sm4_key *k, uint8_t ctr[16], const uint8_t *in
         if (n > CHUNK)
             n = CHUNK;
         for (i = 0; i < n; i++) {
-            ccf_store64_be(ks + 16 * i, hi);
-            ccf_store64_be(ks + 16 * i + 8, lo);
+            put64_be(ks + 16 * i, hi);
+            put64_be(ks + 16 * i + 8, lo);
             if (wide) {
                 lo++;
-                hi += (lo == 0);
+                hi += (uint64_t)(lo == 0);
             } else {
                 lo = (lo & 0xFFFFFFFF00000000ull) | (uint32_t)(lo + 1);
             }
