@@ -64,6 +64,16 @@ void ccf_sm3_final(ccf_sm3_ctx *c, uint8_t out[32]);
 /* One-shot digest. */
 void ccf_sm3(const uint8_t *data, size_t len, uint8_t out[32]);
 
+/* HMAC-SM3 (RFC 2104 with SM3, as GM/T 0042-2015): 32-byte tag; key of any length. */
+void ccf_sm3_hmac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len, uint8_t out[32]);
+
+/*
+ * The key derivation function of GB/T 32918.4-2016 5.4.3 (also used by SM2 key exchange and
+ * encryption): out = SM3(Z || ct_1) || SM3(Z || ct_2) || ... truncated to out_len bytes, with
+ * ct_i = i as 32-bit big-endian from 1.  CCF_ERR_LENGTH if out_len > (2^32 - 1) * 32.
+ */
+int ccf_sm3_kdf(const uint8_t *z, size_t z_len, uint8_t *out, size_t out_len);
+
 /*
  * Digests of n messages (msgs[i], lens[i]) into out[i], with the best multi-buffer
  * implementation: messages are assigned to lanes, a lane whose message ends takes the next

@@ -30,8 +30,8 @@ extern const uint32_t ccf_sm3_tj[64];
 #define CCF_SM3_GG1(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
 
 /*
- * One round of 5.3.3 over state words named a..h, with W_j = w[j] and W'_j = wp[j]
- * (W'_j = W_j ^ W_{j+4}).  Instead of moving the eight words every round, only b, d, f, h are
+ * One round of 5.3.3 over state words named a..h, with W_j = w[j] and W'_j = W_j ^ W_{j+4}
+ * formed where it is needed (an XOR off the critical path).  Instead of moving the eight words every round, only b, d, f, h are
  * written: d becomes TT1 (the new A), h becomes P0(TT2) (the new E), b and f are rotated in
  * place, and the caller rotates the argument list (CCF_SM3_ROUNDS4).  j must be a literal so
  * the constant and the indices fold.  The sums are grouped so that E (the last input to
@@ -40,7 +40,7 @@ extern const uint32_t ccf_sm3_tj[64];
 #define CCF_SM3_ROUND(a, b, c, d, e, f, g, h, j, FF, GG) do {                   \
         uint32_t a12_ = ccf_rotl32(a, 12);                                      \
         uint32_t ss1_ = ccf_rotl32((a12_ + ccf_sm3_tj[j]) + e, 7);              \
-        d = (FF(a, b, c) + d + wp[j]) + (ss1_ ^ a12_);                          \
+        d = (FF(a, b, c) + d + (w[j] ^ w[(j) + 4])) + (ss1_ ^ a12_);            \
         h = (GG(e, f, g) + h + w[j]) + ss1_;                                    \
         b = ccf_rotl32(b, 9);                                                   \
         f = ccf_rotl32(f, 19);                                                  \
@@ -54,7 +54,7 @@ extern const uint32_t ccf_sm3_tj[64];
         CCF_SM3_ROUND(B, C, D, A, F, G, H, E, (j) + 3, FF, GG);                 \
     } while (0)
 
-/* The 64 rounds, fully unrolled, on locals A..H and arrays w[68], wp[64]. */
+/* The 64 rounds, fully unrolled, on locals A..H and the array w[68]. */
 #define CCF_SM3_ROUNDS64() do {                                                 \
         CCF_SM3_ROUNDS4(0, CCF_SM3_FF0, CCF_SM3_GG0);                           \
         CCF_SM3_ROUNDS4(4, CCF_SM3_FF0, CCF_SM3_GG0);                           \

@@ -1,7 +1,7 @@
 /*
  * SM3 compression function in portable C (GB/T 32905-2016 section 5.3).
  *
- * Message expansion (5.3.2) into W_0..W_67 and W'_0..W'_63, then the 64 rounds fully unrolled
+ * Message expansion (5.3.2) into W_0..W_67, then the 64 rounds fully unrolled
  * with the state words renamed instead of shifted (CCF_SM3_ROUNDS64 in sm3_impls.h); the
  * rotated constants T_j <<< j fold into immediates.  SM3 has no key and no data-dependent
  * branch or address.
@@ -17,7 +17,7 @@ __attribute__((optimize("no-tree-vectorize")))
 #endif
 static void portable_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
-    uint32_t w[68], wp[64];
+    uint32_t w[68];
     while (nblocks--) {
         uint32_t A = h[0], B = h[1], C = h[2], D = h[3], E = h[4], F = h[5], G = h[6], H = h[7];
         int j;
@@ -25,16 +25,13 @@ static void portable_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
             w[j] = ccf_load32_be(p + 4 * j);
         for (j = 16; j < 68; j++)
             w[j] = CCF_SM3_P1(w[j - 16] ^ w[j - 9] ^ ccf_rotl32(w[j - 3], 15)) ^ ccf_rotl32(w[j - 13], 7) ^ w[j - 6];
-        for (j = 0; j < 64; j++)
-            wp[j] = w[j] ^ w[j + 4];
         CCF_SM3_ROUNDS64();                                        /* 5.3.3 compression */
         h[0] ^= A; h[1] ^= B; h[2] ^= C; h[3] ^= D;
         h[4] ^= E; h[5] ^= F; h[6] ^= G; h[7] ^= H;
         p += 64;
     }
-    /* w and wp hold only message words; wiped because callers may hash secrets (HMAC keys). */
+    /* w holds only message words; wiped because callers may hash secrets (HMAC keys). */
     ccf_memzero(w, sizeof(w));
-    ccf_memzero(wp, sizeof(wp));
 }
 
 const ccf_sm3_impl ccf_sm3_impl_portable = { "portable", portable_supported, portable_compress };

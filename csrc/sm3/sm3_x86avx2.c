@@ -49,15 +49,10 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
         v0 = v1; v1 = v2; v2 = v3; v3 = x_;                                        \
     } while (0)
 
-/* x'[j..j+7] = x[j..j+7] ^ x[j+4..j+11] */
-#define X_PRIME(xp, x, j)                                                          \
-    _mm256_store_si256((__m256i *)((xp) + (j)),                                    \
-                       _mm256_xor_si256(_mm256_load_si256((const __m256i *)((x) + (j))), \
-                                        _mm256_loadu_si256((const __m256i *)((x) + (j) + 4))))
-
-/* Rounds of the current block (scalar, latency-bound on E -> SS1 -> TT2 -> P0 -> E) with the
- * next block's expansion (vector units, otherwise idle) slotted between groups of four. */
-#define STEP(j, FF, GG, NEXT) do { CCF_SM3_ROUNDS4((j), FF, GG); NEXT; } while (0)
+/* Rounds (scalar, latency-bound on E -> SS1 -> TT2 -> P0 -> E) with the expansion of later
+ * message words (vector units, otherwise idle) slotted between groups of four: rounds
+ * j..j+3 read W_j..W_{j+7}, produced three groups earlier. */
+#define STEP(j, FF, GG, NEXT) do { NEXT; CCF_SM3_ROUNDS4((j), FF, GG); } while (0)
 
 /* the rounds stay scalar: keep GCC's SLP vectoriser out of them (see sm3_portable.c) */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -66,48 +61,33 @@ __attribute__((optimize("no-tree-vectorize")))
 CCF_TARGET("avx2,bmi2")
 static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
-    CCF_ALIGN(32) uint32_t wbuf[2][72];
-    CCF_ALIGN(32) uint32_t wpbuf[2][64];
+    CCF_ALIGN(32) uint32_t w[68];
     const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
     __m128i v0, v1, v2, v3;
-    size_t blk;
-    int j;
-    if (!nblocks)
-        return;
-    X_LOAD(wbuf[0], p);                                  /* 5.3.2 for the first block */
-    for (j = 16; j < 68; j += 4)
-        X_EXPAND(wbuf[0], j);
-    for (j = 0; j < 64; j += 8)
-        X_PRIME(wpbuf[0], wbuf[0], j);
-    for (blk = 0; blk < nblocks; blk++, p += 64) {
-        const uint32_t *w = wbuf[blk & 1], *wp = wpbuf[blk & 1];
-        uint32_t *nx = wbuf[(blk & 1) ^ 1], *nxp = wpbuf[(blk & 1) ^ 1];
-        /* the next block, or this one again after the last (branch-free; result unused) */
-        const uint8_t *q = blk + 1 < nblocks ? p + 64 : p;
+    for (; nblocks; nblocks--, p += 64) {
         uint32_t A = h[0], B = h[1], C = h[2], D = h[3], E = h[4], F = h[5], G = h[6], H = h[7];
-        X_LOAD(nx, q);
-        STEP(0, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 16));  /* 5.3.3, next block's 5.3.2 */
-        STEP(4, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 20));
-        STEP(8, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 24));
-        STEP(12, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(nx, 28));
-        STEP(16, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 32));
-        STEP(20, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 36));
-        STEP(24, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 40));
-        STEP(28, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 44));
-        STEP(32, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 48));
-        STEP(36, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 52));
-        STEP(40, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 56));
-        STEP(44, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 60));
-        STEP(48, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(nx, 64));
-        STEP(52, CCF_SM3_FF1, CCF_SM3_GG1, (X_PRIME(nxp, nx, 0), X_PRIME(nxp, nx, 8), X_PRIME(nxp, nx, 16)));
-        STEP(56, CCF_SM3_FF1, CCF_SM3_GG1, (X_PRIME(nxp, nx, 24), X_PRIME(nxp, nx, 32), X_PRIME(nxp, nx, 40)));
-        STEP(60, CCF_SM3_FF1, CCF_SM3_GG1, (X_PRIME(nxp, nx, 48), X_PRIME(nxp, nx, 56)));
+        X_LOAD(w, p);
+        STEP(0, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(w, 16));   /* 5.3.3 with 5.3.2 */
+        STEP(4, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(w, 20));
+        STEP(8, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(w, 24));
+        STEP(12, CCF_SM3_FF0, CCF_SM3_GG0, X_EXPAND(w, 28));
+        STEP(16, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 32));
+        STEP(20, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 36));
+        STEP(24, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 40));
+        STEP(28, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 44));
+        STEP(32, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 48));
+        STEP(36, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 52));
+        STEP(40, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 56));
+        STEP(44, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 60));
+        STEP(48, CCF_SM3_FF1, CCF_SM3_GG1, X_EXPAND(w, 64));
+        STEP(52, CCF_SM3_FF1, CCF_SM3_GG1, (void)0);
+        STEP(56, CCF_SM3_FF1, CCF_SM3_GG1, (void)0);
+        STEP(60, CCF_SM3_FF1, CCF_SM3_GG1, (void)0);
         h[0] ^= A; h[1] ^= B; h[2] ^= C; h[3] ^= D;
         h[4] ^= E; h[5] ^= F; h[6] ^= G; h[7] ^= H;
     }
     /* message words only; wiped because callers may hash secrets (HMAC keys) */
-    ccf_memzero(wbuf, sizeof(wbuf));
-    ccf_memzero(wpbuf, sizeof(wpbuf));
+    ccf_memzero(w, sizeof(w));
 }
 
 const ccf_sm3_impl ccf_sm3_impl_x86avx2 = { "avx2-bmi2", x86avx2_supported, x86avx2_compress };

@@ -91,6 +91,50 @@ static void test_many(const ccf_sm3_mb_impl *impl, unsigned pattern)
     CCF_CHECK(bad == 0, "multi-buffer %s pattern %u: %d wrong digests", impl->name, pattern, bad);
 }
 
+/* HMAC-SM3 and the KDF against their definitions (RFC 2104 2; GB/T 32918.4 5.4.3) built here
+ * from one-shot digests; the Python tests check both against published vectors. */
+static void test_hmac_kdf(void)
+{
+    static uint8_t key[200], msg[300], buf[64 + 300 + 32], out[1000], want[1000];
+    uint8_t k0[64], inner[32], tag[32], exp[32];
+    size_t klen, mlen, i, n;
+    int bad = 0;
+    for (klen = 0; klen <= 200; klen += 25) {
+        for (mlen = 0; mlen <= 300; mlen += 60) {
+            ccf_test_fill(key, klen, (uint32_t)(klen + 1));
+            ccf_test_fill(msg, mlen, (uint32_t)(mlen + 7));
+            memset(k0, 0, 64);
+            if (klen > 64) ccf_sm3(key, klen, k0); else memcpy(k0, key, klen);
+            for (i = 0; i < 64; i++) buf[i] = k0[i] ^ 0x36;
+            memcpy(buf + 64, msg, mlen);
+            ccf_sm3(buf, 64 + mlen, inner);
+            for (i = 0; i < 64; i++) buf[i] = k0[i] ^ 0x5C;
+            memcpy(buf + 64, inner, 32);
+            ccf_sm3(buf, 96, exp);
+            ccf_sm3_hmac(key, klen, msg, mlen, tag);
+            if (memcmp(tag, exp, 32)) bad++;
+        }
+    }
+    CCF_CHECK(bad == 0, "HMAC-SM3 vs its definition: %d differences", bad);
+    bad = 0;
+    for (n = 0; n <= 1000; n += 37) {
+        size_t zlen = n % 130, done = 0;
+        uint32_t ct = 1;
+        ccf_test_fill(buf, zlen, (uint32_t)n);
+        while (done < n) {
+            uint8_t d[32];
+            ccf_store32_be(buf + zlen, ct++);
+            ccf_sm3(buf, zlen + 4, d);
+            memcpy(want + done, d, n - done < 32 ? n - done : 32);
+            done += n - done < 32 ? n - done : 32;
+        }
+        ccf_test_fill(buf, zlen, (uint32_t)n);
+        CCF_CHECK(ccf_sm3_kdf(buf, zlen, out, n) == CCF_OK, "kdf status");
+        if (memcmp(out, want, n)) bad++;
+    }
+    CCF_CHECK(bad == 0, "KDF vs its definition: %d differences", bad);
+}
+
 int main(void)
 {
     const ccf_sm3_impl *const *impls = ccf_sm3_impls();
@@ -116,6 +160,7 @@ int main(void)
         for (p = 0; p < 4; p++)
             test_many(mb[i], p);
     }
+    test_hmac_kdf();
     /* the default paths, and the dispatch with every feature masked off */
     for (i = 0; i < 64; i++) m[i] = (uint8_t)"abcd"[i % 4];
     ccf_test_unhex(ex2, want, 32);

@@ -104,71 +104,46 @@ def digest(data):
 def hmac(key, data):
     """HMAC-SM3 (RFC 2104 with SM3, GM/T 0042): 32-byte tag."""
     cdef Py_buffer kb, db
-    cdef uint8_t k0[BLOCK_SIZE]
-    cdef uint8_t pad[BLOCK_SIZE]
-    cdef uint8_t inner[DIGEST_SIZE]
-    cdef ccf_sm3_ctx c
-    cdef int i
+    cdef uint8_t *o
     memset(&kb, 0, sizeof(Py_buffer)); memset(&db, 0, sizeof(Py_buffer))
     try:
         get_read_buffer(key, &kb, "key")
         get_read_buffer(data, &db, "data")
-        memset(k0, 0, BLOCK_SIZE)
-        if kb.len > BLOCK_SIZE:
-            ccf_sm3(<const uint8_t *>kb.buf, kb.len, k0)
-        else:
-            memcpy(k0, kb.buf, kb.len)
-        for i in range(BLOCK_SIZE):
-            pad[i] = k0[i] ^ 0x36
-        ccf_sm3_init(&c)
-        ccf_sm3_update(&c, pad, BLOCK_SIZE)
-        _update(&c, &db)
-        ccf_sm3_final(&c, inner)
-        for i in range(BLOCK_SIZE):
-            pad[i] = k0[i] ^ 0x5C
         out = new_bytes(DIGEST_SIZE)
-        ccf_sm3_init(&c)
-        ccf_sm3_update(&c, pad, BLOCK_SIZE)
-        ccf_sm3_update(&c, inner, DIGEST_SIZE)
-        ccf_sm3_final(&c, <uint8_t *>PyBytes_AS_STRING(out))
+        o = <uint8_t *>PyBytes_AS_STRING(out)
+        if db.len >= NOGIL_THRESHOLD:
+            with nogil:
+                ccf_sm3_hmac(<const uint8_t *>kb.buf, kb.len, <const uint8_t *>db.buf, db.len, o)
+        else:
+            ccf_sm3_hmac(<const uint8_t *>kb.buf, kb.len, <const uint8_t *>db.buf, db.len, o)
         return out
     finally:
-        ccf_memzero(k0, BLOCK_SIZE); ccf_memzero(pad, BLOCK_SIZE); ccf_memzero(inner, DIGEST_SIZE)
         release_buffer(&kb); release_buffer(&db)
 
 
 def kdf(z, length):
     """The key derivation function of GB/T 32918.4 5.4.3: SM3(Z || ct) for ct = 1, 2, ...
-    (32-bit big-endian), concatenated and truncated to `length` bytes."""
+    (32-bit big-endian), concatenated and truncated to `length` bytes (0 <= length <=
+    (2**32 - 1) * 32)."""
     cdef Py_buffer zb
-    cdef ccf_sm3_ctx c
-    cdef uint8_t ctbuf[4]
-    cdef uint8_t block[DIGEST_SIZE]
-    cdef uint32_t ct = 1
-    cdef Py_ssize_t done = 0, n
+    cdef Py_ssize_t n
     cdef uint8_t *o
     if not isinstance(length, int) or isinstance(length, bool):
-        raise TypeError("length must be an integer")
+        raise TypeError(f"length must be an integer, not {type(length).__name__}")
     if length < 0:
         raise ValueError("length must not be negative")
     if length > (2 ** 32 - 1) * DIGEST_SIZE:
-        raise OverflowError("length must be at most (2**32 - 1) * 32 bytes")
+        raise OverflowError("length must be at most (2**32 - 1) * 32 bytes (GB/T 32918.4 5.4.3)")
+    n = length
     get_read_buffer(z, &zb, "z")
     try:
-        out = new_bytes(length)
+        out = new_bytes(n)
         o = <uint8_t *>PyBytes_AS_STRING(out)
-        while done < length:
-            ctbuf[0] = <uint8_t>(ct >> 24); ctbuf[1] = <uint8_t>(ct >> 16)
-            ctbuf[2] = <uint8_t>(ct >> 8); ctbuf[3] = <uint8_t>ct
-            ccf_sm3_init(&c)
-            ccf_sm3_update(&c, <const uint8_t *>zb.buf, zb.len)
-            ccf_sm3_update(&c, ctbuf, 4)
-            ccf_sm3_final(&c, block)
-            n = min(DIGEST_SIZE, length - done)
-            memcpy(o + done, block, n)
-            done += n
-            ct += 1
-        ccf_memzero(block, DIGEST_SIZE)
+        if n + zb.len >= NOGIL_THRESHOLD:
+            with nogil:
+                ccf_sm3_kdf(<const uint8_t *>zb.buf, zb.len, o, n)
+        else:
+            ccf_sm3_kdf(<const uint8_t *>zb.buf, zb.len, o, n)
         return out
     finally:
         release_buffer(&zb)
