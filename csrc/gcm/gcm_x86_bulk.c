@@ -73,19 +73,19 @@ K512 static inline void setup(bulk_state *st, const ccf_aes_key *k, const ccf_gh
 }
 
 /*
- * Counter blocks of the next 32 blocks, XORed with round key 0.  When the low byte of the
- * counter does not wrap within the group (7 groups in 8), the big-endian counter blocks are
- * formed by adding 0..31 to byte 15 directly (dword 3 read little-endian has byte 15 on top);
- * otherwise the counters are kept little-endian and byte-swapped.
+ * Counter blocks of the next 4 * nx blocks (nx registers), XORed with round key 0.  When the
+ * low byte of the counter does not wrap within them (most groups), the big-endian counter
+ * blocks are formed by adding 0, 1, 2, ... to byte 15 directly (dword 3 read little-endian has
+ * byte 15 on top); otherwise the counters are kept little-endian and byte-swapped.
  */
-K512 static inline void ctr_blocks(bulk_state *st, __m512i x[8])
+K512 static inline void ctr_blocks(bulk_state *st, __m512i *x, int nx)
 {
     int j;
-    if ((st->c & 0xFF) <= 256 - 32) {
+    if ((st->c & 0xFF) <= 256u - 4u * (unsigned)nx) {
         const __m512i step = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4 << 24));
         __m512i b = _mm512_broadcast_i32x4(_mm_insert_epi32(st->base, (int)ccf_bswap32(st->c), 3));
         b = _mm512_add_epi32(b, _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1 << 24, 0, 0, 0, 2 << 24, 0, 0, 0, 3 << 24));
-        for (j = 0; j < 8; j++) {
+        for (j = 0; j < nx; j++) {
             x[j] = _mm512_xor_si512(b, st->rk[0]);
             b = _mm512_add_epi32(b, step);
         }
@@ -94,28 +94,29 @@ K512 static inline void ctr_blocks(bulk_state *st, __m512i x[8])
         const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
         __m512i cv = _mm512_broadcast_i32x4(_mm_insert_epi32(st->base, (int)st->c, 3));
         cv = _mm512_add_epi32(cv, _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3));
-        for (j = 0; j < 8; j++) {
+        for (j = 0; j < nx; j++) {
             x[j] = _mm512_xor_si512(_mm512_shuffle_epi8(cv, swap), st->rk[0]);
             cv = _mm512_add_epi32(cv, inc4);
         }
     }
-    st->c += 32;
+    st->c += 4u * (unsigned)nx;
 }
 
 /*
- * GHASH of 32 blocks, Karatsuba: three multiplies per block, the middle term
- * (a_lo ^ a_hi)(b_lo ^ b_hi) ^ lo ^ hi formed once.  ghash_step accumulates register j
- * (blocks 4j..4j+3, multiplied by H^(32-4j)..H^(29-4j)); register 0 carries y.
+ * GHASH of a group of nc registers (4 * nc blocks), Karatsuba: three multiplies per block, the
+ * middle term (a_lo ^ a_hi)(b_lo ^ b_hi) ^ lo ^ hi formed once.  Register j of the group is
+ * multiplied by powers pw[8 - nc + j] (the last of them H^4..H^1); register 0 carries y.
  */
-K512 static inline void ghash_step(const bulk_state *st, __m512i c, int j, __m512i *lo, __m512i *mid, __m512i *hi)
+K512 static inline void ghash_step(const bulk_state *st, __m512i c, int p, int with_y,
+                                   __m512i *lo, __m512i *mid, __m512i *hi)
 {
     __m512i b = brev(c), bk;
-    if (j == 0)
+    if (with_y)
         b = _mm512_xor_si512(b, _mm512_zextsi128_si512(st->y));
     bk = _mm512_xor_si512(b, _mm512_shuffle_epi32(b, _MM_PERM_BADC));
-    *lo = _mm512_xor_si512(*lo, _mm512_clmulepi64_epi128(b, st->pw[j], 0x00));
-    *hi = _mm512_xor_si512(*hi, _mm512_clmulepi64_epi128(b, st->pw[j], 0x11));
-    *mid = _mm512_xor_si512(*mid, _mm512_clmulepi64_epi128(bk, st->pk[j], 0x00));
+    *lo = _mm512_xor_si512(*lo, _mm512_clmulepi64_epi128(b, st->pw[p], 0x00));
+    *hi = _mm512_xor_si512(*hi, _mm512_clmulepi64_epi128(b, st->pw[p], 0x11));
+    *mid = _mm512_xor_si512(*mid, _mm512_clmulepi64_epi128(bk, st->pk[p], 0x00));
 }
 
 K512 static inline void ghash_reduce(bulk_state *st, __m512i lo, __m512i mid, __m512i hi)
@@ -125,39 +126,40 @@ K512 static inline void ghash_reduce(bulk_state *st, __m512i lo, __m512i mid, __
 }
 
 /*
- * Keystream for the next 32 blocks in x[], and, when c is not NULL, y <- GHASH of the 32
- * blocks c[0..7] with one reduction.  The multiplies are written between the AES rounds (one
- * register per round, the y-dependent one last) so that both kinds of work sit in the
- * scheduler together, whatever the compiler's instruction order.
+ * Keystream for the next 4 * nx blocks in x[0..nx), and, when nc > 0, y <- GHASH of the
+ * 4 * nc blocks c[0..nc) with one reduction.  The multiplies are written between the AES
+ * rounds (one register per round, the y-dependent one last) so that both kinds of work sit in
+ * the scheduler together, whatever the compiler's instruction order.
  */
-K512 static inline void ctr_ghash32(bulk_state *st, __m512i x[8], const __m512i *c)
+K512 static inline void ctr_ghash(bulk_state *st, __m512i *x, int nx, const __m512i *c, int nc)
 {
     __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
     unsigned r = 1;
     int j;
-    ctr_blocks(st, x);
-    if (c) {
-        for (; r <= 8; r++) {                 /* rounds >= 10 */
-            for (j = 0; j < 8; j++)
+    ctr_blocks(st, x, nx);
+    if (nc > 0) {
+        for (; r <= (unsigned)nc; r++) {      /* nc <= 8 < rounds */
+            int cj = nc - (int)r;
+            for (j = 0; j < nx; j++)
                 x[j] = _mm512_aesenc_epi128(x[j], st->rk[r]);
-            ghash_step(st, c[8 - r], (int)(8 - r), &lo, &mid, &hi);
+            ghash_step(st, c[cj], 8 - nc + cj, cj == 0, &lo, &mid, &hi);
         }
         ghash_reduce(st, lo, mid, hi);
     }
     for (; r < st->rounds; r++)
-        for (j = 0; j < 8; j++)
+        for (j = 0; j < nx; j++)
             x[j] = _mm512_aesenc_epi128(x[j], st->rk[r]);
-    for (j = 0; j < 8; j++)
+    for (j = 0; j < nx; j++)
         x[j] = _mm512_aesenclast_epi128(x[j], st->rk[st->rounds]);
 }
 
-/* y <- GHASH of 32 blocks c[0..7] continuing from y (the last group of an encryption). */
-K512 static inline void ghash32(bulk_state *st, const __m512i c[8])
+/* y <- GHASH of the 4 * nc blocks c[0..nc) continuing from y (the end of an encryption). */
+K512 static inline void ghash_regs(bulk_state *st, const __m512i *c, int nc)
 {
     __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
     int j;
-    for (j = 7; j >= 0; j--)
-        ghash_step(st, c[j], j, &lo, &mid, &hi);
+    for (j = nc - 1; j >= 0; j--)
+        ghash_step(st, c[j], 8 - nc + j, j == 0, &lo, &mid, &hi);
     ghash_reduce(st, lo, mid, hi);
 }
 
@@ -168,18 +170,22 @@ K512 static void finish(bulk_state *st, uint8_t ctr[16], uint8_t y8[16], size_t 
     ccf_memzero(st, sizeof(*st));
 }
 
+/* Groups of 32 blocks, then one of 16 if at least 256 bytes remain. */
 K512 static size_t bulk512_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
                                   uint8_t y8[16], const uint8_t *in, uint8_t *out, size_t len)
 {
     bulk_state st;
     __m512i x[8], prev[8];
     size_t groups = len / 512, g;
-    int j;
-    if (groups == 0)
+    int j, half = (len % 512) >= 256;
+    if (groups == 0 && !half)
         return 0;
     setup(&st, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
-        ctr_ghash32(&st, x, g > 0 ? prev : NULL);  /* the previous group's ciphertext */
+        if (g == 0)
+            ctr_ghash(&st, x, 8, NULL, 0);
+        else
+            ctr_ghash(&st, x, 8, prev, 8);       /* the previous group's ciphertext */
         for (j = 0; j < 8; j++) {
             prev[j] = _mm512_xor_si512(x[j], _mm512_loadu_si512((const void *)(in + 64 * j)));
             _mm512_storeu_si512((void *)(out + 64 * j), prev[j]);
@@ -187,9 +193,21 @@ K512 static size_t bulk512_encrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
         in += 512;
         out += 512;
     }
-    ghash32(&st, prev);
-    finish(&st, ctr, y8, 32 * groups);
-    return 512 * groups;
+    if (half) {
+        if (groups == 0)
+            ctr_ghash(&st, x, 4, NULL, 0);
+        else
+            ctr_ghash(&st, x, 4, prev, 8);
+        for (j = 0; j < 4; j++) {
+            prev[j] = _mm512_xor_si512(x[j], _mm512_loadu_si512((const void *)(in + 64 * j)));
+            _mm512_storeu_si512((void *)(out + 64 * j), prev[j]);
+        }
+        ghash_regs(&st, prev, 4);
+    } else {
+        ghash_regs(&st, prev, 8);
+    }
+    finish(&st, ctr, y8, 32 * groups + 16 * (size_t)half);
+    return 512 * groups + 256 * (size_t)half;
 }
 
 K512 static size_t bulk512_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16],
@@ -198,21 +216,28 @@ K512 static size_t bulk512_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
     bulk_state st;
     __m512i x[8], c[8];
     size_t groups = len / 512, g;
-    int j;
-    if (groups == 0)
+    int j, half = (len % 512) >= 256;
+    if (groups == 0 && !half)
         return 0;
     setup(&st, k, gk, ctr, y8);
     for (g = 0; g < groups; g++) {
         for (j = 0; j < 8; j++)
             c[j] = _mm512_loadu_si512((const void *)(in + 64 * j));
-        ctr_ghash32(&st, x, c);                   /* hashed before writing: in may equal out */
+        ctr_ghash(&st, x, 8, c, 8);               /* hashed before writing: in may equal out */
         for (j = 0; j < 8; j++)
             _mm512_storeu_si512((void *)(out + 64 * j), _mm512_xor_si512(x[j], c[j]));
         in += 512;
         out += 512;
     }
-    finish(&st, ctr, y8, 32 * groups);
-    return 512 * groups;
+    if (half) {
+        for (j = 0; j < 4; j++)
+            c[j] = _mm512_loadu_si512((const void *)(in + 64 * j));
+        ctr_ghash(&st, x, 4, c, 4);
+        for (j = 0; j < 4; j++)
+            _mm512_storeu_si512((void *)(out + 64 * j), _mm512_xor_si512(x[j], c[j]));
+    }
+    finish(&st, ctr, y8, 32 * groups + 16 * (size_t)half);
+    return 512 * groups + 256 * (size_t)half;
 }
 
 const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx512 = {
