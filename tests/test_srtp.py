@@ -303,8 +303,15 @@ def test_replay_window_size():
     big = Session(Profile.AES_CM_128_HMAC_SHA1_80, key, replay_window=1024)
     big.unprotect(pkts[299])
     assert big.unprotect(pkts[0]) == rtp(0)
-    with pytest.raises(ValueError):
-        Session(Profile.AES_CM_128_HMAC_SHA1_80, key, replay_window=0)
+    huge = Session(Profile.AES_CM_128_HMAC_SHA1_80, key, replay_window=32768)
+    far = [tx.protect(rtp(s)) for s in range(300, 33100)]
+    huge.unprotect(far[-1])                      # index 33099
+    assert huge.unprotect(far[332 - 300]) == rtp(332)  # 32767 behind: inside
+    with pytest.raises(ReplayError):
+        huge.unprotect(far[331 - 300])           # 32768 behind: outside
+    for bad in (0, 32769):
+        with pytest.raises(ValueError):
+            Session(Profile.AES_CM_128_HMAC_SHA1_80, key, replay_window=bad)
 
 
 def test_ssrc_restriction_and_errors():

@@ -49,7 +49,7 @@ typedef enum ccf_srtp_profile {
 } ccf_srtp_profile;
 
 #define CCF_SRTP_MAX_MKI 16
-#define CCF_SRTP_MAX_WINDOW 1024       /* largest replay window (packets) */
+#define CCF_SRTP_MAX_WINDOW 32768      /* largest replay window (packets) */
 #define CCF_SRTP_AUTH_KEY_LEN 20       /* n_a for HMAC-SHA1 (RFC 3711 8.2) */
 
 /* Lengths of a profile: master key, master salt, tag; CCF_ERR_PARAM for an unknown profile. */
@@ -74,12 +74,14 @@ typedef struct ccf_srtp_ctx {
 } ccf_srtp_ctx;
 
 /* Replay window over packet indexes (RFC 3711 3.3.2): `top` is the highest index accepted;
- * index i with top - window < i <= top is remembered in bit i mod CCF_SRTP_MAX_WINDOW. */
+ * index i with top - window < i <= top is remembered in bit i mod (64 * words) of a ring of
+ * `words` 64-bit words (a power of two with 64 * words >= window). */
 typedef struct ccf_srtp_replay {
     uint64_t top;
     uint32_t window;
+    uint32_t words;
     int started;
-    uint64_t bits[CCF_SRTP_MAX_WINDOW / 64];
+    uint64_t *bits;
 } ccf_srtp_replay;
 
 typedef struct ccf_srtp_stream {
@@ -113,8 +115,11 @@ int ccf_srtp_init_session_keys(ccf_srtp_ctx *c, int profile, const uint8_t *sess
 /* Bytes added by protect: tag + MKI (+ 4 for the SRTCP E||index word when rtcp is non-zero). */
 size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp);
 
+/* Bytes a stream with replay windows of `window` packets occupies: the struct followed by its
+ * three replay rings (allocate this much, suitably for uint64_t; 0 for a window out of range). */
+size_t ccf_srtp_stream_size(uint32_t window);
 /* A fresh stream for ssrc with replay windows of `window` packets (1..CCF_SRTP_MAX_WINDOW,
- * CCF_ERR_PARAM otherwise). */
+ * CCF_ERR_PARAM otherwise) in ccf_srtp_stream_size(window) bytes at s. */
 int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window);
 
 /* Strict RTP header parse (RFC 3550 5.1): version 2, CSRC list and header extension inside the

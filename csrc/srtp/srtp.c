@@ -146,14 +146,41 @@ size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp)
     return rtcp ? rtcp_tag_len(c) + c->mki_len + 4 : c->tag_len + c->mki_len;
 }
 
+static uint32_t ring_words(uint32_t window)
+{
+    uint32_t w = 1;
+    while (64 * w < window)
+        w *= 2;
+    return w;
+}
+
+/* whole uint64_t words holding the struct, so the rings that follow are aligned */
+#define STREAM_HEAD_WORDS ((sizeof(ccf_srtp_stream) + 7) / 8)
+
+/* see ccf_srtp.h */
+size_t ccf_srtp_stream_size(uint32_t window)
+{
+    if (window < 1 || window > CCF_SRTP_MAX_WINDOW)
+        return 0;
+    return 8 * (STREAM_HEAD_WORDS + 3 * (size_t)ring_words(window));
+}
+
 /* see ccf_srtp.h */
 int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window)
 {
-    memset(s, 0, sizeof(*s));
+    uint32_t w;
+    uint64_t *ring;
     if (window < 1 || window > CCF_SRTP_MAX_WINDOW)
         return CCF_ERR_PARAM;
+    memset(s, 0, ccf_srtp_stream_size(window));
+    w = ring_words(window);
+    ring = (uint64_t *)(void *)s + STREAM_HEAD_WORDS;
     s->ssrc = ssrc;
     s->rtp_tx.window = s->rtp_rx.window = s->rtcp_rx.window = window;
+    s->rtp_tx.words = s->rtp_rx.words = s->rtcp_rx.words = w;
+    s->rtp_tx.bits = ring;
+    s->rtp_rx.bits = ring + w;
+    s->rtcp_rx.bits = ring + 2 * w;
     return CCF_OK;
 }
 

@@ -2,23 +2,21 @@
  * See ccf_srtp.h.  Indexes are public: no constant-time requirement here. */
 #include "ccf_srtp.h"
 
-#define RING CCF_SRTP_MAX_WINDOW
-
 static int bit_get(const ccf_srtp_replay *r, uint64_t i)
 {
-    unsigned b = (unsigned)(i % RING);
+    uint64_t b = i & (64 * (uint64_t)r->words - 1);
     return (int)((r->bits[b / 64] >> (b % 64)) & 1);
 }
 
 static void bit_set(ccf_srtp_replay *r, uint64_t i)
 {
-    unsigned b = (unsigned)(i % RING);
+    uint64_t b = i & (64 * (uint64_t)r->words - 1);
     r->bits[b / 64] |= (uint64_t)1 << (b % 64);
 }
 
 static void bit_clear(ccf_srtp_replay *r, uint64_t i)
 {
-    unsigned b = (unsigned)(i % RING);
+    uint64_t b = i & (64 * (uint64_t)r->words - 1);
     r->bits[b / 64] &= ~((uint64_t)1 << (b % 64));
 }
 
@@ -36,13 +34,13 @@ int ccf_srtp_replay_check(const ccf_srtp_replay *r, uint64_t index)
 void ccf_srtp_replay_add(ccf_srtp_replay *r, uint64_t index)
 {
     if (!r->started) {
-        memset(r->bits, 0, sizeof(r->bits));
+        memset(r->bits, 0, 8 * (size_t)r->words);
         r->top = index;
         r->started = 1;
     } else if (index > r->top) {
         /* the slots of top+1 .. index-1 last held indexes that have now left the window */
-        if (index - r->top >= RING) {
-            memset(r->bits, 0, sizeof(r->bits));
+        if (index - r->top >= 64 * (uint64_t)r->words) {
+            memset(r->bits, 0, 8 * (size_t)r->words);
         } else {
             uint64_t i;
             for (i = r->top + 1; i < index; i++)

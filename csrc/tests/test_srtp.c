@@ -13,6 +13,13 @@
 #include "ccf_test.h"
 #include "ccf_srtp.h"
 
+static ccf_srtp_stream *new_stream(uint32_t ssrc, uint32_t window)
+{
+    ccf_srtp_stream *s = malloc(ccf_srtp_stream_size(window));
+    if (!s || ccf_srtp_stream_init(s, ssrc, window) != CCF_OK) { fprintf(stderr, "stream\n"); exit(2); }
+    return s;
+}
+
 static void test_b2_b3(void)
 {
     uint8_t mk[16], ms[14], want[64], got[64], iv[16], key[16], salt[14];
@@ -47,7 +54,7 @@ static void test_rfc7714(void)
 {
     /* RFC 7714 16.1.1: session key/salt given directly, SSRC 5501a0b2, SEQ f17b, ROC 0 */
     static ccf_srtp_ctx c;
-    ccf_srtp_stream s;
+    ccf_srtp_stream *sp = new_stream(0x5501a0b2u, 128);
     uint8_t key[16], pkt[128], want[128], out[128], back[128];
     size_t n, wn, on, bn;
     memset(&c, 0, sizeof(c));
@@ -60,13 +67,13 @@ static void test_rfc7714(void)
                        pkt, sizeof(pkt));
     wn = ccf_test_unhex("8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf8833899d7f27beb16a9152cf765ee4390cce",
                         want, sizeof(want));
-    ccf_srtp_stream_init(&s, 0x5501a0b2u, 128);
-    CCF_CHECK(ccf_srtp_protect(&c, &s, pkt, n, out, sizeof(out), &on, 0) == CCF_OK, "7714 protect");
+    CCF_CHECK(ccf_srtp_protect(&c, sp, pkt, n, out, sizeof(out), &on, 0) == CCF_OK, "7714 protect");
     CCF_CHECK(on == wn, "7714 length %zu", on);
     ccf_test_eq(out, want, wn, "RFC 7714 16.1.1 SRTP packet");
-    CCF_CHECK(ccf_srtp_unprotect(&c, &s, want, wn, back, sizeof(back), &bn) == CCF_OK && bn == n, "7714 unprotect");
+    CCF_CHECK(ccf_srtp_unprotect(&c, sp, want, wn, back, sizeof(back), &bn) == CCF_OK && bn == n, "7714 unprotect");
     ccf_test_eq(back, pkt, n, "RFC 7714 16.1.2 decryption");
     ccf_srtp_wipe(&c);
+    free(sp);
 }
 
 static const int PROFILES[] = {
@@ -78,7 +85,9 @@ static const int PROFILES[] = {
 static void test_roundtrip(int profile, size_t mki_len)
 {
     static ccf_srtp_ctx c;
-    static ccf_srtp_stream tx, rx, saved;
+    ccf_srtp_stream *txp = new_stream(0xcafebabeu, 128), *rxp = new_stream(0xcafebabeu, 128);
+    ccf_srtp_stream *saved = malloc(ccf_srtp_stream_size(128));
+    size_t ssize = ccf_srtp_stream_size(128);
     uint8_t mk[32], ms[14], mki[4] = { 1, 2, 3, 4 }, pkt[300], prot[400], back[400];
     size_t kl, sl, tl, n, pn, bn, i;
     unsigned seq;
@@ -88,59 +97,61 @@ static void test_roundtrip(int profile, size_t mki_len)
     CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 0, mki, mki_len) == CCF_OK, "init %d", profile);
     CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 1, mki, mki_len) == CCF_ERR_PARAM, "kdr accepted");
     ccf_srtp_init(&c, profile, mk, kl, ms, sl, 0, mki, mki_len);
-    ccf_srtp_stream_init(&tx, 0xcafebabeu, 128);
-    ccf_srtp_stream_init(&rx, 0xcafebabeu, 128);
     for (seq = 65530; seq < 65540; seq++) {
         n = 12 + seq % 150;
         ccf_test_fill(pkt, n, seq);
         pkt[0] = 0x80; pkt[2] = (uint8_t)(seq >> 8); pkt[3] = (uint8_t)seq;
         ccf_store32_be(pkt + 8, 0xcafebabeu);
-        CCF_CHECK(ccf_srtp_protect(&c, &tx, pkt, n, prot, sizeof(prot), &pn, 0) == CCF_OK, "protect");
+        CCF_CHECK(ccf_srtp_protect(&c, txp, pkt, n, prot, sizeof(prot), &pn, 0) == CCF_OK, "protect");
         CCF_CHECK(pn == n + ccf_srtp_overhead(&c, 0), "protected length");
-        CCF_CHECK(ccf_srtp_protect(&c, &tx, pkt, n, back, sizeof(back), &bn, 0) == CCF_ERR_REPLAY, "repeat tx");
+        CCF_CHECK(ccf_srtp_protect(&c, txp, pkt, n, back, sizeof(back), &bn, 0) == CCF_ERR_REPLAY, "repeat tx");
         if (seq == 65531) {                     /* tampering: every byte, every failure */
-            saved = rx;
+            memcpy(saved, rxp, ssize);
             for (i = 0; i < pn; i++) {
                 int rc;
                 prot[i] ^= 0x40;
-                rc = ccf_srtp_unprotect(&c, &rx, prot, pn, back, sizeof(back), &bn);
+                rc = ccf_srtp_unprotect(&c, rxp, prot, pn, back, sizeof(back), &bn);
                 CCF_CHECK(rc != CCF_OK, "profile %d: tampered byte %zu accepted", profile, i);
                 prot[i] ^= 0x40;
             }
-            rx.auth_failures = saved.auth_failures; rx.replays = saved.replays;
-            CCF_CHECK(memcmp(&rx, &saved, sizeof(rx)) == 0, "stream changed by failures");
+            rxp->auth_failures = saved->auth_failures; rxp->replays = saved->replays;
+            CCF_CHECK(memcmp(rxp, saved, ssize) == 0, "stream changed by failures");
         }
-        CCF_CHECK(ccf_srtp_unprotect(&c, &rx, prot, pn, back, sizeof(back), &bn) == CCF_OK && bn == n,
+        CCF_CHECK(ccf_srtp_unprotect(&c, rxp, prot, pn, back, sizeof(back), &bn) == CCF_OK && bn == n,
                   "profile %d unprotect seq %u", profile, seq);
         ccf_test_eq(back, pkt, n, "round trip");
-        CCF_CHECK(ccf_srtp_unprotect(&c, &rx, prot, pn, back, sizeof(back), &bn) == CCF_ERR_REPLAY, "replay");
+        CCF_CHECK(ccf_srtp_unprotect(&c, rxp, prot, pn, back, sizeof(back), &bn) == CCF_ERR_REPLAY, "replay");
         /* in place */
     }
-    CCF_CHECK((rx.rtp_rx.top >> 16) == 1 && (tx.rtp_tx.top >> 16) == 1, "ROC after wrap");
+    CCF_CHECK((rxp->rtp_rx.top >> 16) == 1 && (txp->rtp_tx.top >> 16) == 1, "ROC after wrap");
     /* SRTCP */
     for (i = 0; i < 3; i++) {
         n = 8 + 4 * i + 20;
         ccf_test_fill(pkt, n, (uint32_t)i);
         pkt[0] = 0x81;
         ccf_store32_be(pkt + 4, 0xcafebabeu);
-        CCF_CHECK(ccf_srtcp_protect(&c, &tx, pkt, n, prot, sizeof(prot), &pn) == CCF_OK, "srtcp protect");
+        CCF_CHECK(ccf_srtcp_protect(&c, txp, pkt, n, prot, sizeof(prot), &pn) == CCF_OK, "srtcp protect");
         CCF_CHECK(pn == n + ccf_srtp_overhead(&c, 1), "srtcp length");
         prot[9] ^= 1;
-        CCF_CHECK(ccf_srtcp_unprotect(&c, &rx, prot, pn, back, sizeof(back), &bn) == CCF_ERR_AUTH, "srtcp tamper");
+        CCF_CHECK(ccf_srtcp_unprotect(&c, rxp, prot, pn, back, sizeof(back), &bn) == CCF_ERR_AUTH, "srtcp tamper");
         prot[9] ^= 1;
         memcpy(back, prot, pn);                 /* in place */
-        CCF_CHECK(ccf_srtcp_unprotect(&c, &rx, back, pn, back, pn, &bn) == CCF_OK && bn == n, "srtcp unprotect");
+        CCF_CHECK(ccf_srtcp_unprotect(&c, rxp, back, pn, back, pn, &bn) == CCF_OK && bn == n, "srtcp unprotect");
         ccf_test_eq(back, pkt, n, "srtcp round trip");
-        CCF_CHECK(ccf_srtcp_unprotect(&c, &rx, prot, pn, back, sizeof(back), &bn) == CCF_ERR_REPLAY, "srtcp replay");
+        CCF_CHECK(ccf_srtcp_unprotect(&c, rxp, prot, pn, back, sizeof(back), &bn) == CCF_ERR_REPLAY, "srtcp replay");
     }
     ccf_srtp_wipe(&c);
+    free(txp); free(rxp); free(saved);
 }
 
 static void test_replay(void)
 {
     ccf_srtp_replay r;
-    memset(&r, 0, sizeof(r));
-    r.window = 64;
+    uint64_t ring[16];
+    ccf_srtp_stream *big;
+    uint64_t i;
+#define RESET(w) do { memset(&r, 0, sizeof(r)); memset(ring, 0, sizeof(ring)); r.window = (w); r.words = 16; r.bits = ring; } while (0)
+    RESET(64);
     CCF_CHECK(ccf_srtp_guess_index(&r, 7) == 7, "first guess");
     ccf_srtp_replay_add(&r, 1000);
     CCF_CHECK(ccf_srtp_replay_check(&r, 1000) == CCF_ERR_REPLAY, "dup");
@@ -153,15 +164,29 @@ static void test_replay(void)
     CCF_CHECK(ccf_srtp_replay_check(&r, 1000 + 1024) == CCF_OK, "after jump");
     CCF_CHECK(ccf_srtp_replay_check(&r, 1000 + 1024 + 5) == CCF_ERR_REPLAY, "after jump dup");
     /* Appendix A: s_l = 65535 (ROC 0): seq 0 is ROC 1; s_l = 5 (ROC 1): seq 65534 is ROC 0 */
-    memset(&r, 0, sizeof(r)); r.window = 64;
+    RESET(64);
     ccf_srtp_replay_add(&r, 65535);
     CCF_CHECK(ccf_srtp_guess_index(&r, 0) == 65536, "wrap forward");
     CCF_CHECK(ccf_srtp_guess_index(&r, 40000) == 40000, "same roc");
     ccf_srtp_replay_add(&r, 65536 + 5);
     CCF_CHECK(ccf_srtp_guess_index(&r, 65534) == 65534, "wrap backward");
-    memset(&r, 0, sizeof(r)); r.window = 64;
+    RESET(64);
     ccf_srtp_replay_add(&r, 5);
     CCF_CHECK(ccf_srtp_guess_index(&r, 65534) == -1, "before index 0");
+    /* the largest window: 32767 behind is accepted once, 32768 behind is too old */
+    big = new_stream(1, CCF_SRTP_MAX_WINDOW);
+    CCF_CHECK(big->rtp_rx.words == CCF_SRTP_MAX_WINDOW / 64, "ring size");
+    ccf_srtp_replay_add(&big->rtp_rx, 100000);
+    CCF_CHECK(ccf_srtp_replay_check(&big->rtp_rx, 100000 - 32767) == CCF_OK, "32767 behind");
+    CCF_CHECK(ccf_srtp_replay_check(&big->rtp_rx, 100000 - 32768) == CCF_ERR_REPLAY, "32768 behind");
+    for (i = 100000 - 32767; i < 100000; i += 3)
+        ccf_srtp_replay_add(&big->rtp_rx, i);
+    for (i = 100000 - 32767; i < 100000; i++)
+        if ((ccf_srtp_replay_check(&big->rtp_rx, i) == CCF_OK) != ((i - (100000 - 32767)) % 3 != 0))
+            break;
+    CCF_CHECK(i == 100000, "ring contents at %llu", (unsigned long long)i);
+    CCF_CHECK(ccf_srtp_stream_size(0) == 0 && ccf_srtp_stream_size(CCF_SRTP_MAX_WINDOW + 1) == 0, "size bounds");
+    free(big);
 }
 
 static void test_header(void)

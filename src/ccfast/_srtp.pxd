@@ -53,6 +53,7 @@ cdef extern from "ccf_srtp.h" nogil:
                                    const uint8_t *auth_key)
     void ccf_srtp_wipe(ccf_srtp_ctx *c)
     size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp)
+    size_t ccf_srtp_stream_size(uint32_t window)
     int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window)
     int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t length, size_t *hdr_len)
     int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *inp, size_t length,

@@ -225,7 +225,7 @@ cdef class Session:
         if self.only_ssrc is not None and ssrc != self.only_ssrc:
             raise SRTPError(f"no stream for SSRC {ssrc:#010x} in this session")
         st = _Stream.__new__(_Stream)
-        st.s = <ccf_srtp_stream *>PyMem_Malloc(sizeof(ccf_srtp_stream))
+        st.s = <ccf_srtp_stream *>PyMem_Malloc(ccf_srtp_stream_size(self.window))
         if st.s == NULL:
             raise MemoryError()
         ccf_srtp_stream_init(st.s, ssrc, self.window)
