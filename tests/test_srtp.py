@@ -385,3 +385,26 @@ def test_threads_share_a_session():
         t.join()
     for ssrc in range(1, 5):
         assert results[ssrc] == [ref.protect(rtp(s, ssrc)) for s in range(200)]
+
+
+def test_sdes_parse_and_render():
+    # RFC 4568 9.1 example attribute
+    line = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:32"
+    with pytest.raises(ValueError):               # an MKI length of 0 is refused
+        srtp.parse_sdes(line.replace("|1:32", "|1:0"))
+    c = srtp.parse_sdes(line)
+    assert c.tag == 1 and c.profile is Profile.AES_CM_128_HMAC_SHA1_80
+    assert c.key == __import__("base64").b64decode("WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz")
+    assert c.lifetime == 1 << 20 and c.mki == (1).to_bytes(32, "big")
+    assert "a=" + c.to_attribute() == line
+    plain = srtp.SdesCrypto(2, Profile.AEAD_AES_256_GCM, bytes(44))
+    assert srtp.parse_sdes(plain.to_attribute()) == plain
+    for bad in ("crypto:1 AES_CM_128_HMAC_SHA1_80", "crypto:x AES_CM_128_HMAC_SHA1_80 inline:AAAA",
+                "crypto:1 F8_128_HMAC_SHA1_80 inline:" + "A" * 40,
+                "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA",          # key too short
+                "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:!!!!", "rtpmap:0 PCMU/8000"):
+        with pytest.raises(ValueError):
+            srtp.parse_sdes(bad)
+    # a parsed key drives a session that interoperates with libsrtp
+    s = Session(c.profile, c.key)
+    assert libsrtp_session(c.profile, c.key, False).unprotect(s.protect(rtp(1))) == rtp(1)

@@ -5,12 +5,17 @@
 master key || master salt (``key_length(profile)`` bytes).  ``keys_from_dtls`` splits DTLS-SRTP
 keying material (RFC 5764 4.2).  Only a key derivation rate of 0 is supported.
 """
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import List, Optional
 
 from ._srtp import Session as _Session, _profile_lengths
 from .exceptions import AuthenticationError, PacketError, ReplayError, SRTPError
 
-__all__ = ["Profile", "Session", "key_length", "keys_from_dtls",
+__all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
            "SRTPError", "AuthenticationError", "ReplayError", "PacketError"]
 
 
@@ -63,3 +68,85 @@ def keys_from_dtls(keying_material, profile, is_client):
     client = km[:k] + km[2 * k:2 * k + s]
     server = km[k:2 * k] + km[2 * k + s:]
     return (client, server) if is_client else (server, client)
+
+
+# RFC 4568 6.2 (AES_CM_128_*), RFC 6188 (AES_192/256_CM_*), RFC 7714 14.2 (AEAD_AES_*_GCM) suite
+# names; NULL_HMAC_SHA1_* are the DTLS-SRTP names, accepted for symmetry.
+_SDES_SUITES = {p.name: p for p in Profile}
+_INLINE = re.compile(r"inline:([A-Za-z0-9+/=]+)(?:\|([^|;]+))?(?:\|([0-9]+):([0-9]+))?$")
+
+
+@dataclass
+class SdesCrypto:
+    """One SDP security-descriptions crypto attribute (RFC 4568 9.1):
+    ``crypto:<tag> <suite> inline:<base64 key||salt>[|<lifetime>][|<MKI>:<MKI length>] [params]``.
+
+    ``key`` is master key || master salt (ready for ``Session``); ``lifetime`` the packet count
+    (``2^20`` is written back in that form); ``mki`` the MKI as the bytes that go on the wire
+    (``MKI value`` big-endian in ``MKI length`` bytes) or None; ``session_params`` is kept as text.
+    """
+    tag: int
+    profile: Profile
+    key: bytes
+    lifetime: Optional[int] = None
+    mki: Optional[bytes] = None
+    session_params: List[str] = field(default_factory=list)
+
+    def to_attribute(self) -> str:
+        """The attribute as it follows ``a=`` in SDP (``crypto:1 AES_CM_128_HMAC_SHA1_80 inline:...``)."""
+        if len(self.key) != key_length(self.profile):
+            raise ValueError(f"key must be {key_length(self.profile)} bytes for {self.profile.name}")
+        kp = "inline:" + base64.b64encode(self.key).decode("ascii")
+        if self.lifetime is not None:
+            lt = self.lifetime
+            kp += "|" + (f"2^{lt.bit_length() - 1}" if lt > 0 and lt & (lt - 1) == 0 else str(lt))
+        if self.mki is not None:
+            kp += f"|{int.from_bytes(self.mki, 'big')}:{len(self.mki)}"
+        return " ".join([f"crypto:{self.tag}", self.profile.name, kp, *self.session_params])
+
+
+def parse_sdes(crypto_attribute: str) -> SdesCrypto:
+    """Parse an RFC 4568 crypto attribute (with or without the leading ``a=``); ValueError for
+    anything malformed, an unknown suite, or a key of the wrong length for the suite.  Only the
+    first of several ';'-separated key parameters is used."""
+    if not isinstance(crypto_attribute, str):
+        raise TypeError("crypto_attribute must be a str")
+    text = crypto_attribute.strip()
+    if text.startswith("a="):
+        text = text[2:]
+    if not text.startswith("crypto:"):
+        raise ValueError("not a crypto attribute")
+    parts = text[len("crypto:"):].split()
+    if len(parts) < 3:
+        raise ValueError("crypto attribute needs a tag, a suite and key parameters")
+    tag_text, suite, key_params, *session_params = parts
+    if not tag_text.isdigit() or len(tag_text) > 9:
+        raise ValueError(f"bad crypto tag {tag_text!r}")
+    if suite not in _SDES_SUITES:
+        raise ValueError(f"unsupported crypto suite {suite!r}")
+    profile = _SDES_SUITES[suite]
+    m = _INLINE.match(key_params.split(";")[0])
+    if not m:
+        raise ValueError(f"bad key parameters {key_params!r}")
+    try:
+        key = base64.b64decode(m.group(1), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("key is not valid base64") from None
+    if len(key) != key_length(profile):
+        raise ValueError(f"{suite} needs a {key_length(profile)}-byte key||salt, not {len(key)}")
+    lifetime = None
+    if m.group(2):
+        lt = m.group(2)
+        if lt.startswith("2^") and lt[2:].isdigit() and int(lt[2:]) <= 64:
+            lifetime = 1 << int(lt[2:])
+        elif lt.isdigit():
+            lifetime = int(lt)
+        else:
+            raise ValueError(f"bad key lifetime {lt!r}")
+    mki = None
+    if m.group(3) is not None:
+        value, length = int(m.group(3)), int(m.group(4))
+        if not 1 <= length <= 128 or value >= 1 << (8 * length):
+            raise ValueError("bad MKI value or length")
+        mki = value.to_bytes(length, "big")
+    return SdesCrypto(int(tag_text), profile, key, lifetime, mki, session_params)
