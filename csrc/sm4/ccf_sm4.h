@@ -33,6 +33,9 @@ typedef struct ccf_sm4_impl {
     int (*supported)(void);
     void (*encrypt_blocks)(const uint32_t rk[32], const uint8_t *in, uint8_t *out, size_t nblocks);
     size_t stride;            /* blocks per iteration of the widest loop (tests cross it) */
+    /* Optional (may be NULL): CBC encryption of nblocks with the chaining value kept in
+     * registers (the serial mode is latency-bound); iv[16] is updated to the last block. */
+    void (*cbc_encrypt)(const uint32_t rk[32], uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t nblocks);
 } ccf_sm4_impl;
 
 typedef struct ccf_sm4_key {

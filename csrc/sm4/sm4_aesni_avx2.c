@@ -80,7 +80,7 @@ CCF_TARGET("avx2,aes") static inline __m256i aesenclast2(__m256i y)
 static int aesni_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_AVX2); }
 static int vaes_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_AVX2 | CCF_CPU_VAES); }
 
-const ccf_sm4_impl ccf_sm4_impl_aesni_avx2 = { "aesni-avx2", aesni_avx2_supported, sm4_aesni_avx2_blocks, 16 };
-const ccf_sm4_impl ccf_sm4_impl_vaes_avx2 = { "vaes-avx2", vaes_avx2_supported, sm4_vaes_avx2_blocks, 16 };
+const ccf_sm4_impl ccf_sm4_impl_aesni_avx2 = { "aesni-avx2", aesni_avx2_supported, sm4_aesni_avx2_blocks, 16, NULL };
+const ccf_sm4_impl ccf_sm4_impl_vaes_avx2 = { "vaes-avx2", vaes_avx2_supported, sm4_vaes_avx2_blocks, 16, NULL };
 
 #endif /* CCF_HAVE_X86_INTRIN */

@@ -74,6 +74,6 @@ CCF_TARGET(TARM) static void armv8_blocks(const uint32_t rk[32], const uint8_t *
 
 static int armv8_supported(void) { return ccf_cpu_has(CCF_CPU_ARM_SM4); }
 
-const ccf_sm4_impl ccf_sm4_impl_armv8 = { "armv8-sm4", armv8_supported, armv8_blocks, 8 };
+const ccf_sm4_impl ccf_sm4_impl_armv8 = { "armv8-sm4", armv8_supported, armv8_blocks, 8, NULL };
 
 #endif /* CCF_HAVE_ARM_INTRIN */

@@ -228,4 +228,4 @@ static void ct_encrypt_blocks(const uint32_t rk[32], const uint8_t *in, uint8_t 
 
 static int ct_supported(void) { return 1; }
 
-const ccf_sm4_impl ccf_sm4_impl_ct64 = { "ct64", ct_supported, ct_encrypt_blocks, SM4_LANES };
+const ccf_sm4_impl ccf_sm4_impl_ct64 = { "ct64", ct_supported, ct_encrypt_blocks, SM4_LANES, NULL };

@@ -90,25 +90,63 @@ CCF_TARGET(T512) static void gfni512_x16(const uint32_t *rk, const uint8_t *in, 
     BODY512(1)
 }
 
-/* One block with its words in lane 0 of xmm registers: the latency-bound path of serial modes
- * (CBC encryption, CCM's CBC-MAC); no transposition, no padding to a register set. */
-CCF_TARGET(T512) static void gfni_block1(const uint32_t rk[32], const uint8_t *in, uint8_t *out)
+/* 32 rounds on one block whose words X0..X3 sit in lane 0 of x[0..3] (native order); on return
+ * x[i] holds X_{32+i}.  The latency-bound path of serial modes (CBC encryption, CCM's CBC-MAC):
+ * no transposition, no padding to a register set.  Critical path per round: the S-box (two
+ * GFNI ops), one rotation, two ternary XORs; the next round's input x2 ^ x3 ^ rk ^ X_new is
+ * formed from the two halves of L directly, not from X_new. */
+CCF_TARGET(T512) static inline void gfni_rounds1(const uint32_t rk[32], __m128i x[4])
 {
     const __m128i gin = _mm_set1_epi64x(GF_IN_M), gout = _mm_set1_epi64x(GF_OUT_M);
+    __m128i t;
+    int i;
+    t = _mm_ternarylogic_epi32(x[1], x[2], x[3], 0x96);
+    t = _mm_xor_si128(t, _mm_cvtsi32_si128((int)rk[0]));
+    for (i = 0; i < 32; i++) {
+        __m128i s, a, b;
+        s = _mm_gf2p8affineinv_epi64_epi8(_mm_gf2p8affine_epi64_epi8(t, gin, GF_IN_C), gout, GF_OUT_C);
+        a = _mm_ternarylogic_epi32(s, _mm_rol_epi32(s, 2), _mm_rol_epi32(s, 10), 0x96);
+        b = _mm_ternarylogic_epi32(x[i & 3], _mm_rol_epi32(s, 18), _mm_rol_epi32(s, 24), 0x96);
+        if (i < 31) {
+            __m128i pre = _mm_ternarylogic_epi32(x[(i + 2) & 3], x[(i + 3) & 3],
+                                                 _mm_cvtsi32_si128((int)rk[i + 1]), 0x96);
+            t = _mm_ternarylogic_epi32(pre, a, b, 0x96);
+        }
+        x[i & 3] = _mm_xor_si128(a, b);
+    }
+}
+
+CCF_TARGET(T512) static void gfni_block1(const uint32_t rk[32], const uint8_t *in, uint8_t *out)
+{
     __m128i x[4];
     int i;
     for (i = 0; i < 4; i++)
         x[i] = _mm_cvtsi32_si128((int)ccf_load32_be(in + 4 * i));
-    for (i = 0; i < 32; i++) {
-        __m128i t = _mm_ternarylogic_epi32(x[(i + 1) & 3], x[(i + 2) & 3], _mm_cvtsi32_si128((int)rk[i]), 0x96);
-        t = _mm_xor_si128(t, x[(i + 3) & 3]);
-        t = _mm_gf2p8affineinv_epi64_epi8(_mm_gf2p8affine_epi64_epi8(t, gin, GF_IN_C), gout, GF_OUT_C);
-        x[i & 3] = _mm_ternarylogic_epi32(x[i & 3], t, _mm_rol_epi32(t, 2), 0x96);
-        x[i & 3] = _mm_ternarylogic_epi32(x[i & 3], _mm_rol_epi32(t, 10), _mm_rol_epi32(t, 18), 0x96);
-        x[i & 3] = _mm_xor_si128(x[i & 3], _mm_rol_epi32(t, 24));
-    }
+    gfni_rounds1(rk, x);
     for (i = 0; i < 4; i++)
         ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(x[3 - i]));
+}
+
+/* CBC encryption: C_i = E(P_i ^ C_{i-1}) with C_{i-1} kept in registers as the output words
+ * (X35, X34, X33, X32) of the previous block. */
+CCF_TARGET(T512) static void gfni_cbc_encrypt(const uint32_t rk[32], uint8_t iv[16], const uint8_t *in,
+                                              uint8_t *out, size_t n)
+{
+    __m128i c[4], x[4];
+    int i;
+    for (i = 0; i < 4; i++)
+        c[i] = _mm_cvtsi32_si128((int)ccf_load32_be(iv + 4 * i));
+    for (; n; n--, in += 16, out += 16) {
+        for (i = 0; i < 4; i++)
+            x[i] = _mm_xor_si128(c[i], _mm_cvtsi32_si128((int)ccf_load32_be(in + 4 * i)));
+        gfni_rounds1(rk, x);
+        for (i = 0; i < 4; i++) {
+            c[i] = x[3 - i];
+            ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
+        }
+    }
+    for (i = 0; i < 4; i++)
+        ccf_store32_be(iv + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
 }
 
 CCF_TARGET(T512) static void gfni512_blocks(const uint32_t rk[32], const uint8_t *in, uint8_t *out, size_t n)
@@ -137,7 +175,7 @@ static int gfni_avx512_supported(void)
     return ccf_cpu_has(CCF_CPU_GFNI | CCF_CPU_AVX2 | CCF_CPU_AVX512F | CCF_CPU_AVX512BW | CCF_CPU_AVX512VL);
 }
 
-const ccf_sm4_impl ccf_sm4_impl_gfni_avx2 = { "gfni-avx2", gfni_avx2_supported, sm4_gfni_avx2_blocks, 16 };
-const ccf_sm4_impl ccf_sm4_impl_gfni_avx512 = { "gfni-avx512", gfni_avx512_supported, gfni512_blocks, 32 };
+const ccf_sm4_impl ccf_sm4_impl_gfni_avx2 = { "gfni-avx2", gfni_avx2_supported, sm4_gfni_avx2_blocks, 16, NULL };
+const ccf_sm4_impl ccf_sm4_impl_gfni_avx512 = { "gfni-avx512", gfni_avx512_supported, gfni512_blocks, 32, gfni_cbc_encrypt };
 
 #endif /* CCF_HAVE_X86_INTRIN */
