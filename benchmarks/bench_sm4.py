@@ -46,7 +46,9 @@ def ccfast_fn(op, key, iv):
 
 def cipher_fn(mod, op, key, iv):
     """cryptography and tongsuopy share the Cipher(algorithm, mode) interface."""
-    C, algorithms, modes = mod.Cipher, mod.algorithms, mod.modes
+    C = mod.Cipher
+    algorithms = __import__(mod.__name__ + ".algorithms", fromlist=["SM4"])
+    modes = __import__(mod.__name__ + ".modes", fromlist=["CBC"])
     if op == "ccm":
         return None
     if op == "gcm":

@@ -15,7 +15,9 @@ def _peers(op, key, iv):
             mod = __import__(modname, fromlist=["Cipher"])
         except ImportError:
             continue
-        C, alg, modes = mod.Cipher, mod.algorithms, mod.modes
+        C = mod.Cipher
+        alg = __import__(modname + ".algorithms", fromlist=["SM4"])
+        modes = __import__(modname + ".modes", fromlist=["CBC"])
         if op == "GCM":
             def gcm(d, C=C, alg=alg, modes=modes):
                 e = C(alg.SM4(key), modes.GCM(NONCE)).encryptor()
