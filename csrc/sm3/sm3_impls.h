@@ -17,9 +17,22 @@ extern const ccf_sm3_mb_impl ccf_sm3_mb_impl_avx2;       /* sm3_mb_avx2.c */
 extern const ccf_sm3_impl ccf_sm3_impl_armv8;            /* sm3_armv8.c */
 #endif
 
-/* GB/T 32905 4.1 initial value, and T_j <<< (j mod 32) for j = 0..63 (5.3.3). */
+/* GB/T 32905 4.1 initial value (sm3_dispatch.c). */
 extern const uint32_t ccf_sm3_iv[8];
-extern const uint32_t ccf_sm3_tj[64];
+
+/* T_j <<< (j mod 32), j = 0..63 (4.2 constants, rotated as 5.3.3 uses them); static so that
+ * the unrolled rounds fold each entry into an immediate. */
+static const uint32_t ccf_sm3_tj[64] = {
+    0x79CC4519u, 0xF3988A32u, 0xE7311465u, 0xCE6228CBu, 0x9CC45197u, 0x3988A32Fu, 0x7311465Eu, 0xE6228CBCu,
+    0xCC451979u, 0x988A32F3u, 0x311465E7u, 0x6228CBCEu, 0xC451979Cu, 0x88A32F39u, 0x11465E73u, 0x228CBCE6u,
+    0x9D8A7A87u, 0x3B14F50Fu, 0x7629EA1Eu, 0xEC53D43Cu, 0xD8A7A879u, 0xB14F50F3u, 0x629EA1E7u, 0xC53D43CEu,
+    0x8A7A879Du, 0x14F50F3Bu, 0x29EA1E76u, 0x53D43CECu, 0xA7A879D8u, 0x4F50F3B1u, 0x9EA1E762u, 0x3D43CEC5u,
+    0x7A879D8Au, 0xF50F3B14u, 0xEA1E7629u, 0xD43CEC53u, 0xA879D8A7u, 0x50F3B14Fu, 0xA1E7629Eu, 0x43CEC53Du,
+    0x879D8A7Au, 0x0F3B14F5u, 0x1E7629EAu, 0x3CEC53D4u, 0x79D8A7A8u, 0xF3B14F50u, 0xE7629EA1u, 0xCEC53D43u,
+    0x9D8A7A87u, 0x3B14F50Fu, 0x7629EA1Eu, 0xEC53D43Cu, 0xD8A7A879u, 0xB14F50F3u, 0x629EA1E7u, 0xC53D43CEu,
+    0x8A7A879Du, 0x14F50F3Bu, 0x29EA1E76u, 0x53D43CECu, 0xA7A879D8u, 0x4F50F3B1u, 0x9EA1E762u, 0x3D43CEC5u,
+};
+
 
 /* 4.3 boolean and 4.4 permutation functions */
 #define CCF_SM3_P0(x) ((x) ^ ccf_rotl32((x), 9) ^ ccf_rotl32((x), 17))
