@@ -5,6 +5,7 @@
  *
  * Implementations, best first (ccf_sha1_impls()):
  *   "sha-ni"    x86 SHA extensions (SHA1RNDS4/SHA1NEXTE/SHA1MSG1/SHA1MSG2, with SSSE3/SSE4.1)
+ *   "armv8-ce"  ARMv8 Cryptography Extensions (SHA1C/SHA1P/SHA1M/SHA1H/SHA1SU0/SHA1SU1)
  *   "portable"  plain C (SHA-1 has no data-dependent branch or table look-up)
  *
  * HMAC keys keep the compression states after the ipad and opad blocks (RFC 2104 section 4

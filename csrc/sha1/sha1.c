@@ -5,10 +5,16 @@ extern const ccf_sha1_impl ccf_sha1_impl_portable;     /* sha1_portable.c */
 #if defined(CCF_HAVE_X86_INTRIN)
 extern const ccf_sha1_impl ccf_sha1_impl_shani;        /* sha1_shani.c */
 #endif
+#if defined(CCF_HAVE_ARM_INTRIN)
+extern const ccf_sha1_impl ccf_sha1_impl_armv8;        /* sha1_armv8.c */
+#endif
 
 static const ccf_sha1_impl *const impls[] = {
 #if defined(CCF_HAVE_X86_INTRIN)
     &ccf_sha1_impl_shani,
+#endif
+#if defined(CCF_HAVE_ARM_INTRIN)
+    &ccf_sha1_impl_armv8,
 #endif
     &ccf_sha1_impl_portable, NULL
 };
