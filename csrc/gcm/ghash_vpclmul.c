@@ -1,8 +1,13 @@
 /*
- * GHASH with VPCLMULQDQ: 16 blocks per reduction, four per 512-bit register (AVX-512) or two
- * per 256-bit register (AVX2).  Block j of a 16-block group is multiplied by H^(16-j); the
- * lanes' unreduced products are summed and reduced once.  See ghash_x86.h for the
- * representation; inputs shorter than a group go through the PCLMULQDQ code.
+ * GHASH with VPCLMULQDQ (NIST SP 800-38D 6.4), aggregated: block j of an n-block group is
+ * multiplied by H^(n-j), the lanes' unreduced products are summed and reduced once.
+ *   AVX-512: four blocks per register, 32 blocks per reduction (Karatsuba, three multiplies per
+ *            block), then one 16-block group, then a tail of up to 16 blocks in four masked
+ *            registers (one reduction);
+ *   AVX2:    two blocks per register, 16 blocks per reduction, the tail through the PCLMULQDQ
+ *            code of ghash_x86.h.
+ * The reduction chain from one y to the next is the limit, so groups are long and the block
+ * that depends on y is accumulated last.  See ghash_x86.h for the representation.
  */
 #include "ghash_x86.h"
 #include "ccf_cpu.h"
