@@ -408,3 +408,34 @@ def test_sdes_parse_and_render():
     # a parsed key drives a session that interoperates with libsrtp
     s = Session(c.profile, c.key)
     assert libsrtp_session(c.profile, c.key, False).unprotect(s.protect(rtp(1))) == rtp(1)
+
+
+def test_batches_state_and_errors():
+    key = os.urandom(30)
+    prof = Profile.AES_CM_128_HMAC_SHA1_80
+    tx, ref = Session(prof, key), Session(prof, key)
+    pk = [rtp(s, ssrc) for s in range(5) for ssrc in (1, 2)]
+    out = tx.protect_batch(pk)
+    assert out == [ref.protect(p) for p in pk]
+    # a sender's batch stops at the first bad packet, after protecting those before it
+    with pytest.raises(PacketError):
+        tx.protect_batch([rtp(10, 1), b"\x00" * 5, rtp(11, 1)])
+    assert tx.stats[1]["protected"] == 6
+    with pytest.raises(ReplayError):
+        tx.protect_batch([rtp(12, 1), rtp(12, 1)])
+    # receiving: a new SSRC whose first packet is forged is kept only once one authenticates
+    rx = Session(prof, key)
+    forged = bytearray(out[0])
+    forged[-1] ^= 1
+    res = rx.unprotect_batch([bytes(forged), out[0], out[2], out[0], b"\x80", bytes(forged[:20])])
+    assert isinstance(res[0], AuthenticationError)
+    assert res[1:3] == [pk[0], pk[2]]
+    assert isinstance(res[3], ReplayError) and isinstance(res[4], PacketError)
+    assert isinstance(res[5], PacketError)
+    assert set(rx.stats) == {1}
+    rx2 = Session(prof, key)
+    assert isinstance(rx2.unprotect_batch([bytes(forged)])[0], AuthenticationError)
+    assert rx2.stats == {} and rx2.unprotect_batch([]) == []
+    only = Session(prof, key, ssrc=2)
+    res = only.unprotect_batch([out[0], out[1]])
+    assert type(res[0]) is SRTPError and res[1] == pk[1]

@@ -1,6 +1,6 @@
 # SRTP/SRTCP sessions over the protocol layer in csrc/srtp (RFC 3711, RFC 7714, RFC 6188).
 from cpython.bytes cimport PyBytes_AS_STRING
-from cpython.mem cimport PyMem_Malloc, PyMem_Free
+from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
 from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
                                PyThread_acquire_lock, PyThread_release_lock, NOWAIT_LOCK, WAIT_LOCK)
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
@@ -102,6 +102,13 @@ def _profile_lengths(int profile):
     return kl, sl, tl
 
 
+cdef object _exception(int rc):
+    try:
+        _raise(rc)
+    except (SRTPError, ValueError) as exc:
+        return exc
+
+
 cdef int _raise(int rc) except -1:
     if rc == CCF_ERR_AUTH:
         raise AuthenticationError("SRTP authentication failed")
@@ -114,6 +121,34 @@ cdef int _raise(int rc) except -1:
     if rc == CCF_ERR_PARAM:
         raise SRTPError("packet SSRC does not match the stream")
     raise SRTPError(f"SRTP error (status {rc})")
+
+
+ctypedef struct _BatchItem:
+    const uint8_t *inp
+    size_t length
+    uint8_t *out
+    size_t cap
+    ccf_srtp_stream *s
+    int rc
+
+
+cdef void _run_items(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, bint unprotect,
+                     bint allow_repeat) noexcept nogil:
+    cdef Py_ssize_t i
+    cdef size_t out_len
+    for i in range(n):
+        if items[i].rc != -1:
+            if not unprotect:
+                return                            # a sender stops at the first bad packet
+            continue
+        if unprotect:
+            items[i].rc = ccf_srtp_unprotect(ctx, items[i].s, items[i].inp, items[i].length,
+                                             items[i].out, items[i].cap, &out_len)
+        else:
+            items[i].rc = ccf_srtp_protect(ctx, items[i].s, items[i].inp, items[i].length,
+                                           items[i].out, items[i].cap, &out_len, allow_repeat)
+            if items[i].rc != CCF_OK:
+                return
 
 
 cdef class _Stream:
@@ -348,19 +383,101 @@ cdef class Session:
         """Unprotect the SRTP packet in buf[:length] in place; returns the RTP length."""
         return self._run_into(buf, length, 1)
 
+    cdef list _batch(self, packets, bint unprotect):
+        # One lock acquisition for the whole batch; streams are looked up (and, for senders,
+        # made) with the GIL, then every packet runs through the kernel with the GIL released.
+        cdef list pkts = list(packets)
+        cdef Py_ssize_t n = len(pkts), i, outn
+        cdef Py_buffer *views = NULL
+        cdef _BatchItem *items = NULL
+        cdef size_t hdr
+        cdef const uint8_t *p
+        cdef uint32_t ssrc
+        cdef bint made
+        cdef _Stream st
+        cdef list outs = [None] * n
+        cdef list keep = [None] * n       # stream objects referenced by items[i].s
+        cdef dict fresh = {}              # receiving side: streams made in this batch
+        cdef Py_ssize_t nviews = 0
+        cdef bint locked = False
+        if n == 0:
+            return []
+        views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
+        items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
+        if views == NULL or items == NULL:
+            PyMem_Free(views)
+            PyMem_Free(items)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                get_read_buffer(pkts[i], &views[i], "packet")
+                nviews = i + 1
+                p = <const uint8_t *>views[i].buf
+                items[i].inp = p
+                items[i].length = views[i].len
+                items[i].rc = CCF_ERR_PACKET
+                if ccf_srtp_rtp_header_len(p, views[i].len, &hdr) != CCF_OK:
+                    outs[i] = PacketError("malformed RTP header")
+                    continue
+                outn = views[i].len - <Py_ssize_t>self.ovh_rtp if unprotect else views[i].len + <Py_ssize_t>self.ovh_rtp
+                if outn < 12:
+                    outs[i] = PacketError("packet too short for its authentication tag")
+                    continue
+                outs[i] = new_bytes(outn)
+                items[i].out = <uint8_t *>PyBytes_AS_STRING(outs[i])
+                items[i].cap = outn
+                items[i].rc = -1                  # to run
+            self._acquire()
+            locked = True
+            for i in range(n):
+                if items[i].rc != -1:
+                    continue
+                p = items[i].inp
+                ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                st = fresh.get(ssrc)
+                if st is None:
+                    try:
+                        st = self._stream(ssrc, not unprotect, &made)
+                    except SRTPError as exc:
+                        outs[i] = exc
+                        items[i].rc = CCF_ERR_PARAM
+                        continue
+                    if made and unprotect:
+                        fresh[ssrc] = st
+                keep[i] = st
+                items[i].s = st.s
+            with nogil:
+                _run_items(self.ctx, items, n, unprotect, self.allow_repeat_tx)
+            for ssrc, st in fresh.items():
+                if st.s.authenticated_rtp:
+                    self.streams[ssrc] = st
+        finally:
+            if locked:
+                self._release()
+            for i in range(nviews):
+                release_buffer(&views[i])
+            PyMem_Free(views)
+        try:
+            for i in range(n):
+                if items[i].rc == CCF_OK:
+                    continue
+                if not isinstance(outs[i], Exception):
+                    outs[i] = _exception(items[i].rc)
+                if not unprotect:
+                    raise outs[i]
+        finally:
+            PyMem_Free(items)
+        return outs
+
     def protect_batch(self, packets):
-        """Protect each RTP packet; the first failure raises."""
-        return [self._run(p, 0) for p in packets]
+        """Protect each RTP packet (one lock acquisition, GIL released); the first failure
+        raises, after the packets before it were protected."""
+        return self._batch(packets, False)
 
     def unprotect_batch(self, packets):
-        """Unprotect each SRTP packet; failures appear in the list as exception objects."""
-        out = []
-        for p in packets:
-            try:
-                out.append(self._run(p, 1))
-            except SRTPError as exc:
-                out.append(exc)
-        return out
+        """Unprotect each SRTP packet (one lock acquisition, GIL released); failures appear in
+        the list as exception objects (AuthenticationError, ReplayError, PacketError)."""
+        return self._batch(packets, True)
 
     @property
     def stats(self):
