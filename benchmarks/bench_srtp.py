@@ -65,3 +65,57 @@ def test_srtp_packet(benchmark, impl, op, profile):
     benchmark.group = f"srtp {profile} {op} 172"
     out = benchmark(fn)
     assert len(out) == (len(protected[0]) if op == "protect" else len(PACKETS[0]))
+
+
+TARGETS += [{"group": f"srtp {p} unprotect_batch 64x172", "peer": "pylibsrtp", "min_ratio": 5.0}
+            for p in ("AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM")]
+TARGETS += [{"group": "srtp 10000-ssrc unprotect 172", "peer": "ccfast-1-ssrc", "min_ratio": 1 / 1.5}]
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("profile", ["AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"])
+def test_srtp_unprotect_batch(benchmark, impl, profile):
+    """64 packets per call: ccfast's unprotect_batch, pylibsrtp one unprotect per packet."""
+    prof = PROFILES[profile][0]
+    key = os.urandom(key_length(prof))
+    protected = Session(prof, key).protect_batch(PACKETS)
+    batches = [protected[i:i + 64] for i in range(0, CYCLE, 64)]
+    make = make_session(impl, profile, key, False)
+    if impl == "ccfast":
+        fn = cycling(make, "unprotect_batch", batches)
+    else:
+        one = cycling(make, "unprotect", protected)
+
+        def fn():
+            return [one() for _ in range(64)]
+    benchmark.group = f"srtp {profile} unprotect_batch 64x172"
+    out = benchmark(fn)
+    assert len(out) == 64 and all(isinstance(p, bytes) and len(p) == len(PACKETS[0]) for p in out)
+
+
+@pytest.mark.parametrize("impl", ["ccfast", "ccfast-1-ssrc"])
+def test_srtp_many_ssrcs(benchmark, impl):
+    """Per-packet unprotect in a session holding 10,000 streams, beside a one-stream session:
+    stream lookup is a hash-table probe, so the two should cost about the same."""
+    prof = Profile.AES_CM_128_HMAC_SHA1_80
+    key = os.urandom(key_length(prof))
+    nssrc = 10000 if impl == "ccfast" else 1
+    tx = Session(prof, key)
+    warm = 2 * nssrc if nssrc > 1 else 0
+    pkts = [tx.protect(struct.pack("!BBHII", 0x80, 0, s // nssrc, s, 1 + s % nssrc) + _PAYLOAD)
+            for s in range(warm + CYCLE * 4)]
+    rx = Session(prof, key)
+    for p in pkts[:warm]:
+        rx.unprotect(p)                          # every stream exists before timing
+    rest = pkts[warm:]
+    state = {"i": 0}
+
+    def fn():
+        i = state["i"]
+        if i == len(rest):
+            raise RuntimeError("benchmark ran out of fresh packets")
+        state["i"] = i + 1
+        return rx.unprotect(rest[i])
+    benchmark.group = "srtp 10000-ssrc unprotect 172"
+    benchmark.pedantic(fn, rounds=len(rest) // 8, iterations=1, warmup_rounds=0)
+    assert len(rx.stats) == nssrc
