@@ -63,7 +63,7 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
                         const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out);
 
-/* Name of the stitched kernel in use ("vaes-avx512+vpclmulqdq-avx512"), or "aes+ghash" of the
+/* Name of the stitched kernel in use ("vaes-avx512+vpclmulqdq-avx512 stitched"), or "aes+ghash" of the
  * two implementations when there is none ("ct64+ct64", "armv8-ce+armv8-pmull"). */
 const char *ccf_aes_gcm_impl_name(const ccf_aes_gcm *g);
 

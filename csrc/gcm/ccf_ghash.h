@@ -2,10 +2,10 @@
  * ccf_ghash.h - GHASH, the universal hash of GCM (NIST SP 800-38D 6.4), with run-time dispatch.
  *
  * Implementations, best first (ccf_ghash_impls()):
- *   "vpclmulqdq-avx512"  VPCLMULQDQ on 512-bit registers, 16 blocks aggregated per reduction
+ *   "vpclmulqdq-avx512"  VPCLMULQDQ on 512-bit registers, 32 blocks aggregated per reduction
  *   "vpclmulqdq-avx2"    VPCLMULQDQ on 256-bit registers
- *   "pclmulqdq"          PCLMULQDQ, 8 blocks aggregated per reduction
- *   "armv8-pmull"        ARMv8 PMULL
+ *   "pclmulqdq"          PCLMULQDQ, 16 blocks aggregated per reduction
+ *   "armv8-pmull"        ARMv8 PMULL, 8 blocks aggregated per reduction
  *   "ct64"               portable constant-time carry-less multiply (no tables, BearSSL ctmul64 style)
  * Usable by any 128-bit block cipher's GCM (AES, SM4).
  */
