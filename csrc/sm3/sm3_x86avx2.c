@@ -1,15 +1,15 @@
 /*
  * SM3 compression for x86-64 with AVX2 and BMI2 (GB/T 32905-2016 section 5.3).
  *
- * The rounds are latency-bound (E -> SS1 -> TT2 -> P0 -> E, about six cycles each) and leave
- * the vector units idle, so the next block's message expansion (5.3.2) runs in vector
- * registers between groups of four rounds of the current block (software pipelining).
- * Expansion goes four words at a time in 128-bit vectors: W_j depends on W_{j-3}, so in a
- * group W_j..W_{j+3} the last word first takes a zero for ROL(W_{j+3-3}, 15) and is then
- * corrected; P1 and the rotation are linear over XOR, so adding the missing term later is
- * exact: lane 3 ^= P1(ROL(W_j, 15)).  W'_j = W_j ^ W_{j+4} is formed eight at a time in AVX2
- * registers.  The 64 rounds are the unrolled scalar rounds of sm3_impls.h compiled with BMI2,
- * so every rotation is one RORX that does not touch the flags.
+ * The rounds are latency-bound (E -> SS1 -> TT2 -> P0 -> E, six to seven cycles each) and
+ * leave the vector units idle, so the message expansion (5.3.2) runs in vector registers
+ * between groups of four rounds: rounds j..j+3 read W_j..W_{j+7}, produced three groups
+ * earlier, so the first rounds start at once (no expansion ahead of them, which short
+ * messages would pay for).  Expansion goes four words at a time in 128-bit vectors: W_j
+ * depends on W_{j-3}, so in a group W_j..W_{j+3} the last word first takes a zero for
+ * ROL(W_{j+3-3}, 15) and is then corrected; P1 and the rotation are linear over XOR, so adding
+ * the missing term later is exact: lane 3 ^= P1(ROL(W_j, 15)).  W'_j = W_j ^ W_{j+4} is one
+ * scalar XOR off the critical path.  Every rotation of the rounds is one BMI2 RORX.
  */
 #include "sm3_impls.h"
 
