@@ -439,3 +439,21 @@ def test_batches_state_and_errors():
     only = Session(prof, key, ssrc=2)
     res = only.unprotect_batch([out[0], out[1]])
     assert type(res[0]) is SRTPError and res[1] == pk[1]
+
+
+@pytest.mark.parametrize("profile", list(INTEROP))
+def test_bad_padding_after_decryption(profile):
+    """libsrtp protects whatever it is given; a padding count of 0 or beyond the payload is
+    refused once decrypted, and the stream is left as it was."""
+    key = os.urandom(srtp.key_length(profile))
+    lib_tx, rx = libsrtp_session(profile, key, True), Session(profile, key)
+    good = rtp(1, payload=b"abc\x01")
+    assert rx.unprotect(lib_tx.protect(good)) == good
+    for seq, tail in ((2, b"abc\x00"), (3, b"abc\x09")):
+        pkt = bytes([0xA0]) + rtp(seq, payload=tail)[1:]
+        with pytest.raises(PacketError):
+            rx.unprotect(lib_tx.protect(pkt))
+    st = rx.stats[0x11223344]
+    assert st["authenticated"] == 1
+    ok = bytes([0xA0]) + rtp(4, payload=b"abc\x04")[1:]
+    assert rx.unprotect(lib_tx.protect(ok)) == ok

@@ -22,7 +22,8 @@
  * packet is ccf_srtp_overhead() bytes longer (tag + MKI; SRTCP adds 4 for E||index).
  * Unprotect verifies the tag before anything else is written and leaves the stream's index and
  * replay state untouched unless the packet authenticates; on failure `out` holds no plaintext.
- * Errors: CCF_ERR_PACKET (malformed header, too short), CCF_ERR_AUTH (tag mismatch or wrong
+ * Errors: CCF_ERR_PACKET (malformed header, too short, or - after authentication - a padding
+ * count of 0 or beyond the payload; the output is then wiped), CCF_ERR_AUTH (tag mismatch or wrong
  * MKI), CCF_ERR_REPLAY (index already seen or older than the window; for senders, a repeated
  * index unless allow_repeat_tx), CCF_ERR_LENGTH (cap too small), CCF_ERR_PARAM (wrong SSRC).
  */

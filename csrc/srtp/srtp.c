@@ -344,6 +344,13 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
             ccf_aes_ctr128(&c->rtp.cm, iv, out + hdr, out + hdr, plen - hdr);
         }
     }
+    if (out[0] & 0x20) {                                  /* P: the decrypted count must fit */
+        size_t pad = out[plen - 1];
+        if (plen == hdr || pad == 0 || pad > plen - hdr) {
+            ccf_memzero(out + hdr, plen - hdr);
+            return CCF_ERR_PACKET;                        /* state left as it was */
+        }
+    }
     ccf_srtp_replay_add(&s->rtp_rx, (uint64_t)idx);
     s->authenticated_rtp++;
     *out_len = plen;
