@@ -177,6 +177,8 @@ cdef class Session:
     cdef bint allow_repeat_tx
     cdef PyThread_type_lock lock
     cdef size_t ovh_rtp, ovh_rtcp
+    cdef _Stream last                 # the stream of the previous packet (skips the dict)
+    cdef uint32_t last_ssrc
     cdef readonly int profile
 
     def __cinit__(self, int profile, key, *, ssrc=None, int replay_window=128, bint allow_repeat_tx=False,
@@ -253,9 +255,14 @@ cdef class Session:
         PyThread_release_lock(self.lock)
 
     cdef _Stream _stream(self, uint32_t ssrc, bint create, bint *made):
-        cdef _Stream st = self.streams.get(ssrc)
+        cdef _Stream st
         made[0] = False
+        if self.last is not None and self.last_ssrc == ssrc:
+            return self.last
+        st = self.streams.get(ssrc)
         if st is not None:
+            self.last = st
+            self.last_ssrc = ssrc
             return st
         if self.only_ssrc is not None and ssrc != self.only_ssrc:
             raise SRTPError(f"no stream for SSRC {ssrc:#010x} in this session")
