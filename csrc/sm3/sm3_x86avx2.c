@@ -67,7 +67,7 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define ASM_FF0 "movl %[sa], %[t3]\n\txorl %[sb], %[t3]\n\txorl %[sc], %[t3]\n\t"
 #define ASM_FF1 "movl %[sa], %[t3]\n\torl %[sb], %[t3]\n\tandl %[sc], %[t3]\n\tmovl %[sa], %[t1]\n\tandl %[sb], %[t1]\n\torl %[t1], %[t3]\n\t"
-#define ASM_GG0 "movl %[se], %[t1]\n\txorl %[sf], %[t1]\n\txorl %[sg], %[t1]\n\t"
+#define ASM_GG0 "movl %[sf], %[t1]\n\txorl %[sg], %[t1]\n\txorl %[se], %[t1]\n\t"
 #define ASM_GG1 "movl %[sf], %[t1]\n\txorl %[sg], %[t1]\n\tandl %[se], %[t1]\n\txorl %[sg], %[t1]\n\t"
 #define ASM_ROUND(a, b, c, d, e, f, g, h, j, FF, GG) do {                             \
         uint32_t t1_, t2_, t3_;                                                       \
@@ -80,8 +80,9 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
                 "addl %[wj], %[sh]\n\t"                                                \
                 "addl %[t1], %[sh]\n\t"                                                \
                 "rorxl $20, %[sa], %[t2]\n\t"             /* A <<< 12 */                \
-                "leal (%[t2], %[se]), %[t1]\n\t"                                       \
+                "movl %[t2], %[t1]\n\t"                                               \
                 "addl %[tj], %[t1]\n\t"                                               \
+                "addl %[se], %[t1]\n\t"                   /* E, the latest, last */     \
                 "rorxl $25, %[t1], %[t1]\n\t"            /* SS1 */                     \
                 "addl %[t1], %[sh]\n\t"                   /* TT2 */                     \
                 "xorl %[t1], %[t2]\n\t"                  /* SS2 */                     \
