@@ -136,7 +136,7 @@ print(f"wheel {pathlib.Path(whl).name}: {len(names)} files, no sources; "
 PY
 "$T/auditwheel" show "$whl" | tee "$WORK/aw.txt"
 grep -qE "manylinux_[0-9]+_[0-9]+_x86_64" "$WORK/aw.txt" || { echo "auditwheel: not manylinux-compatible"; exit 1; }
-"$T/auditwheel" repair -w "$WORK/repaired" "$whl" > "$WORK/repair.log" 2>&1 || { cat "$WORK/repair.log"; exit 1; }
+PATH="$T:$PATH" "$T/auditwheel" repair -w "$WORK/repaired" "$whl" > "$WORK/repair.log" 2>&1 || { cat "$WORK/repair.log"; exit 1; }
 echo "auditwheel repair: $(basename "$(ls "$WORK"/repaired/*.whl)")"
 
 echo "== 4. the sdist, installed into a fresh virtualenv, passes the tests"
