@@ -457,3 +457,31 @@ def test_bad_padding_after_decryption(profile):
     assert st["authenticated"] == 1
     ok = bytes([0xA0]) + rtp(4, payload=b"abc\x04")[1:]
     assert rx.unprotect(lib_tx.protect(ok)) == ok
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=120), profile=st.sampled_from(ALL_PROFILES), first=st.sampled_from([0x80, 0x90, 0xA0, 0xB3, 0x8F, 0x40, 0x00]))
+def test_arbitrary_input_never_crashes(data, profile, first):
+    """Any bytes: a result or an SRTPError, and a receiver whose every packet failed keeps no state."""
+    key = bytes(srtp.key_length(profile))
+    pkt = bytes([first]) + data
+    rx = Session(profile, key)
+    for fn in (rx.unprotect, rx.unprotect_rtcp):
+        with pytest.raises(SRTPError):
+            fn(pkt)
+    assert rx.stats == {}
+    assert all(isinstance(r, SRTPError) for r in rx.unprotect_batch([pkt, data]))
+    tx = Session(profile, key, allow_repeat_tx=True)
+    for fn in (tx.protect, tx.protect_rtcp):
+        try:
+            out = fn(pkt)
+        except SRTPError:
+            continue
+        back = (Session(profile, key).unprotect if fn == tx.protect else Session(profile, key).unprotect_rtcp)(out)
+        assert back == pkt
+    buf = bytearray(pkt + bytes(40))
+    try:
+        n = tx.protect_into(buf, len(pkt))
+        assert Session(profile, key).unprotect_into(buf, n) == len(pkt) and bytes(buf[:len(pkt)]) == pkt
+    except SRTPError:
+        pass
