@@ -485,3 +485,31 @@ def test_arbitrary_input_never_crashes(data, profile, first):
         assert Session(profile, key).unprotect_into(buf, n) == len(pkt) and bytes(buf[:len(pkt)]) == pkt
     except SRTPError:
         pass
+
+
+def test_threads_batches_and_single_calls_together():
+    key = os.urandom(28)
+    prof = Profile.AEAD_AES_128_GCM
+    tx, rx = Session(prof, key), Session(prof, key)
+    errors = []
+
+    def work(ssrc):
+        try:
+            for start in range(0, 640, 64):
+                pk = [rtp(s, ssrc) for s in range(start, start + 64)]
+                if ssrc % 2:
+                    prot = tx.protect_batch(pk)
+                else:
+                    prot = [tx.protect(p) for p in pk]
+                back = rx.unprotect_batch(prot) if ssrc % 3 else [rx.unprotect(p) for p in prot]
+                assert back == pk
+        except Exception as exc:            # reported below
+            errors.append(exc)
+
+    ts = [threading.Thread(target=work, args=(ssrc,)) for ssrc in range(1, 7)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert errors == []
+    assert all(rx.stats[s]["authenticated"] == 640 and tx.stats[s]["protected"] == 640 for s in range(1, 7))
