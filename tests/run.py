@@ -15,6 +15,7 @@ import sys
 LEVELS = [
     ("native", ""),
     ("no-avx512", "avx512f"),
+    ("vaes-no-gfni", "avx512f,gfni"),
     ("aesni-avx2", "avx512f,vaes,vpclmulqdq,gfni"),
     ("sse-only", "avx512f,vaes,vpclmulqdq,gfni,avx,avx2,bmi2,adx,sha_ni"),
     ("portable", "all"),
@@ -49,15 +50,16 @@ def main(argv):
         exercised |= set(chosen.items())
         runs.append((name, disable, chosen))
 
-    never = sorted(
-        f"{alg}:{impl}"
-        for alg, impls in available.items()
-        for impl, ok in impls.items()
-        if (alg, impl) not in exercised
-    )
-    if never:
-        print("[run.py] implementations not runnable on this CPU, skipped here "
-              "(ARM ones are covered by the C driver under qemu): " + ", ".join(never), flush=True)
+    unsupported = sorted(f"{alg}:{impl}" for alg, impls in available.items()
+                         for impl, ok in impls.items() if not ok)
+    unselected = sorted(f"{alg}:{impl}" for alg, impls in available.items()
+                        for impl, ok in impls.items() if ok and (alg, impl) not in exercised)
+    if unsupported:
+        print("[run.py] implementations this CPU cannot run, skipped here "
+              "(ARM ones are covered by the C drivers under qemu): " + ", ".join(unsupported), flush=True)
+    if unselected:
+        print("[run.py] implementations no level selects (tests that can pick an implementation "
+              "run them directly): " + ", ".join(unselected), flush=True)
 
     failed = []
     for name, disable, chosen in runs:

@@ -64,5 +64,6 @@ def test_disable_all_picks_portable_paths():
     out = run_py("import ccfast, json; print(json.dumps(ccfast.implementations()))", "all")
     import json
     chosen = json.loads(out.stdout)
+    # portable names: constant-time bitsliced code, plain C, or one-at-a-time batch loops
     for alg, impl in chosen.items():
-        assert impl in ("ct64", "portable", "generic", "ct32", "bitsliced") or impl.startswith(("ct", "portable", "generic")), (alg, impl)
+        assert impl.startswith(("ct", "portable", "generic", "serial")), (alg, impl)
