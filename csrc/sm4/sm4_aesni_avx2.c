@@ -58,6 +58,84 @@ CCF_TARGET("avx2,aes") static inline __m256i aesenclast2(__m256i y)
     return _mm256_inserti128_si256(_mm256_castsi128_si256(lo), hi, 1);
 }
 
+/* ---- one block with its words in lane 0 of xmm registers (serial modes) ----
+ * Per round: S-box = nibble affine, AESENCLAST, InvShiftRows, nibble affine; L as
+ * B ^ (B <<< 24) ^ ((B ^ (B <<< 8) ^ (B <<< 16)) <<< 2) with byte rotations by PSHUFB.
+ * The next round's input is formed from the parts of L, not from the new word. */
+CCF_TARGET("avx2,aes") static inline void aes_rounds1(const uint32_t rk[32], __m128i x[4])
+{
+    SM4_AES_TABLES
+    const __m128i m0f4 = _mm256_castsi256_si128(m0f);
+    const __m128i ilo = _mm256_castsi256_si128(in_lo), ihi = _mm256_castsi256_si128(in_hi);
+    const __m128i olo = _mm256_castsi256_si128(out_lo), ohi = _mm256_castsi256_si128(out_hi);
+    const __m128i isr4 = _mm256_castsi256_si128(isr), z = _mm_setzero_si128();
+    const __m128i r8 = _mm_setr_epi8(3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14);
+    const __m128i r16 = _mm_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+    const __m128i r24 = _mm_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10, 11, 8, 13, 14, 15, 12);
+    __m128i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+    __m128i t = _mm_xor_si128(_mm_xor_si128(x1, x2), _mm_xor_si128(x3, _mm_cvtsi32_si128((int)rk[0])));
+    int i;
+    /* one round on words named explicitly (unrolled by four: the state stays in registers) */
+#define AES_R1(a0, a2, a3, j)                                                                  \
+    do {                                                                                     \
+        __m128i y_, s_, a_, b_;                                                              \
+        y_ = _mm_xor_si128(_mm_shuffle_epi8(ilo, _mm_and_si128(t, m0f4)),                    \
+                           _mm_shuffle_epi8(ihi, _mm_and_si128(_mm_srli_epi16(t, 4), m0f4))); \
+        y_ = _mm_shuffle_epi8(_mm_aesenclast_si128(y_, z), isr4);                            \
+        s_ = _mm_xor_si128(_mm_shuffle_epi8(olo, _mm_and_si128(y_, m0f4)),                   \
+                           _mm_shuffle_epi8(ohi, _mm_and_si128(_mm_srli_epi16(y_, 4), m0f4))); \
+        a_ = _mm_xor_si128(_mm_xor_si128(s_, _mm_shuffle_epi8(s_, r24)), a0);                \
+        b_ = _mm_xor_si128(s_, _mm_xor_si128(_mm_shuffle_epi8(s_, r8), _mm_shuffle_epi8(s_, r16))); \
+        b_ = _mm_or_si128(_mm_slli_epi32(b_, 2), _mm_srli_epi32(b_, 30));                    \
+        if ((j) < 31)                                                                        \
+            t = _mm_xor_si128(_mm_xor_si128(_mm_xor_si128(a2, a3),                           \
+                                            _mm_cvtsi32_si128((int)rk[((j) + 1) & 31])),     \
+                              _mm_xor_si128(a_, b_));                                        \
+        a0 = _mm_xor_si128(a_, b_);                                                          \
+    } while (0)
+    for (i = 0; i < 32; i += 4) {
+        AES_R1(x0, x2, x3, i);
+        AES_R1(x1, x3, x0, i + 1);
+        AES_R1(x2, x0, x1, i + 2);
+        AES_R1(x3, x1, x2, i + 3);
+    }
+#undef AES_R1
+    x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
+}
+
+CCF_TARGET("avx2,aes") static void aes_block1(const uint32_t rk[32], const uint8_t *in, uint8_t *out)
+{
+    __m128i x[4];
+    int i;
+    for (i = 0; i < 4; i++)
+        x[i] = _mm_cvtsi32_si128((int)ccf_load32_be(in + 4 * i));
+    aes_rounds1(rk, x);
+    for (i = 0; i < 4; i++)
+        ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(x[3 - i]));
+}
+
+/* CBC encryption with the chaining value kept in registers (see sm4_gfni_avx512.c). */
+CCF_TARGET("avx2,aes") static void aes_cbc_encrypt(const uint32_t rk[32], uint8_t iv[16], const uint8_t *in,
+                                                   uint8_t *out, size_t n)
+{
+    __m128i c[4], x[4];
+    int i;
+    for (i = 0; i < 4; i++)
+        c[i] = _mm_cvtsi32_si128((int)ccf_load32_be(iv + 4 * i));
+    for (; n; n--, in += 16, out += 16) {
+        for (i = 0; i < 4; i++)
+            x[i] = _mm_xor_si128(c[i], _mm_cvtsi32_si128((int)ccf_load32_be(in + 4 * i)));
+        aes_rounds1(rk, x);
+        for (i = 0; i < 4; i++) {
+            c[i] = x[3 - i];
+            ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
+        }
+    }
+    for (i = 0; i < 4; i++)
+        ccf_store32_be(iv + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
+}
+
+#define SM4T_BLOCK1 aes_block1
 #define SM4T_FN(x) sm4_aesni_avx2_##x
 #define SM4T_TARGET "avx2,aes"
 #define SM4T_CONSTS SM4_AES_TABLES
@@ -76,11 +154,12 @@ CCF_TARGET("avx2,aes") static inline __m256i aesenclast2(__m256i y)
 #undef SM4T_TARGET
 #undef SM4T_SBOX
 #undef SM4T_CONSTS
+#undef SM4T_BLOCK1
 
 static int aesni_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_AVX2); }
 static int vaes_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AESNI | CCF_CPU_AVX2 | CCF_CPU_VAES); }
 
-const ccf_sm4_impl ccf_sm4_impl_aesni_avx2 = { "aesni-avx2", aesni_avx2_supported, sm4_aesni_avx2_blocks, 16, NULL };
-const ccf_sm4_impl ccf_sm4_impl_vaes_avx2 = { "vaes-avx2", vaes_avx2_supported, sm4_vaes_avx2_blocks, 16, NULL };
+const ccf_sm4_impl ccf_sm4_impl_aesni_avx2 = { "aesni-avx2", aesni_avx2_supported, sm4_aesni_avx2_blocks, 16, aes_cbc_encrypt };
+const ccf_sm4_impl ccf_sm4_impl_vaes_avx2 = { "vaes-avx2", vaes_avx2_supported, sm4_vaes_avx2_blocks, 16, aes_cbc_encrypt };
 
 #endif /* CCF_HAVE_X86_INTRIN */

@@ -7,6 +7,7 @@
  *   SM4T_TARGET       the CCF_TARGET string
  *   SM4T_SBOX(v)      expression: the SM4 S-box applied to every byte of __m256i v
  *   SM4T_CONSTS       declarations of the constants SM4T_SBOX uses (inside each function)
+ *   SM4T_BLOCK1       (optional) function(rk, in, out) for a single block
  * Layout: a 4 x 4 transposition of 32-bit words in each 128-bit lane turns four registers of
  * blocks into X0..X3 of 8 blocks (byte-swapped to native order for the shifts of L).
  */
@@ -81,6 +82,12 @@ CCF_TARGET(SM4T_TARGET) static void SM4T_FN(x8)(const uint32_t *rk, const uint8_
 
 CCF_TARGET(SM4T_TARGET) static void SM4T_FN(blocks)(const uint32_t rk[32], const uint8_t *in, uint8_t *out, size_t n)
 {
+#if defined(SM4T_BLOCK1)
+    if (n == 1) {              /* latency-bound single block (serial modes) */
+        SM4T_BLOCK1(rk, in, out);
+        return;
+    }
+#endif
     for (; n >= 16; n -= 16, in += 256, out += 256)
         SM4T_FN(x16)(rk, in, out);
     for (; n >= 8; n -= 8, in += 128, out += 128)

@@ -98,22 +98,31 @@ CCF_TARGET(T512) static void gfni512_x16(const uint32_t *rk, const uint8_t *in, 
 CCF_TARGET(T512) static inline void gfni_rounds1(const uint32_t rk[32], __m128i x[4])
 {
     const __m128i gin = _mm_set1_epi64x(GF_IN_M), gout = _mm_set1_epi64x(GF_OUT_M);
-    __m128i t;
+    __m128i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], t;
     int i;
-    t = _mm_ternarylogic_epi32(x[1], x[2], x[3], 0x96);
+    t = _mm_ternarylogic_epi32(x1, x2, x3, 0x96);
     t = _mm_xor_si128(t, _mm_cvtsi32_si128((int)rk[0]));
-    for (i = 0; i < 32; i++) {
-        __m128i s, a, b;
-        s = _mm_gf2p8affineinv_epi64_epi8(_mm_gf2p8affine_epi64_epi8(t, gin, GF_IN_C), gout, GF_OUT_C);
-        a = _mm_ternarylogic_epi32(s, _mm_rol_epi32(s, 2), _mm_rol_epi32(s, 10), 0x96);
-        b = _mm_ternarylogic_epi32(x[i & 3], _mm_rol_epi32(s, 18), _mm_rol_epi32(s, 24), 0x96);
-        if (i < 31) {
-            __m128i pre = _mm_ternarylogic_epi32(x[(i + 2) & 3], x[(i + 3) & 3],
-                                                 _mm_cvtsi32_si128((int)rk[i + 1]), 0x96);
-            t = _mm_ternarylogic_epi32(pre, a, b, 0x96);
-        }
-        x[i & 3] = _mm_xor_si128(a, b);
+    /* one round on words named explicitly (unrolled by four: the state stays in registers) */
+#define GF_R1(a0, a2, a3, j)                                                                   \
+    do {                                                                                     \
+        __m128i s_, a_, b_;                                                                  \
+        s_ = _mm_gf2p8affineinv_epi64_epi8(_mm_gf2p8affine_epi64_epi8(t, gin, GF_IN_C), gout, GF_OUT_C); \
+        a_ = _mm_ternarylogic_epi32(s_, _mm_rol_epi32(s_, 2), _mm_rol_epi32(s_, 10), 0x96);  \
+        b_ = _mm_ternarylogic_epi32(a0, _mm_rol_epi32(s_, 18), _mm_rol_epi32(s_, 24), 0x96); \
+        if ((j) < 31)                                                                        \
+            t = _mm_ternarylogic_epi32(_mm_ternarylogic_epi32(a2, a3,                         \
+                                           _mm_cvtsi32_si128((int)rk[((j) + 1) & 31]), 0x96), \
+                                       a_, b_, 0x96);                                        \
+        a0 = _mm_xor_si128(a_, b_);                                                          \
+    } while (0)
+    for (i = 0; i < 32; i += 4) {
+        GF_R1(x0, x2, x3, i);
+        GF_R1(x1, x3, x0, i + 1);
+        GF_R1(x2, x0, x1, i + 2);
+        GF_R1(x3, x1, x2, i + 3);
     }
+#undef GF_R1
+    x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
 }
 
 CCF_TARGET(T512) static void gfni_block1(const uint32_t rk[32], const uint8_t *in, uint8_t *out)
