@@ -287,14 +287,31 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         return rc;
     gcm_j0(&g->ghash, nonce, nonce_len, j0);
     if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
-        uint8_t sks[16 + GCM_SMALL];
-        small_keystream(g, j0, len, sks);
-        for (i = 0; i < len; i++)
-            out[i] = (uint8_t)(in[i] ^ sks[16 + i]);
-        small_ghash(&g->ghash, y, aad, aad_len, out, len);
+        /* buf = A || 0* || Z || P || 0* || lengths, Z a zero block: one CTR call from J0 over
+         * Z || P leaves E_K(J0) in Z and the ciphertext in place, ready to hash. */
+        uint8_t buf[GCM_SMALL_AAD + 16 + GCM_SMALL + 16];
+        size_t pa = (aad_len + 15) & ~(size_t)15, pc = (len + 15) & ~(size_t)15;
+        uint8_t *z = buf + pa, *c = z + 16;
+        if (aad_len) {
+            memcpy(buf, aad, aad_len);
+            memset(buf + aad_len, 0, pa - aad_len);
+        }
+        memset(z, 0, 16);
+        if (len)
+            memcpy(c, in, len);
+        memset(c + len, 0, pc - len);
+        memcpy(ctr, j0, 16);
+        g->aes.impl->ctr32(&g->aes, ctr, z, z, 16 + len);
+        if (len)
+            memcpy(out, c, len);
+        ccf_store64_be(c + pc, (uint64_t)aad_len * 8);
+        ccf_store64_be(c + pc + 8, (uint64_t)len * 8);
+        if (pa)
+            ccf_ghash_update(&g->ghash, y, buf, pa);
+        ccf_ghash_update(&g->ghash, y, c, pc + 16);
         for (i = 0; i < 16; i++)
-            tag[i] = (uint8_t)(y[i] ^ sks[i]);
-        ccf_memzero(sks, 16 + ((len + 15) & ~(size_t)15));
+            tag[i] = (uint8_t)(y[i] ^ z[i]);
+        ccf_memzero(z, 16);
         return CCF_OK;
     }
     memcpy(ctr, j0, 16);

@@ -3,6 +3,7 @@ import os
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.tuple cimport PyTuple_GET_ITEM
 from cpython.mem cimport PyMem_Calloc, PyMem_Free
 from cpython.ref cimport Py_INCREF
 from libc.stdint cimport uint8_t, uint64_t
@@ -266,17 +267,17 @@ cdef class AESGCM:
         cdef _Msg *msgs = NULL
         cdef Py_buffer *views = NULL
         cdef int with_aad
-        nonces = nonces if isinstance(nonces, (list, tuple)) else list(nonces)
-        datas = datas if isinstance(datas, (list, tuple)) else list(datas)
-        n = len(nonces)
-        if len(datas) != n:
-            raise ValueError(f"nonces and datas differ in length ({n} and {len(datas)})")
+        # Tuples: immutable, so a buffer exporter running Python code cannot resize them while
+        # the loop below indexes them without bounds checks.
+        cdef tuple tn = tuple(nonces), td = tuple(datas), ta = None
+        n = len(tn)
+        if len(td) != n:
+            raise ValueError(f"nonces and datas differ in length ({n} and {len(td)})")
         with_aad = associated_datas is not None
         if with_aad:
-            associated_datas = (associated_datas if isinstance(associated_datas, (list, tuple))
-                                else list(associated_datas))
-            if len(associated_datas) != n:
-                raise ValueError(f"nonces and associated_datas differ in length ({n} and {len(associated_datas)})")
+            ta = tuple(associated_datas)
+            if len(ta) != n:
+                raise ValueError(f"nonces and associated_datas differ in length ({n} and {len(ta)})")
         result = PyList_New(n)
         if n == 0:
             return result
@@ -289,10 +290,10 @@ cdef class AESGCM:
             raise MemoryError()
         try:
             for i in range(n):
-                _borrow(nonces[i], &views[3 * i], &msgs[i].nonce, &msgs[i].nonce_len, "nonce")
-                _borrow(datas[i], &views[3 * i + 1], &msgs[i].data, &msgs[i].data_len, "data")
-                if with_aad and associated_datas[i] is not None:
-                    _borrow(associated_datas[i], &views[3 * i + 2], &msgs[i].aad, &msgs[i].aad_len, "associated_data")
+                _borrow(<object>PyTuple_GET_ITEM(tn, i), &views[3 * i], &msgs[i].nonce, &msgs[i].nonce_len, "nonce")
+                _borrow(<object>PyTuple_GET_ITEM(td, i), &views[3 * i + 1], &msgs[i].data, &msgs[i].data_len, "data")
+                if with_aad and <object>PyTuple_GET_ITEM(ta, i) is not None:
+                    _borrow(<object>PyTuple_GET_ITEM(ta, i), &views[3 * i + 2], &msgs[i].aad, &msgs[i].aad_len, "associated_data")
                 if msgs[i].nonce_len < 1:
                     raise ValueError("nonce must be at least 1 byte (12 bytes recommended)")
                 _check_data_length(msgs[i].data_len)
