@@ -146,8 +146,11 @@ if [ -z "${CCFAST_VECTORS:-}" ] && [ -d "$ROOT/../shared/vectors" ]; then export
 "$PY" -m venv "$WORK/sdist-venv"
 "$WORK/sdist-venv/bin/python" -m pip install -q "$sdist[test]" > "$WORK/sdist-install.log" 2>&1 || { tail -40 "$WORK/sdist-install.log"; exit 1; }
 mkdir "$WORK/unpacked" && tar xzf "$sdist" -C "$WORK/unpacked"
-(cd "$WORK" && "$WORK/sdist-venv/bin/python" "$WORK"/unpacked/ccfast-*/tests/run.py -q -p no:cacheprovider) | tee "$WORK/sdist-tests.log" | grep -E "^\[run.py\]|passed|failed|error" || true
-grep -q "failed: none" "$WORK/sdist-tests.log" || FAILED+=("sdist test suite: $(grep 'levels run' "$WORK/sdist-tests.log")")
+(cd "$WORK" && "$WORK/sdist-venv/bin/python" "$WORK"/unpacked/ccfast-*/tests/run.py -q -p no:cacheprovider) | tee "$WORK/sdist-tests.log" | grep -E "^\[run.py\]|passed|failed|error|^(FAILED|ERROR) " || true
+if ! grep -q "failed: none" "$WORK/sdist-tests.log"; then
+  cp "$WORK/sdist-tests.log" "${TMPDIR:-/tmp}/check_packaging-sdist-tests.log"
+  FAILED+=("sdist test suite: $(grep 'levels run' "$WORK/sdist-tests.log") (log: ${TMPDIR:-/tmp}/check_packaging-sdist-tests.log)")
+fi
 
 echo "== 5. free-threaded CPython 3.14t"
 FT=${FT_PYTHON:-$(command -v python3.14t || true)}
