@@ -302,7 +302,7 @@ def test_aead_parameters():
 
 @pytest.mark.parametrize("cls", [SM4GCM, SM4CCM])
 def test_into_batch_and_buffers(cls):
-    import numpy as np
+    np = pytest.importorskip("numpy")
     key = os.urandom(16)
     a = cls(key)
     nonces = [os.urandom(12) for _ in range(20)]
@@ -331,7 +331,7 @@ def test_into_batch_and_buffers(cls):
 
 
 def test_sm4_buffers():
-    import numpy as np
+    np = pytest.importorskip("numpy")
     s, iv = SM4(os.urandom(16)), os.urandom(16)
     d = os.urandom(64)
     for conv in (bytes, bytearray, memoryview, lambda b: np.frombuffer(b, dtype=np.uint8)):
