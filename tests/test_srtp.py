@@ -149,7 +149,9 @@ def test_rfc7714_rtp(sec, profile, key):
 
 
 @pytest.mark.parametrize("sec,profile,key", [("17.1", Profile.AEAD_AES_128_GCM, "key_128"),
-                                             ("17.2", Profile.AEAD_AES_256_GCM, "key_256")])
+                                             ("17.2", Profile.AEAD_AES_256_GCM, "key_256"),
+                                             ("17.3", Profile.AEAD_AES_128_GCM, "key_128"),
+                                             ("17.4", Profile.AEAD_AES_256_GCM, "key_256")])
 def test_rfc7714_rtcp(sec, profile, key):
     vs = parse_vectors("rfc7714_sec16_17_aes_gcm.txt")
     common, sec17, v = section(vs, "Common"), section(vs, "Section 17"), section(vs, sec)
@@ -158,6 +160,11 @@ def test_rfc7714_rtcp(sec, profile, key):
     assert rx.unprotect_rtcp(bytes.fromhex(v["srtcp_packet"])) == bytes.fromhex(sec17["rtcp_packet"])
     with pytest.raises(ReplayError):
         rx.unprotect_rtcp(bytes.fromhex(v["srtcp_packet"]))
+    for flip in (0, 20, -17, -4, -1):            # header, body, tag, E flag, index
+        bad = bytearray.fromhex(v["srtcp_packet"])
+        bad[flip] ^= 0x80 if flip == -4 else 1
+        with pytest.raises((AuthenticationError, PacketError)):
+            Session(profile, None, _session_keys=keys).unprotect_rtcp(bytes(bad))
 
 
 def test_libsrtp_reference_packets():
@@ -322,8 +329,11 @@ def test_ssrc_restriction_and_errors():
         s.protect(rtp(1, ssrc=5))
     with pytest.raises(ValueError):
         Session(Profile.AES_CM_128_HMAC_SHA1_80, key[:29])
-    with pytest.raises(ValueError):
-        Session(Profile.AES_CM_128_HMAC_SHA1_80, key, kdr=2 ** 16)
+    for bad_kdr in (3, 2 ** 25, -1, 2 ** 24 + 2 ** 23):
+        with pytest.raises(ValueError):
+            Session(Profile.AES_CM_128_HMAC_SHA1_80, key, kdr=bad_kdr)
+    with pytest.raises(TypeError):
+        Session(Profile.AES_CM_128_HMAC_SHA1_80, key, kdr=1.0)
     with pytest.raises(ValueError):
         Session(0x99, key)
     with pytest.raises(TypeError):

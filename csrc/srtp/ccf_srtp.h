@@ -10,9 +10,11 @@
  *
  * Layers:
  *   - ccf_srtp_ctx: the session keys of one master key (both RTP and RTCP), derived with the
- *     AES-CM PRF of RFC 3711 4.3.1 (AES-192/256 PRF of RFC 6188 for those keys).  Only a key
- *     derivation rate of 0 is implemented (session keys derived once); ccf_srtp_init refuses
- *     any other rate with CCF_ERR_PARAM.
+ *     AES-CM PRF of RFC 3711 4.3.1 (AES-192/256 PRF of RFC 6188 for those keys).  With a key
+ *     derivation rate (kdr) of 0 they are derived once; with a non-zero kdr (a power of two up
+ *     to 2^24) the keys of a packet depend on r = index DIV kdr, so each stream keeps the keys
+ *     of its current r (ccf_srtp_epochs, attached by the caller) and the ctx keeps the master
+ *     key and salt to derive new ones.
  *   - ccf_srtp_stream: the per-SSRC state: sender and receiver packet index (ROC and highest
  *     sequence number, RFC 3711 3.3.1), replay windows (3.3.2), SRTCP indexes and counters.
  *     The caller maps SSRCs to streams (the packet's SSRC must equal stream->ssrc).
@@ -65,8 +67,14 @@ typedef struct ccf_srtp_keys {
 } ccf_srtp_keys;
 
 typedef struct ccf_srtp_ctx {
-    ccf_srtp_keys rtp, rtcp;
+    ccf_srtp_keys rtp, rtcp;           /* kdr = 0: the keys of every packet */
     int profile;
+    int rekey;                         /* kdr != 0 (a zeroed ctx has kdr = 0) */
+    int kdr_shift;                     /* kdr = 2^kdr_shift when rekey */
+    int rtcp_unencrypted;              /* send SRTCP with E = 0 (authenticated only) */
+    size_t master_key_len;
+    uint8_t master_key[32];            /* kept only when kdr != 0 (secret) */
+    uint8_t master_salt[14];
     int aead;                          /* RFC 7714 profile */
     int null_cipher;                   /* NULL_HMAC_SHA1_* */
     size_t tag_len;
@@ -85,8 +93,21 @@ typedef struct ccf_srtp_replay {
     uint64_t *bits;
 } ccf_srtp_replay;
 
+/* Keys of one packet kind for one value of r = index DIV kdr (kdr != 0 only). */
+typedef struct ccf_srtp_epoch {
+    ccf_srtp_keys keys;
+    uint64_t r;
+    int valid;
+} ccf_srtp_epoch;
+
+/* Per-stream key cache for kdr != 0; secret: wipe before freeing. */
+typedef struct ccf_srtp_epochs {
+    ccf_srtp_epoch rtp, rtcp;
+} ccf_srtp_epochs;
+
 typedef struct ccf_srtp_stream {
     uint32_t ssrc;
+    ccf_srtp_epochs *epochs;           /* required when the ctx has kdr != 0, else NULL */
     ccf_srtp_replay rtp_tx, rtp_rx;    /* 48-bit SRTP indexes ROC || SEQ */
     ccf_srtp_replay rtcp_rx;           /* 31-bit SRTCP indexes */
     uint32_t rtcp_tx_index;            /* last SRTCP index sent (0: none yet) */
@@ -98,13 +119,17 @@ typedef struct ccf_srtp_stream {
 
 /*
  * Derive the session keys from master key and salt (lengths as ccf_srtp_profile_lengths gives;
- * CCF_ERR_KEY_LENGTH otherwise).  kdr must be 0 (CCF_ERR_PARAM otherwise: key derivation rates
- * are not implemented).  mki may be NULL with mki_len 0; at most CCF_SRTP_MAX_MKI bytes.
+ * CCF_ERR_KEY_LENGTH otherwise).  kdr is 0 or a power of two up to 2^24 (RFC 3711 4.3.1;
+ * CCF_ERR_PARAM otherwise); with kdr != 0 every stream needs ccf_srtp_stream_set_epochs.
+ * mki may be NULL with mki_len 0; at most CCF_SRTP_MAX_MKI bytes.
  */
 int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_t key_len,
                   const uint8_t *master_salt, size_t salt_len, uint64_t kdr,
                   const uint8_t *mki, size_t mki_len);
 void ccf_srtp_wipe(ccf_srtp_ctx *c);
+
+/* Send SRTCP unencrypted (E = 0, RFC 3711 3.4 / RFC 7714 9.2): authenticated only. */
+void ccf_srtp_set_rtcp_encrypt(ccf_srtp_ctx *c, int encrypt);
 
 /* Set session keys directly, the same for SRTP and SRTCP, without key derivation (known-answer
  * tests: RFC 7714 publishes session keys only).  auth_key (20 bytes) is ignored by AEAD
@@ -122,6 +147,8 @@ size_t ccf_srtp_stream_size(uint32_t window);
 /* A fresh stream for ssrc with replay windows of `window` packets (1..CCF_SRTP_MAX_WINDOW,
  * CCF_ERR_PARAM otherwise) in ccf_srtp_stream_size(window) bytes at s. */
 int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window);
+/* Attach (zeroed, 16-byte aligned) key cache memory to a stream of a kdr != 0 ctx. */
+void ccf_srtp_stream_set_epochs(ccf_srtp_stream *s, ccf_srtp_epochs *e);
 
 /* Strict RTP header parse (RFC 3550 5.1): version 2, CSRC list and header extension inside the
  * packet.  Writes the header length (fixed header + CSRCs + extension); CCF_ERR_PACKET if bad. */
@@ -132,7 +159,8 @@ int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *i
 int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
                        uint8_t *out, size_t cap, size_t *out_len);
 /* SRTCP (RFC 3711 3.4; RFC 7714 9): the whole payload after the first 8 bytes is encrypted
- * (E = 1); the sender's index counts from 1 per stream (as libsrtp). */
+ * (E = 1) unless ccf_srtp_set_rtcp_encrypt(c, 0); the receiver takes either E.  The sender's
+ * index counts from 1 per stream (as libsrtp). */
 int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
                       uint8_t *out, size_t cap, size_t *out_len);
 int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
@@ -140,8 +168,12 @@ int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t
 
 /* ---- pieces exposed for known-answer tests ------------------------------------------------- */
 
-/* RFC 3711 4.3.1 / RFC 6188 PRF with kdr = 0: n bytes of key material for `label` from the
- * master key (16/24/32 bytes) and the 14-byte master salt (a 12-byte AEAD salt is zero-padded). */
+/* RFC 3711 4.3.1 / RFC 6188 PRF: n bytes of key material for `label` and r = index DIV kdr
+ * (48 bits; 0 when kdr = 0) from the master key (16/24/32 bytes) and the 14-byte master salt
+ * (a 12-byte AEAD salt is zero-padded). */
+int ccf_srtp_kdf_r(const uint8_t *master_key, size_t key_len, const uint8_t master_salt[14],
+                   uint8_t label, uint64_t r, uint8_t *out, size_t n);
+/* The same with r = 0 (kdr = 0). */
 int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t master_salt[14],
                  uint8_t label, uint8_t *out, size_t n);
 /* RFC 3711 4.1.1 AES-CM IV: (k_s * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16). */

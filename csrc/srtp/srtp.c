@@ -46,16 +46,16 @@ int ccf_srtp_profile_lengths(int profile, size_t *key_len, size_t *salt_len, siz
 
 /* Session keys of one packet kind: labels base (k_e), base + 1 (k_a), base + 2 (k_s). */
 static int derive(ccf_srtp_keys *k, const profile_info *p, const uint8_t *mkey,
-                  const uint8_t salt14[14], uint8_t base)
+                  const uint8_t salt14[14], uint8_t base, uint64_t r)
 {
     uint8_t ke[32], ka[CCF_SRTP_AUTH_KEY_LEN];
     int rc;
     memset(k->salt, 0, sizeof(k->salt));
-    rc = ccf_srtp_kdf(mkey, p->key_len, salt14, base, ke, p->key_len);
+    rc = ccf_srtp_kdf_r(mkey, p->key_len, salt14, base, r, ke, p->key_len);
     if (rc == CCF_OK)
-        rc = ccf_srtp_kdf(mkey, p->key_len, salt14, (uint8_t)(base + 1), ka, sizeof(ka));
+        rc = ccf_srtp_kdf_r(mkey, p->key_len, salt14, (uint8_t)(base + 1), r, ka, sizeof(ka));
     if (rc == CCF_OK)
-        rc = ccf_srtp_kdf(mkey, p->key_len, salt14, (uint8_t)(base + 2), k->salt, p->salt_len);
+        rc = ccf_srtp_kdf_r(mkey, p->key_len, salt14, (uint8_t)(base + 2), r, k->salt, p->salt_len);
     if (rc == CCF_OK) {
         if (p->aead)
             rc = ccf_aes_gcm_init(&k->gcm, ke, p->key_len);
@@ -78,8 +78,15 @@ int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_
     const profile_info *p = find_profile(profile);
     uint8_t salt14[14];
     int rc;
+    int shift = 0;
     memset(c, 0, sizeof(*c));
-    if (!p || kdr != 0 || mki_len > CCF_SRTP_MAX_MKI)
+    if (kdr) {                                            /* a power of two, 2^0 .. 2^24 */
+        if (kdr & (kdr - 1) || kdr > ((uint64_t)1 << 24))
+            return CCF_ERR_PARAM;
+        for (shift = 0; ((uint64_t)1 << shift) != kdr; shift++)
+            ;
+    }
+    if (!p || mki_len > CCF_SRTP_MAX_MKI)
         return CCF_ERR_PARAM;
     if (key_len != p->key_len || salt_len != p->salt_len)
         return CCF_ERR_KEY_LENGTH;
@@ -90,12 +97,22 @@ int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_
     c->aead = p->aead;
     c->null_cipher = p->null_cipher;
     c->tag_len = p->tag_len;
+    c->rekey = kdr != 0;
+    c->kdr_shift = shift;
     c->mki_len = mki_len;
     if (mki_len)
         memcpy(c->mki, mki, mki_len);
-    rc = derive(&c->rtp, p, master_key, salt14, 0);
-    if (rc == CCF_OK)
-        rc = derive(&c->rtcp, p, master_key, salt14, 3);
+    if (kdr) {                        /* keys per stream and r: keep what derives them */
+        c->master_key_len = key_len;
+        memcpy(c->master_key, master_key, key_len);
+        memcpy(c->master_salt, salt14, sizeof(salt14));
+        rc = ccf_aes_init(&c->rtp.cm, master_key, key_len);   /* checks the key length */
+        ccf_aes_wipe(&c->rtp.cm);
+    } else {
+        rc = derive(&c->rtp, p, master_key, salt14, 0, 0);
+        if (rc == CCF_OK)
+            rc = derive(&c->rtcp, p, master_key, salt14, 3, 0);
+    }
     ccf_memzero(salt14, sizeof(salt14));
     if (rc != CCF_OK)
         ccf_srtp_wipe(c);
@@ -138,6 +155,62 @@ int ccf_srtp_init_session_keys(ccf_srtp_ctx *c, int profile, const uint8_t *sess
 void ccf_srtp_wipe(ccf_srtp_ctx *c)
 {
     ccf_memzero(c, sizeof(*c));
+}
+
+/* see ccf_srtp.h */
+void ccf_srtp_set_rtcp_encrypt(ccf_srtp_ctx *c, int encrypt)
+{
+    c->rtcp_unencrypted = !encrypt;
+}
+
+/* see ccf_srtp.h */
+void ccf_srtp_stream_set_epochs(ccf_srtp_stream *s, ccf_srtp_epochs *e)
+{
+    s->epochs = e;
+}
+
+/*
+ * The keys of a packet with this index (SRTP) or SRTCP index.  kdr = 0: the ctx's.  Otherwise
+ * the stream's cached keys when r = index DIV kdr matches them, else keys derived into tmp
+ * (*fresh set): the caller adopts them with adopt_keys once the packet is done, so a packet
+ * that fails (a forgery, say) leaves the cache as it was.  NULL: no key cache attached.
+ */
+static const ccf_srtp_keys *keys_for(const ccf_srtp_ctx *c, ccf_srtp_stream *s, int rtcp,
+                                     uint64_t index, ccf_srtp_keys *tmp, int *fresh)
+{
+    const ccf_srtp_epoch *ep;
+    uint64_t r;
+    *fresh = 0;
+    if (!c->rekey)
+        return rtcp ? &c->rtcp : &c->rtp;
+    if (!s->epochs)
+        return NULL;
+    ep = rtcp ? &s->epochs->rtcp : &s->epochs->rtp;
+    r = index >> c->kdr_shift;
+    if (ep->valid && ep->r == r)
+        return &ep->keys;
+    if (derive(tmp, find_profile(c->profile), c->master_key, c->master_salt,
+               (uint8_t)(rtcp ? 3 : 0), r) != CCF_OK) {
+        ccf_memzero(tmp, sizeof(*tmp));
+        return NULL;
+    }
+    *fresh = 1;
+    return tmp;
+}
+
+/* Keep keys derived by keys_for for the next packets (ok) and wipe the temporary copy. */
+static void adopt_keys(const ccf_srtp_ctx *c, ccf_srtp_stream *s, int rtcp, uint64_t index,
+                       ccf_srtp_keys *tmp, int fresh, int ok)
+{
+    if (!fresh)
+        return;
+    if (ok) {
+        ccf_srtp_epoch *ep = rtcp ? &s->epochs->rtcp : &s->epochs->rtp;
+        memcpy(&ep->keys, tmp, sizeof(*tmp));
+        ep->r = index >> c->kdr_shift;
+        ep->valid = 1;
+    }
+    ccf_memzero(tmp, sizeof(*tmp));
 }
 
 /* see ccf_srtp.h */
@@ -228,6 +301,35 @@ static void gcm_iv_rtcp(const uint8_t salt[12], uint32_t ssrc, uint32_t index, u
         iv[i] ^= salt[i];
 }
 
+/* GCM tag with an empty plaintext over AAD = pkt[0:len] || eword (RFC 7714 9.3, SRTCP with
+ * E = 0), the AAD taken in two pieces so the packet is not copied: GHASH the whole blocks of
+ * pkt, then its tail with eword, then the length block; tag = GHASH ^ E_K(J0). */
+static int gcm_tag_only(const ccf_aes_gcm *g, const uint8_t iv[12], const uint8_t *pkt, size_t len,
+                        const uint8_t eword[4], uint8_t tag[16])
+{
+    uint8_t y[16], tail[32], j0[16], ek[16];
+    size_t whole = len & ~(size_t)15, rest = len - whole;
+    int i;
+    memset(y, 0, sizeof(y));
+    ccf_ghash_update(&g->ghash, y, pkt, whole);
+    memset(tail, 0, sizeof(tail));
+    memcpy(tail, pkt + whole, rest);
+    memcpy(tail + rest, eword, 4);
+    ccf_ghash_update(&g->ghash, y, tail, rest + 4);       /* zero-padded to a block */
+    memset(tail, 0, 16);
+    ccf_store64_be(tail, (uint64_t)(len + 4) * 8);        /* len(A) in bits, len(C) = 0 */
+    ccf_ghash_update(&g->ghash, y, tail, 16);
+    memcpy(j0, iv, 12);
+    j0[12] = j0[13] = j0[14] = 0;
+    j0[15] = 1;
+    ccf_aes_encrypt_blocks(&g->aes, j0, ek, 1);
+    for (i = 0; i < 16; i++)
+        tag[i] = (uint8_t)(y[i] ^ ek[i]);
+    ccf_memzero(ek, sizeof(ek));
+    ccf_memzero(y, sizeof(y));
+    return CCF_OK;
+}
+
 /* see ccf_srtp.h */
 int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
                      uint8_t *out, size_t cap, size_t *out_len, int allow_repeat_tx)
@@ -236,6 +338,9 @@ int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *i
     uint32_t ssrc, roc;
     uint16_t seq;
     int64_t idx;
+    int fresh;
+    ccf_srtp_keys tmp;
+    const ccf_srtp_keys *k;
     int rc = ccf_srtp_rtp_header_len(in, len, &hdr);
     if (rc != CCF_OK)
         return rc;
@@ -254,32 +359,38 @@ int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *i
     total = len + c->tag_len + c->mki_len;
     if (cap < total)
         return CCF_ERR_LENGTH;
+    k = keys_for(c, s, 0, (uint64_t)idx, &tmp, &fresh);
+    if (!k)
+        return CCF_ERR_PARAM;
     if (out != in)
         memcpy(out, in, len);
     roc = (uint32_t)((uint64_t)idx >> 16);
     if (c->aead) {
         uint8_t iv[12];
-        gcm_iv_rtp(c->rtp.salt, ssrc, roc, seq, iv);
+        gcm_iv_rtp(k->salt, ssrc, roc, seq, iv);
         /* RFC 7714 8.2: AAD = the RTP header; the tag follows the ciphertext, then the MKI */
-        rc = ccf_aes_gcm_encrypt(&c->rtp.gcm, iv, 12, out, hdr, out + hdr, len - hdr, out + hdr,
+        rc = ccf_aes_gcm_encrypt(&k->gcm, iv, 12, out, hdr, out + hdr, len - hdr, out + hdr,
                                  out + len);
-        if (rc != CCF_OK)
+        if (rc != CCF_OK) {
+            adopt_keys(c, s, 0, (uint64_t)idx, &tmp, fresh, 0);
             return rc;
+        }
         if (c->mki_len)
             memcpy(out + len + 16, c->mki, c->mki_len);
     } else {
         uint8_t rocb[4];
         if (!c->null_cipher) {
             uint8_t iv[16];
-            ccf_srtp_cm_iv(c->rtp.salt, ssrc, (uint64_t)idx, iv);
-            ccf_aes_ctr128(&c->rtp.cm, iv, out + hdr, out + hdr, len - hdr);
+            ccf_srtp_cm_iv(k->salt, ssrc, (uint64_t)idx, iv);
+            ccf_aes_ctr128(&k->cm, iv, out + hdr, out + hdr, len - hdr);
         }
         /* RFC 3711 4.2: tag over authenticated portion || ROC; the MKI sits before the tag */
         if (c->mki_len)
             memcpy(out + len, c->mki, c->mki_len);
         ccf_store32_be(rocb, roc);
-        ccf_hmac_sha1(&c->rtp.auth, out, len, rocb, 4, out + len + c->mki_len, c->tag_len);
+        ccf_hmac_sha1(&k->auth, out, len, rocb, 4, out + len + c->mki_len, c->tag_len);
     }
+    adopt_keys(c, s, 0, (uint64_t)idx, &tmp, fresh, 1);
     ccf_srtp_replay_add(&s->rtp_tx, (uint64_t)idx);
     s->protected_rtp++;
     *out_len = total;
@@ -294,6 +405,9 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
     uint32_t ssrc, roc;
     uint16_t seq;
     int64_t idx;
+    int fresh;
+    ccf_srtp_keys tmp;
+    const ccf_srtp_keys *k;
     int rc = ccf_srtp_rtp_header_len(in, len, &hdr);
     if (rc != CCF_OK)
         return rc;
@@ -316,13 +430,17 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
         s->auth_failures++;
         return CCF_ERR_AUTH;
     }
+    k = keys_for(c, s, 0, (uint64_t)idx, &tmp, &fresh);
+    if (!k)
+        return CCF_ERR_PARAM;
     roc = (uint32_t)((uint64_t)idx >> 16);
     if (c->aead) {
         uint8_t iv[12];
-        gcm_iv_rtp(c->rtp.salt, ssrc, roc, seq, iv);
-        rc = ccf_aes_gcm_decrypt(&c->rtp.gcm, iv, 12, in, hdr, in + hdr, plen - hdr,
+        gcm_iv_rtp(k->salt, ssrc, roc, seq, iv);
+        rc = ccf_aes_gcm_decrypt(&k->gcm, iv, 12, in, hdr, in + hdr, plen - hdr,
                                  in + plen, 16, out + hdr);
         if (rc != CCF_OK) {
+            adopt_keys(c, s, 0, (uint64_t)idx, &tmp, fresh, 0);
             s->auth_failures++;
             return CCF_ERR_AUTH;
         }
@@ -331,8 +449,9 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
     } else {
         uint8_t rocb[4];
         ccf_store32_be(rocb, roc);
-        if (ccf_hmac_sha1_verify(&c->rtp.auth, in, plen, rocb, 4, in + plen + c->mki_len,
+        if (ccf_hmac_sha1_verify(&k->auth, in, plen, rocb, 4, in + plen + c->mki_len,
                                  c->tag_len) != CCF_OK) {
+            adopt_keys(c, s, 0, (uint64_t)idx, &tmp, fresh, 0);
             s->auth_failures++;
             return CCF_ERR_AUTH;
         }
@@ -340,15 +459,17 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
             memcpy(out, in, plen);
         if (!c->null_cipher) {
             uint8_t iv[16];
-            ccf_srtp_cm_iv(c->rtp.salt, ssrc, (uint64_t)idx, iv);
-            ccf_aes_ctr128(&c->rtp.cm, iv, out + hdr, out + hdr, plen - hdr);
+            ccf_srtp_cm_iv(k->salt, ssrc, (uint64_t)idx, iv);
+            ccf_aes_ctr128(&k->cm, iv, out + hdr, out + hdr, plen - hdr);
         }
     }
+    /* authentic from here: the keys are worth keeping even if the padding is bad */
+    adopt_keys(c, s, 0, (uint64_t)idx, &tmp, fresh, 1);
     if (out[0] & 0x20) {                                  /* P: the decrypted count must fit */
         size_t pad = out[plen - 1];
         if (plen == hdr || pad == 0 || pad > plen - hdr) {
             ccf_memzero(out + hdr, plen - hdr);
-            return CCF_ERR_PACKET;                        /* state left as it was */
+            return CCF_ERR_PACKET;                        /* stream state left as it was */
         }
     }
     ccf_srtp_replay_add(&s->rtp_rx, (uint64_t)idx);
@@ -363,7 +484,9 @@ int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *
 {
     size_t tag_len = rtcp_tag_len(c), total;
     uint32_t ssrc, idx = s->rtcp_tx_index + 1, eword;
-    int rc;
+    int rc, fresh, encrypt = !c->rtcp_unencrypted;
+    ccf_srtp_keys tmp;
+    const ccf_srtp_keys *k;
     if (len < 8 || (in[0] >> 6) != 2)
         return CCF_ERR_PACKET;
     ssrc = ccf_load32_be(in + 4);
@@ -374,33 +497,46 @@ int ccf_srtcp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *
     total = len + 4 + tag_len + c->mki_len;
     if (cap < total)
         return CCF_ERR_LENGTH;
+    k = keys_for(c, s, 1, idx, &tmp, &fresh);
+    if (!k)
+        return CCF_ERR_PARAM;
     if (out != in)
         memcpy(out, in, len);
-    eword = 0x80000000u | idx;                            /* E = 1: payload encrypted */
+    eword = (encrypt ? 0x80000000u : 0) | idx;            /* E: payload encrypted or not */
     if (c->aead) {
         uint8_t iv[12], aad[12];
-        gcm_iv_rtcp(c->rtcp.salt, ssrc, idx, iv);
-        /* RFC 7714 9.2: AAD = first 8 octets || E || SRTCP index; wire: ct || tag || E||index */
-        memcpy(aad, out, 8);
-        ccf_store32_be(aad + 8, eword);
-        rc = ccf_aes_gcm_encrypt(&c->rtcp.gcm, iv, 12, aad, 12, out + 8, len - 8, out + 8, out + len);
-        if (rc != CCF_OK)
+        gcm_iv_rtcp(k->salt, ssrc, idx, iv);
+        if (encrypt) {
+            /* RFC 7714 9.2: AAD = first 8 octets || E||index; wire: ct || tag || E||index */
+            memcpy(aad, out, 8);
+            ccf_store32_be(aad + 8, eword);
+            rc = ccf_aes_gcm_encrypt(&k->gcm, iv, 12, aad, 12, out + 8, len - 8, out + 8, out + len);
+        } else {
+            /* RFC 7714 9.3: AAD = the whole packet || E||index, nothing encrypted */
+            ccf_store32_be(out + len + 16, eword);        /* staged where it goes, read as AAD */
+            memcpy(aad, out + len + 16, 4);
+            rc = gcm_tag_only(&k->gcm, iv, out, len, aad, out + len);
+        }
+        if (rc != CCF_OK) {
+            adopt_keys(c, s, 1, idx, &tmp, fresh, 0);
             return rc;
+        }
         ccf_store32_be(out + len + 16, eword);
         if (c->mki_len)
             memcpy(out + len + 20, c->mki, c->mki_len);
     } else {
-        if (!c->null_cipher) {
+        if (!c->null_cipher && encrypt) {
             uint8_t iv[16];
-            ccf_srtp_cm_iv(c->rtcp.salt, ssrc, idx, iv);
-            ccf_aes_ctr128(&c->rtcp.cm, iv, out + 8, out + 8, len - 8);
+            ccf_srtp_cm_iv(k->salt, ssrc, idx, iv);
+            ccf_aes_ctr128(&k->cm, iv, out + 8, out + 8, len - 8);
         }
         /* RFC 3711 3.4: authenticated portion = packet || E||index; then MKI, then the tag */
         ccf_store32_be(out + len, eword);
         if (c->mki_len)
             memcpy(out + len + 4, c->mki, c->mki_len);
-        ccf_hmac_sha1(&c->rtcp.auth, out, len + 4, NULL, 0, out + len + 4 + c->mki_len, tag_len);
+        ccf_hmac_sha1(&k->auth, out, len + 4, NULL, 0, out + len + 4 + c->mki_len, tag_len);
     }
+    adopt_keys(c, s, 1, idx, &tmp, fresh, 1);
     s->rtcp_tx_index = idx;
     s->protected_rtcp++;
     *out_len = total;
@@ -413,6 +549,9 @@ int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t
 {
     size_t tag_len = rtcp_tag_len(c), e_at, plen;
     uint32_t ssrc, eword, idx;
+    int fresh, encrypted;
+    ccf_srtp_keys tmp;
+    const ccf_srtp_keys *k;
     if (len < 8 + 4 + tag_len + c->mki_len || (in[0] >> 6) != 2)
         return CCF_ERR_PACKET;
     ssrc = ccf_load32_be(in + 4);
@@ -427,44 +566,59 @@ int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t
     }
     eword = ccf_load32_be(in + e_at);
     idx = eword & 0x7FFFFFFFu;
-    if (c->aead && !(eword & 0x80000000u))
-        return CCF_ERR_PACKET;            /* unencrypted AEAD SRTCP (RFC 7714 9.3) not supported */
+    encrypted = (eword & 0x80000000u) != 0;
     if (cap < plen)
         return CCF_ERR_LENGTH;
     if (ccf_srtp_replay_check(&s->rtcp_rx, idx) != CCF_OK) {
         s->replays++;
         return CCF_ERR_REPLAY;
     }
-    if (c->mki_len && memcmp(in + e_at + (c->aead ? 4 : 4), c->mki, c->mki_len) != 0) {
+    if (c->mki_len && memcmp(in + e_at + 4, c->mki, c->mki_len) != 0) {
         s->auth_failures++;
         return CCF_ERR_AUTH;
     }
+    k = keys_for(c, s, 1, idx, &tmp, &fresh);
+    if (!k)
+        return CCF_ERR_PARAM;
     if (c->aead) {
-        uint8_t iv[12], aad[12];
-        gcm_iv_rtcp(c->rtcp.salt, ssrc, idx, iv);
-        memcpy(aad, in, 8);
-        ccf_store32_be(aad + 8, eword);
-        if (ccf_aes_gcm_decrypt(&c->rtcp.gcm, iv, 12, aad, 12, in + 8, plen - 8, in + plen, 16,
-                                out + 8) != CCF_OK) {
+        uint8_t iv[12], aad[12], tag[16];
+        int ok;
+        gcm_iv_rtcp(k->salt, ssrc, idx, iv);
+        if (encrypted) {
+            memcpy(aad, in, 8);
+            ccf_store32_be(aad + 8, eword);
+            ok = ccf_aes_gcm_decrypt(&k->gcm, iv, 12, aad, 12, in + 8, plen - 8, in + plen, 16,
+                                     out + 8) == CCF_OK;
+        } else {
+            ok = gcm_tag_only(&k->gcm, iv, in, plen, in + e_at, tag) == CCF_OK &&
+                 ccf_ct_memcmp(tag, in + plen, 16) == 0;
+            ccf_memzero(tag, sizeof(tag));
+            if (ok && out != in)
+                memmove(out + 8, in + 8, plen - 8);
+        }
+        if (!ok) {
+            adopt_keys(c, s, 1, idx, &tmp, fresh, 0);
             s->auth_failures++;
             return CCF_ERR_AUTH;
         }
         if (out != in)
-            memcpy(out, in, 8);
+            memmove(out, in, 8);
     } else {
-        if (ccf_hmac_sha1_verify(&c->rtcp.auth, in, e_at + 4, NULL, 0, in + len - tag_len,
+        if (ccf_hmac_sha1_verify(&k->auth, in, e_at + 4, NULL, 0, in + len - tag_len,
                                  tag_len) != CCF_OK) {
+            adopt_keys(c, s, 1, idx, &tmp, fresh, 0);
             s->auth_failures++;
             return CCF_ERR_AUTH;
         }
         if (out != in)
-            memcpy(out, in, plen);
-        if (!c->null_cipher && (eword & 0x80000000u)) {
+            memmove(out, in, plen);
+        if (!c->null_cipher && encrypted) {
             uint8_t iv[16];
-            ccf_srtp_cm_iv(c->rtcp.salt, ssrc, idx, iv);
-            ccf_aes_ctr128(&c->rtcp.cm, iv, out + 8, out + 8, plen - 8);
+            ccf_srtp_cm_iv(k->salt, ssrc, idx, iv);
+            ccf_aes_ctr128(&k->cm, iv, out + 8, out + 8, plen - 8);
         }
     }
+    adopt_keys(c, s, 1, idx, &tmp, fresh, 1);
     ccf_srtp_replay_add(&s->rtcp_rx, idx);
     s->authenticated_rtcp++;
     *out_len = plen;

@@ -95,7 +95,10 @@ static void test_roundtrip(int profile, size_t mki_len)
     ccf_test_fill(mk, kl, (uint32_t)profile);
     ccf_test_fill(ms, sl, (uint32_t)profile + 99);
     CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 0, mki, mki_len) == CCF_OK, "init %d", profile);
-    CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 1, mki, mki_len) == CCF_ERR_PARAM, "kdr accepted");
+    CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 3, mki, mki_len) == CCF_ERR_PARAM, "kdr 3 accepted");
+    CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, (uint64_t)1 << 25, mki, mki_len) == CCF_ERR_PARAM,
+              "kdr 2^25 accepted");
+    CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 1, mki, mki_len) == CCF_OK, "kdr 1 refused");
     ccf_srtp_init(&c, profile, mk, kl, ms, sl, 0, mki, mki_len);
     for (seq = 65530; seq < 65540; seq++) {
         n = 12 + seq % 150;
@@ -208,6 +211,63 @@ static void test_header(void)
     CCF_CHECK(ccf_srtp_rtp_header_len(p, 15, &h) == CCF_ERR_PACKET, "ext header cut");
 }
 
+/* kdr = 2: keys change every two packets; streams need their key cache; a packet of an older
+ * key period after a newer one still verifies; SRTCP both encrypted and not. */
+static void test_kdr(int profile)
+{
+    static ccf_srtp_ctx c, c0;
+    ccf_srtp_stream *txp = new_stream(0x0badf00du, 64), *rxp = new_stream(0x0badf00du, 64);
+    ccf_srtp_epochs *etx = ccf_alloc_aligned(sizeof(ccf_srtp_epochs), 64);
+    ccf_srtp_epochs *erx = ccf_alloc_aligned(sizeof(ccf_srtp_epochs), 64);
+    uint8_t mk[32], ms[14], pkt[8][64], prot[8][128], back[128];
+    size_t kl, sl, tl, pn[8], bn, i;
+    const size_t order[8] = { 0, 1, 4, 2, 3, 7, 5, 6 };
+    ccf_srtp_profile_lengths(profile, &kl, &sl, &tl);
+    ccf_test_fill(mk, kl, 7);
+    ccf_test_fill(ms, sl, 8);
+    memset(etx, 0, sizeof(*etx));
+    memset(erx, 0, sizeof(*erx));
+    CCF_CHECK(ccf_srtp_init(&c, profile, mk, kl, ms, sl, 2, NULL, 0) == CCF_OK, "kdr init");
+    CCF_CHECK(ccf_srtp_init(&c0, profile, mk, kl, ms, sl, 0, NULL, 0) == CCF_OK, "kdr 0 init");
+    for (i = 0; i < 8; i++) {
+        ccf_test_fill(pkt[i], 64, (uint32_t)i);
+        pkt[i][0] = 0x80; pkt[i][2] = 0; pkt[i][3] = (uint8_t)i;
+        ccf_store32_be(pkt[i] + 8, 0x0badf00du);
+    }
+    CCF_CHECK(ccf_srtp_protect(&c, txp, pkt[0], 64, prot[0], 128, &pn[0], 0) == CCF_ERR_PARAM,
+              "kdr stream without key cache");
+    ccf_srtp_stream_set_epochs(txp, etx);
+    ccf_srtp_stream_set_epochs(rxp, erx);
+    for (i = 0; i < 8; i++)
+        CCF_CHECK(ccf_srtp_protect(&c, txp, pkt[i], 64, prot[i], 128, &pn[i], 0) == CCF_OK, "kdr protect");
+    for (i = 0; i < 8; i++) {
+        size_t j = order[i];
+        CCF_CHECK(ccf_srtp_unprotect(&c, rxp, prot[j], pn[j], back, 128, &bn) == CCF_OK && bn == 64 &&
+                  memcmp(back, pkt[j], 64) == 0, "kdr unprotect %zu", j);
+    }
+    {   /* r = 0 keys are the kdr = 0 keys; r = 1 keys are not */
+        ccf_srtp_stream *r0 = new_stream(0x0badf00du, 64);
+        CCF_CHECK(ccf_srtp_unprotect(&c0, r0, prot[1], pn[1], back, 128, &bn) == CCF_OK, "kdr r=0");
+        CCF_CHECK(ccf_srtp_unprotect(&c0, r0, prot[2], pn[2], back, 128, &bn) == CCF_ERR_AUTH, "kdr r=1");
+        free(r0);
+    }
+    for (i = 0; i < 2; i++) {
+        ccf_store32_be(pkt[i] + 4, 0x0badf00du);          /* RTCP: SSRC after 4 bytes */
+        ccf_srtp_set_rtcp_encrypt(&c, (int)i);
+        CCF_CHECK(ccf_srtcp_protect(&c, txp, pkt[i], 40, prot[i], 128, &pn[i]) == CCF_OK, "kdr srtcp protect");
+        CCF_CHECK(ccf_srtcp_unprotect(&c, rxp, prot[i], pn[i], back, 128, &bn) == CCF_OK && bn == 40 &&
+                  memcmp(back, pkt[i], 40) == 0, "kdr srtcp unprotect E=%zu", i);
+        CCF_CHECK((memcmp(prot[i] + 8, pkt[i] + 8, 32) == 0) ==
+                  (i == 0 || profile == CCF_SRTP_NULL_SHA1_80 || profile == CCF_SRTP_NULL_SHA1_32),
+                  "srtcp E=%zu payload", i);
+    }
+    ccf_srtp_wipe(&c);
+    ccf_srtp_wipe(&c0);
+    free(txp); free(rxp);
+    ccf_free_aligned(etx, sizeof(*etx));
+    ccf_free_aligned(erx, sizeof(*erx));
+}
+
 int main(void)
 {
     int pass;
@@ -222,6 +282,7 @@ int main(void)
         for (i = 0; i < sizeof(PROFILES) / sizeof(PROFILES[0]); i++) {
             test_roundtrip(PROFILES[i], 0);
             test_roundtrip(PROFILES[i], 4);
+            test_kdr(PROFILES[i]);
         }
     }
     ccf_cpu_set_disabled(0);

@@ -23,6 +23,7 @@ cdef extern from "ccf_sha1.h" nogil:
 cdef extern from "ccf_srtp.h" nogil:
     ctypedef struct ccf_srtp_ctx:
         int profile
+        int rekey
         int aead
         size_t tag_len
         size_t mki_len
@@ -30,8 +31,11 @@ cdef extern from "ccf_srtp.h" nogil:
         uint64_t top
         uint32_t window
         int started
+    ctypedef struct ccf_srtp_epochs:
+        pass
     ctypedef struct ccf_srtp_stream:
         uint32_t ssrc
+        ccf_srtp_epochs *epochs
         ccf_srtp_replay rtp_tx
         ccf_srtp_replay rtp_rx
         ccf_srtp_replay rtcp_rx
@@ -52,6 +56,8 @@ cdef extern from "ccf_srtp.h" nogil:
                                    size_t key_len, const uint8_t *session_salt, size_t salt_len,
                                    const uint8_t *auth_key)
     void ccf_srtp_wipe(ccf_srtp_ctx *c)
+    void ccf_srtp_set_rtcp_encrypt(ccf_srtp_ctx *c, int encrypt)
+    void ccf_srtp_stream_set_epochs(ccf_srtp_stream *s, ccf_srtp_epochs *e)
     size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp)
     size_t ccf_srtp_stream_size(uint32_t window)
     int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window)
@@ -64,6 +70,6 @@ cdef extern from "ccf_srtp.h" nogil:
                           uint8_t *out, size_t cap, size_t *out_len)
     int ccf_srtcp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *inp, size_t length,
                             uint8_t *out, size_t cap, size_t *out_len)
-    int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t *master_salt,
-                     uint8_t label, uint8_t *out, size_t n)
+    int ccf_srtp_kdf_r(const uint8_t *master_key, size_t key_len, const uint8_t *master_salt,
+                       uint8_t label, uint64_t r, uint8_t *out, size_t n)
     void ccf_srtp_cm_iv(const uint8_t *salt, uint32_t ssrc, uint64_t index, uint8_t *iv)

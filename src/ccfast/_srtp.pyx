@@ -69,8 +69,8 @@ def _hmac_sha1(key, data, impl=None, Py_ssize_t tag_len=20):
     return out
 
 
-def _kdf(master_key, master_salt, int label, Py_ssize_t n):
-    """RFC 3711 4.3.1 PRF output (kdr = 0) for a label (known-answer tests)."""
+def _kdf(master_key, master_salt, int label, Py_ssize_t n, uint64_t r=0):
+    """RFC 3711 4.3.1 PRF output for a label and r = index DIV kdr (known-answer tests)."""
     cdef bytes mk = bytes(master_key), ms = bytes(master_salt)
     cdef uint8_t salt[14]
     if len(ms) > 14:
@@ -78,8 +78,8 @@ def _kdf(master_key, master_salt, int label, Py_ssize_t n):
     memset(salt, 0, 14)
     memcpy(salt, PyBytes_AS_STRING(ms), len(ms))
     cdef bytes out = new_bytes(n)
-    if ccf_srtp_kdf(<const uint8_t *>PyBytes_AS_STRING(mk), len(mk), salt, <uint8_t>label,
-                    <uint8_t *>PyBytes_AS_STRING(out), n) != CCF_OK:
+    if ccf_srtp_kdf_r(<const uint8_t *>PyBytes_AS_STRING(mk), len(mk), salt, <uint8_t>label, r,
+                      <uint8_t *>PyBytes_AS_STRING(out), n) != CCF_OK:
         raise ValueError("master key must be 16, 24 or 32 bytes")
     return out
 
@@ -153,8 +153,13 @@ cdef void _run_items(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, b
 
 cdef class _Stream:
     cdef ccf_srtp_stream *s
+    cdef ccf_srtp_epochs *epochs      # key cache when the session has kdr != 0 (secret)
 
     def __dealloc__(self):
+        if self.epochs != NULL:
+            ccf_memzero(self.epochs, sizeof(ccf_srtp_epochs))
+            ccf_free_aligned(self.epochs, sizeof(ccf_srtp_epochs))
+            self.epochs = NULL
         if self.s != NULL:
             PyMem_Free(self.s)
             self.s = NULL
@@ -168,6 +173,10 @@ cdef class Session:
     first packet of each SSRC (on the receiving side only once that packet authenticates);
     otherwise packets of other SSRCs raise SRTPError.  Failures raise AuthenticationError,
     ReplayError or PacketError (all SRTPError) and leave the stream's state unchanged.
+    ``kdr`` (0, or a power of two up to 2**24) re-derives the session keys every ``kdr`` packets
+    (RFC 3711 4.3.1); each stream then keeps the keys of its current period, and a packet of
+    another period costs a key derivation.  ``rtcp_encrypt=False`` sends SRTCP authenticated
+    only (E = 0); either kind is accepted on receipt.
     Sessions may be shared between threads (one lock per session).
     """
     cdef ccf_srtp_ctx *ctx
@@ -182,7 +191,7 @@ cdef class Session:
     cdef readonly int profile
 
     def __cinit__(self, int profile, key, *, ssrc=None, int replay_window=128, bint allow_repeat_tx=False,
-                  kdr=0, mki=None, _session_keys=None):
+                  kdr=0, mki=None, bint rtcp_encrypt=True, _session_keys=None):
         cdef Py_buffer kb
         cdef size_t kl, sl, tl
         cdef int rc
@@ -192,8 +201,12 @@ cdef class Session:
             raise ValueError(f"unknown SRTP profile {profile!r}")
         if not 1 <= replay_window <= CCF_SRTP_MAX_WINDOW:
             raise ValueError(f"replay_window must be 1..{CCF_SRTP_MAX_WINDOW}")
-        if kdr != 0:
-            raise ValueError("only a key derivation rate of 0 is supported")
+        if isinstance(kdr, bool) or not isinstance(kdr, int):
+            raise TypeError(f"kdr must be an int, not {type(kdr).__name__}")
+        if kdr != 0 and (kdr < 0 or kdr > 1 << 24 or kdr & (kdr - 1)):
+            raise ValueError(f"kdr must be 0 or a power of two from 1 to 2**24 (RFC 3711 4.3.1), not {kdr}")
+        if kdr != 0 and _session_keys is not None:
+            raise ValueError("session keys given directly cannot be re-derived (kdr must be 0)")
         if len(mkib) > CCF_SRTP_MAX_MKI:
             raise ValueError(f"mki must be at most {CCF_SRTP_MAX_MKI} bytes")
         if ssrc is not None and not 0 <= ssrc <= 0xFFFFFFFF:
@@ -220,12 +233,13 @@ cdef class Session:
                     raise ValueError(f"key must be {kl + sl} bytes (master key {kl} + master salt {sl}) "
                                      f"for this profile, not {kb.len}")
                 rc = ccf_srtp_init(self.ctx, profile, <const uint8_t *>kb.buf, kl,
-                                   <const uint8_t *>kb.buf + kl, sl, 0,
+                                   <const uint8_t *>kb.buf + kl, sl, <uint64_t>kdr,
                                    <const uint8_t *>PyBytes_AS_STRING(mkib), len(mkib))
                 if rc != CCF_OK:
                     raise ValueError(f"SRTP key set-up failed (status {rc})")
             finally:
                 release_buffer(&kb)
+        ccf_srtp_set_rtcp_encrypt(self.ctx, rtcp_encrypt)
         self.profile = profile
         self.streams = {}
         self.only_ssrc = ssrc
@@ -271,6 +285,12 @@ cdef class Session:
         if st.s == NULL:
             raise MemoryError()
         ccf_srtp_stream_init(st.s, ssrc, self.window)
+        if self.ctx.rekey:
+            st.epochs = <ccf_srtp_epochs *>ccf_alloc_aligned(sizeof(ccf_srtp_epochs), 64)
+            if st.epochs == NULL:
+                raise MemoryError()
+            memset(st.epochs, 0, sizeof(ccf_srtp_epochs))
+            ccf_srtp_stream_set_epochs(st.s, st.epochs)
         if create:
             self.streams[ssrc] = st
         made[0] = True
@@ -374,11 +394,12 @@ cdef class Session:
         return self._run(srtp_packet, 1)
 
     def protect_rtcp(self, rtcp):
-        """RTCP packet -> SRTCP packet (encrypted, E = 1)."""
+        """RTCP packet -> SRTCP packet (encrypted, E = 1, unless the session was made with
+        rtcp_encrypt=False: then authenticated only, E = 0)."""
         return self._run(rtcp, 2)
 
     def unprotect_rtcp(self, srtcp_packet):
-        """SRTCP packet -> RTCP packet."""
+        """SRTCP packet -> RTCP packet (encrypted or not, as its E flag says)."""
         return self._run(srtcp_packet, 3)
 
     def protect_into(self, buf, Py_ssize_t length):

@@ -3,7 +3,7 @@
 
 ``Session(profile, key)`` protects and unprotects packets of any number of SSRCs; ``key`` is
 master key || master salt (``key_length(profile)`` bytes).  ``keys_from_dtls`` splits DTLS-SRTP
-keying material (RFC 5764 4.2).  Only a key derivation rate of 0 is supported.
+keying material (RFC 5764 4.2).  Key derivation rates (``kdr``) of 0 and 2^0..2^24 are supported.
 """
 import base64
 import binascii
@@ -92,6 +92,18 @@ class SdesCrypto:
     mki: Optional[bytes] = None
     session_params: List[str] = field(default_factory=list)
 
+    @property
+    def kdr(self) -> int:
+        """The key derivation rate of a ``KDR=n`` session parameter (2**n, RFC 4568 6.3.1),
+        0 without one; ready for ``Session(..., kdr=...)``."""
+        for p in self.session_params:
+            if p.startswith("KDR="):
+                n = p[4:]
+                if not n.isdigit() or int(n) > 24:
+                    raise ValueError(f"bad KDR parameter {p!r} (KDR=0..24)")
+                return 1 << int(n)
+        return 0
+
     def to_attribute(self) -> str:
         """The attribute as it follows ``a=`` in SDP (``crypto:1 AES_CM_128_HMAC_SHA1_80 inline:...``)."""
         if len(self.key) != key_length(self.profile):
@@ -149,4 +161,6 @@ def parse_sdes(crypto_attribute: str) -> SdesCrypto:
         if not 1 <= length <= 128 or value >= 1 << (8 * length):
             raise ValueError("bad MKI value or length")
         mki = value.to_bytes(length, "big")
-    return SdesCrypto(int(tag_text), profile, key, lifetime, mki, session_params)
+    crypto = SdesCrypto(int(tag_text), profile, key, lifetime, mki, session_params)
+    crypto.kdr                                    # a bad KDR parameter is an error here
+    return crypto
