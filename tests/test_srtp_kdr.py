@@ -10,7 +10,7 @@ import pytest
 
 from ccfast import _srtp
 from ccfast.srtp import Profile, Session, key_length, parse_sdes
-from ccfast.exceptions import AuthenticationError, ReplayError
+from ccfast.exceptions import AuthenticationError, PacketError, ReplayError
 
 aead = pytest.importorskip("cryptography.hazmat.primitives.ciphers.aead")
 ciphers = pytest.importorskip("cryptography.hazmat.primitives.ciphers")
@@ -196,3 +196,82 @@ def test_sdes_kdr_parameter():
     for bad in (" KDR=25", " KDR=x", " KDR=-1"):
         with pytest.raises(ValueError):
             parse_sdes(attr.replace(" KDR=10", bad))
+
+
+# ---- in-place batches over a 2-D byte buffer with a lengths array ----------------------------
+
+np = None
+try:
+    import numpy as np
+except ImportError:
+    pass
+
+
+@pytest.mark.skipif(np is None, reason="numpy not installed")
+@pytest.mark.parametrize("profile", [Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_256_GCM])
+@pytest.mark.parametrize("dtype", ["uint16", "int32", "int64", "uint64"])
+def test_batch_into_numpy_rows(profile, dtype):
+    key = os.urandom(key_length(profile))
+    pkts = [rtp(s, ssrc=0x5EED0001 + s % 3, payload=os.urandom(20 + 7 * s)) for s in range(24)]
+    arr = np.zeros((len(pkts), 256), dtype=np.uint8)
+    for i, p in enumerate(pkts):
+        arr[i, :len(p)] = np.frombuffer(p, dtype=np.uint8)
+    lengths = np.array([len(p) for p in pkts], dtype=dtype)
+    want = Session(profile, key).protect_batch(pkts)
+    assert Session(profile, key).protect_batch_into(arr, lengths) == [None] * len(pkts)
+    assert [int(n) for n in lengths] == [len(w) for w in want]
+    assert [arr[i, :lengths[i]].tobytes() for i in range(len(pkts))] == want
+    # tamper with one row, replay another: the rest come back, failures reported in place
+    arr[5, 12] ^= 1
+    rx = Session(profile, key)
+    rx.unprotect(want[7])
+    errs = rx.unprotect_batch_into(arr, lengths)
+    assert isinstance(errs[5], AuthenticationError) and isinstance(errs[7], ReplayError)
+    assert int(lengths[5]) == 0 and int(lengths[7]) == 0
+    for i, p in enumerate(pkts):
+        if i not in (5, 7):
+            assert errs[i] is None and arr[i, :lengths[i]].tobytes() == p
+
+
+@pytest.mark.skipif(np is None, reason="numpy not installed")
+def test_batch_into_rejects_bad_buffers():
+    s = Session(Profile.AES_CM_128_HMAC_SHA1_80, os.urandom(30))
+    arr = np.zeros((4, 64), dtype=np.uint8)
+    ok_len = np.full(4, 40, dtype=np.int32)
+    with pytest.raises(TypeError):
+        s.protect_batch_into(np.zeros(64, dtype=np.uint8), ok_len)          # 1-D
+    with pytest.raises(TypeError):
+        s.protect_batch_into(np.zeros((4, 64), dtype=np.uint16), ok_len)    # not bytes
+    with pytest.raises(TypeError):
+        s.protect_batch_into(np.zeros((64, 4), dtype=np.uint8).T, ok_len)   # strided rows
+    with pytest.raises(TypeError):
+        s.protect_batch_into(arr, np.full(4, 40.0))                          # float lengths
+    with pytest.raises(TypeError):
+        s.protect_batch_into(bytes(256), ok_len)                             # read-only
+    with pytest.raises(ValueError):
+        s.protect_batch_into(arr, np.full(3, 40, dtype=np.int32))            # count mismatch
+    ro = arr.copy()
+    ro.flags.writeable = False
+    with pytest.raises(TypeError):
+        s.protect_batch_into(ro, ok_len)
+    bad = np.array([40, 70, 40, 40], dtype=np.int32)                        # beyond the row
+    for i in range(4):
+        arr[i, :12] = np.frombuffer(rtp(i)[:12], dtype=np.uint8)
+    with pytest.raises(ValueError):
+        s.protect_batch_into(arr, bad)
+    assert int(bad[0]) == 50 and int(bad[2]) == 40                          # row 0 done, 2 untouched
+    assert s.unprotect_batch_into(arr, np.full(4, 5, dtype=np.int64))[0].__class__ is PacketError
+
+
+def test_batch_into_memoryview_without_numpy():
+    key = os.urandom(30)
+    pkts = [rtp(i, payload=bytes(40)) for i in range(2)]
+    raw = bytearray(2 * 80)
+    for i, p in enumerate(pkts):
+        raw[80 * i:80 * i + len(p)] = p
+    lengths = __import__("array").array("H", [52, 52])
+    Session(Profile.AES_CM_128_HMAC_SHA1_80, key).protect_batch_into(memoryview(raw).cast("B", (2, 80)), lengths)
+    assert list(lengths) == [62, 62]
+    want = Session(Profile.AES_CM_128_HMAC_SHA1_80, key).protect_batch(pkts)
+    assert [bytes(raw[80 * i:80 * i + 62]) for i in range(2)] == want
+    raw.append(0)                                 # every buffer export was released

@@ -1,9 +1,10 @@
 # SRTP/SRTCP sessions over the protocol layer in csrc/srtp (RFC 3711, RFC 7714, RFC 6188).
 from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS
 from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
 from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
                                PyThread_acquire_lock, PyThread_release_lock, NOWAIT_LOCK, WAIT_LOCK)
-from libc.stdint cimport uint8_t, uint32_t, uint64_t
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int16_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
 
 from ccfast._srtp cimport *
@@ -149,6 +150,68 @@ cdef void _run_items(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, b
                                            items[i].out, items[i].cap, &out_len, allow_repeat)
             if items[i].rc != CCF_OK:
                 return
+
+
+cdef void _run_batch_into(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, bint unprotect,
+                          bint allow_repeat) noexcept nogil:
+    # Like _run_items, with each item's output length left in items[i].length.
+    cdef Py_ssize_t i
+    cdef size_t out_len
+    for i in range(n):
+        if items[i].rc != -1:
+            continue
+        out_len = 0
+        if unprotect:
+            items[i].rc = ccf_srtp_unprotect(ctx, items[i].s, items[i].inp, items[i].length,
+                                             items[i].out, items[i].cap, &out_len)
+        else:
+            items[i].rc = ccf_srtp_protect(ctx, items[i].s, items[i].inp, items[i].length,
+                                           items[i].out, items[i].cap, &out_len, allow_repeat)
+        if items[i].rc == CCF_OK:
+            items[i].length = out_len
+        elif not unprotect:
+            for i in range(i + 1, n):
+                if items[i].rc == -1:
+                    items[i].rc = -2
+            return
+
+
+# Integer item formats a lengths array may have (native byte order), by struct code.
+_LENGTH_CODES = {"B": 1, "H": 2, "I": 4, "L": sizeof(unsigned long), "Q": 8, "N": sizeof(size_t),
+                 "b": 1, "h": 2, "i": 4, "l": sizeof(long), "q": 8, "n": sizeof(Py_ssize_t)}
+
+
+cdef int _length_kind(Py_buffer *v) except -1:
+    """Item code of a 1-D integer buffer: its itemsize, negated for signed types."""
+    fmt = (v.format or b"B").decode("ascii")
+    if fmt[:1] in "@=" or (fmt[:1] == "<" and __import__("sys").byteorder == "little") or \
+            (fmt[:1] in ">!" and __import__("sys").byteorder == "big"):
+        fmt = fmt[1:]
+    if fmt not in _LENGTH_CODES or _LENGTH_CODES[fmt] != v.itemsize:
+        raise TypeError(f"lengths must be a 1-D buffer of native integers, not format {fmt!r}")
+    return -v.itemsize if fmt.islower() else v.itemsize
+
+
+cdef inline int64_t _get_length(const char *base, Py_ssize_t stride, int kind, Py_ssize_t i) noexcept nogil:
+    cdef const char *p = base + i * stride
+    if kind == 1: return (<const uint8_t *>p)[0]
+    if kind == 2: return (<const uint16_t *>p)[0]
+    if kind == 4: return (<const uint32_t *>p)[0]
+    if kind == 8: return <int64_t>(<const uint64_t *>p)[0] if (<const uint64_t *>p)[0] < (<uint64_t>1 << 62) else -1
+    if kind == -1: return (<const signed char *>p)[0]
+    if kind == -2: return (<const int16_t *>p)[0]
+    if kind == -4: return (<const int32_t *>p)[0]
+    return (<const int64_t *>p)[0]
+
+
+cdef inline void _set_length(char *base, Py_ssize_t stride, int kind, Py_ssize_t i, size_t n) noexcept nogil:
+    # n fits every kind the caller accepted (it checked the row width against the type's range)
+    cdef char *p = base + i * stride
+    if kind == 1 or kind == -1: (<uint8_t *>p)[0] = <uint8_t>n
+    elif kind == 2 or kind == -2: (<uint16_t *>p)[0] = <uint16_t>n
+    elif kind == 4 or kind == -4: (<uint32_t *>p)[0] = <uint32_t>n
+    else: (<uint64_t *>p)[0] = <uint64_t>n
+
 
 
 cdef class _Stream:
@@ -496,6 +559,144 @@ cdef class Session:
         finally:
             PyMem_Free(items)
         return outs
+
+    cdef object _batch_into(self, packets, lengths, bint unprotect):
+        # Rows of a writable 2-D byte buffer (a numpy uint8 array, say) protected or unprotected
+        # in place: lengths[i] bytes of row i in, lengths[i] updated to the output length.
+        cdef Py_buffer pv, lv
+        cdef Py_ssize_t n, width, rstride, lstride, i
+        cdef int kind
+        cdef int64_t ln
+        cdef int64_t type_max
+        cdef _BatchItem *items = NULL
+        cdef uint8_t *row
+        cdef uint32_t ssrc
+        cdef bint made, locked = False
+        cdef _Stream st
+        cdef size_t hdr, ovh = self.ovh_rtp
+        cdef list errors
+        cdef list keep
+        cdef dict fresh = {}
+        memset(&pv, 0, sizeof(Py_buffer))
+        memset(&lv, 0, sizeof(Py_buffer))
+        try:
+            try:
+                PyObject_GetBuffer(packets, &pv, PyBUF_RECORDS)
+            except (TypeError, BufferError, ValueError) as exc:
+                raise TypeError(f"packets must be a writable 2-D byte buffer ({exc})") from None
+            if pv.ndim != 2 or pv.itemsize != 1 or pv.strides[1] != 1 or pv.strides[0] < pv.shape[1]:
+                raise TypeError("packets must be a writable 2-D buffer of bytes with contiguous rows "
+                                "(e.g. a C-ordered numpy uint8 array)")
+            try:
+                PyObject_GetBuffer(lengths, &lv, PyBUF_RECORDS)
+            except (TypeError, BufferError, ValueError) as exc:
+                raise TypeError(f"lengths must be a writable 1-D integer buffer ({exc})") from None
+            if lv.ndim != 1:
+                raise TypeError("lengths must be a 1-D buffer")
+            kind = _length_kind(&lv)
+            n, width, rstride, lstride = pv.shape[0], pv.shape[1], pv.strides[0], lv.strides[0]
+            if lv.shape[0] != n:
+                raise ValueError(f"lengths has {lv.shape[0]} entries for {n} packet rows")
+            type_max = (<int64_t>1 << (8 * (kind if kind > 0 else -kind) - (0 if kind > 0 else 1))) - 1 \
+                if (kind if kind > 0 else -kind) < 8 else (<int64_t>1 << 62)
+            errors = [None] * n
+            keep = [None] * n
+            if n == 0:
+                return errors
+            items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
+            if items == NULL:
+                raise MemoryError()
+            for i in range(n):
+                row = <uint8_t *>pv.buf + i * rstride
+                ln = _get_length(<const char *>lv.buf, lstride, kind, i)
+                items[i].rc = CCF_ERR_PACKET
+                if ln < 0 or ln > width:
+                    errors[i] = ValueError(f"lengths[{i}] = {ln} is outside 0..{width} (the row width)")
+                    continue
+                if not unprotect and (<size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max):
+                    errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
+                    continue
+                if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
+                    errors[i] = PacketError("malformed RTP header")
+                    continue
+                items[i].inp = row
+                items[i].out = row
+                items[i].length = <size_t>ln
+                items[i].cap = <size_t>width
+                items[i].rc = -1
+            self._acquire()
+            locked = True
+            for i in range(n):
+                if items[i].rc != -1:
+                    if not unprotect:
+                        break                     # a sender stops at the first bad packet
+                    continue
+                row = items[i].out
+                ssrc = (<uint32_t>row[8] << 24) | (<uint32_t>row[9] << 16) | (<uint32_t>row[10] << 8) | row[11]
+                st = fresh.get(ssrc)
+                if st is None:
+                    try:
+                        st = self._stream(ssrc, not unprotect, &made)
+                    except SRTPError as exc:
+                        errors[i] = exc
+                        items[i].rc = CCF_ERR_PARAM
+                        if not unprotect:
+                            break
+                        continue
+                    if made and unprotect:
+                        fresh[ssrc] = st
+                keep[i] = st
+                items[i].s = st.s
+            for i in range(n):                    # a sender never runs past a refused packet
+                if not unprotect and items[i].rc != -1:
+                    for i in range(i, n):
+                        if items[i].rc == -1:
+                            items[i].rc = -2
+                    break
+            with nogil:
+                _run_batch_into(self.ctx, items, n, unprotect, self.allow_repeat_tx)
+            for ssrc, st in fresh.items():
+                if st.s.authenticated_rtp:
+                    self.streams[ssrc] = st
+            self._release()
+            locked = False
+            for i in range(n):
+                if items[i].rc == CCF_OK:
+                    _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
+                elif items[i].rc == -2:
+                    pass                          # not attempted: left as it was
+                else:
+                    if errors[i] is None:
+                        errors[i] = _exception(items[i].rc)
+                    if unprotect:
+                        _set_length(<char *>lv.buf, lstride, kind, i, 0)
+            if not unprotect:
+                for i in range(n):
+                    if errors[i] is not None:
+                        raise errors[i]
+            return errors
+        finally:
+            if locked:
+                self._release()
+            PyMem_Free(items)
+            PyBuffer_Release(&lv)
+            PyBuffer_Release(&pv)
+
+    def protect_batch_into(self, packets, lengths):
+        """Protect in place the RTP packet in each row of a writable 2-D byte buffer (a C-ordered
+        numpy uint8 array of shape (n, row_width), say): row i holds lengths[i] bytes and needs
+        room for the trailer; lengths (a writable 1-D integer buffer of n entries) receives the
+        protected lengths.  One lock acquisition, GIL released.  The first failure raises after
+        the rows before it were protected (their lengths updated; later rows untouched).
+        Returns a list of n Nones."""
+        return self._batch_into(packets, lengths, False)
+
+    def unprotect_batch_into(self, packets, lengths):
+        """Unprotect in place the SRTP packet in each row (see protect_batch_into); lengths
+        receives the RTP lengths, 0 for a row that failed.  Returns a list with None for each
+        row that succeeded and the exception (AuthenticationError, ReplayError, PacketError,
+        ValueError) for each that failed."""
+        return self._batch_into(packets, lengths, True)
 
     def protect_batch(self, packets):
         """Protect each RTP packet (one lock acquisition, GIL released); the first failure
