@@ -286,6 +286,8 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
     if (rc != CCF_OK)
         return rc;
     gcm_j0(&g->ghash, nonce, nonce_len, j0);
+    if (g->bulk && g->bulk->short_msg && len <= CCF_GCM_SHORT_MAX && aad_len <= 16)
+        return g->bulk->short_msg(&g->aes, &g->ghash, j0, aad, aad_len, in, out, len, tag, 16, 0);
     if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
         /* buf = A || 0* || Z || P || 0* || lengths, Z a zero block: one CTR call from J0 over
          * Z || P leaves E_K(J0) in Z and the ciphertext in place, ready to hash. */
@@ -354,6 +356,13 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
     if (!tag_len_ok(tag_len))
         return CCF_ERR_PARAM;
     gcm_j0(&g->ghash, nonce, nonce_len, j0);
+    if (g->bulk && g->bulk->short_msg && len <= CCF_GCM_SHORT_MAX && aad_len <= 16) {
+        rc = g->bulk->short_msg(&g->aes, &g->ghash, j0, aad, aad_len, in, out, len,
+                                (uint8_t *)(uintptr_t)tag, tag_len, 1);
+        if (rc != CCF_OK && len)
+            ccf_memzero(out, len);                  /* as the other paths leave it */
+        return rc;
+    }
     if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
         /* Authenticate first (in may equal out), then decrypt only if the tag is right. */
         uint8_t sks[16 + GCM_SMALL];

@@ -240,9 +240,109 @@ K512 static size_t bulk512_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
     return 512 * groups + 256 * (size_t)half;
 }
 
+/* Bits [from, to) of a 64-bit mask, clipped to 0..64. */
+static inline __mmask64 bit_range(long long from, long long to)
+{
+    uint64_t m;
+    if (from < 0)
+        from = 0;
+    if (to > 64)
+        to = 64;
+    if (to <= from)
+        return 0;
+    m = to == 64 ? ~(uint64_t)0 : ((uint64_t)1 << to) - 1;
+    return (__mmask64)(m & ~(((uint64_t)1 << from) - 1));
+}
+
+/*
+ * A short message in one pass, all in registers (RTP payloads: the fixed costs of the general
+ * path - copies, several kernel calls - are most of the time there).  Four registers hold the
+ * counter blocks J0, J0+1, ..., J0+15; the message is moved up one lane to meet its keystream
+ * (lane 0 keeps E_K(J0) for the tag), so that the GHASH input A || C || L is the same
+ * registers with A written into lane 0 and L after the last block.  GHASH multiplies block i
+ * of the n = nb + 2 by H^(n-i) (a contiguous descending run of the key table) and reduces once.
+ */
+K512 static int short512(const ccf_aes_key *k, const ccf_ghash_key *gk, const uint8_t j0[16],
+                         const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out,
+                         size_t len, uint8_t *tag, size_t tag_len, int decrypt)
+{
+    const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
+    const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
+    const long long n = (long long)len;
+    const int nb = (int)((len + 15) / 16), ng = nb + 2;   /* message blocks; GHASH blocks */
+    __m512i cv, rk, x[4], m[4], s[4], g[4], lo, mid, hi;
+    __m128i y, ej0, lens;
+    uint8_t want[16];
+    unsigned r;
+    int j, rc = CCF_OK;
+    /* counter blocks J0 .. J0+15 (inc32 on the big-endian last word) */
+    cv = _mm512_broadcast_i32x4(_mm_insert_epi32(_mm_loadu_si128((const __m128i *)j0),
+                                                 (int)ccf_load32_be(j0 + 12), 3));
+    cv = _mm512_add_epi32(cv, _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3));
+    rk = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(const void *)k->sched));
+    for (j = 0; j < 4; j++) {
+        x[j] = _mm512_xor_si512(_mm512_shuffle_epi8(cv, swap), rk);
+        cv = _mm512_add_epi32(cv, inc4);
+    }
+    /* the message, loaded without reading past its end, then moved up one lane */
+    for (j = 0; j < 4; j++)
+        m[j] = _mm512_maskz_loadu_epi8(bit_range(0, n - 64 * j), in + 64 * j);
+    s[0] = _mm512_alignr_epi64(m[0], _mm512_setzero_si512(), 6);
+    for (j = 1; j < 4; j++)
+        s[j] = _mm512_alignr_epi64(m[j], m[j - 1], 6);
+    for (r = 1; r < k->rounds; r++) {
+        rk = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(const void *)((const uint8_t *)k->sched + 16 * r)));
+        for (j = 0; j < 4; j++)
+            x[j] = _mm512_aesenc_epi128(x[j], rk);
+    }
+    rk = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(const void *)((const uint8_t *)k->sched + 16 * r)));
+    for (j = 0; j < 4; j++)
+        x[j] = _mm512_aesenclast_epi128(x[j], rk);
+    ej0 = _mm512_castsi512_si128(x[0]);
+    /* s ^ keystream over the message bytes only (zero elsewhere, as GHASH pads) */
+    for (j = 0; j < 4; j++) {
+        x[j] = _mm512_maskz_mov_epi8(bit_range(16 - 64 * j, n + 16 - 64 * j), _mm512_xor_si512(x[j], s[j]));
+        g[j] = decrypt ? s[j] : x[j];                     /* GHASH runs over the ciphertext */
+    }
+    g[0] = _mm512_mask_blend_epi64(0x03, g[0],
+                                   _mm512_zextsi128_si512(_mm_maskz_loadu_epi8((__mmask16)bit_range(0, (long long)aad_len), aad)));
+    lens = _mm_set_epi64x((long long)ccf_bswap64((uint64_t)len * 8), (long long)ccf_bswap64((uint64_t)aad_len * 8));
+    g[(nb + 1) / 4] = _mm512_mask_blend_epi64((__mmask8)(3u << (2 * ((nb + 1) % 4))), g[(nb + 1) / 4],
+                                              _mm512_broadcast_i32x4(lens));
+    lo = mid = hi = _mm512_setzero_si512();
+    for (j = 0; j < 4; j++) {
+        __mmask8 live = (__mmask8)bit_range(0, 2LL * (ng - 4 * j));       /* blocks < ng */
+        __m512i pw = _mm512_maskz_loadu_epi64(live, gk->tbl + CCF_GHASH_X86_DESC(ng) + 64 * j);
+        __m512i b = brev(g[j]), bk, pk;
+        bk = _mm512_xor_si512(b, _mm512_shuffle_epi32(b, _MM_PERM_BADC));
+        pk = _mm512_xor_si512(pw, _mm512_shuffle_epi32(pw, _MM_PERM_BADC));
+        lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(b, pw, 0x00));
+        hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(b, pw, 0x11));
+        mid = _mm512_xor_si512(mid, _mm512_clmulepi64_epi128(bk, pk, 0x00));
+    }
+    {
+        __m128i l = fold512(lo), h = fold512(hi);
+        y = ccf_ghash_reduce(l, _mm_xor_si128(fold512(mid), _mm_xor_si128(l, h)), h);
+    }
+    y = _mm_xor_si128(ccf_ghash_brev8(y), ej0);
+    if (decrypt) {
+        _mm_storeu_si128((__m128i *)(void *)want, y);
+        rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
+        ccf_memzero(want, sizeof(want));
+    } else {
+        _mm_storeu_si128((__m128i *)(void *)tag, y);
+    }
+    if (rc == CCF_OK)                                     /* move down one lane and store */
+        for (j = 0; j < 4; j++)
+            _mm512_mask_storeu_epi8(out + 64 * j, bit_range(0, n - 64 * j),
+                                    _mm512_alignr_epi64(j < 3 ? x[j + 1] : _mm512_setzero_si512(), x[j], 2));
+    return rc;
+}
+
 const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx512 = {
     "vaes-avx512+vpclmulqdq-avx512 stitched", bulk512_supported,
-    &ccf_aes_impl_vaes_avx512, &ccf_ghash_impl_vpclmul_avx512, bulk512_encrypt, bulk512_decrypt
+    &ccf_aes_impl_vaes_avx512, &ccf_ghash_impl_vpclmul_avx512, bulk512_encrypt, bulk512_decrypt,
+    short512
 };
 
 /* ---- VAES + VPCLMULQDQ on 256-bit registers ------------------------------------------------
@@ -401,7 +501,7 @@ K256 static size_t bulk256_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk
 
 const ccf_gcm_bulk ccf_gcm_bulk_vaes_avx2 = {
     "vaes-avx2+vpclmulqdq-avx2 stitched", bulk256_supported,
-    &ccf_aes_impl_vaes_avx2, &ccf_ghash_impl_vpclmul_avx2, bulk256_encrypt, bulk256_decrypt
+    &ccf_aes_impl_vaes_avx2, &ccf_ghash_impl_vpclmul_avx2, bulk256_encrypt, bulk256_decrypt, NULL
 };
 
 /* ---- AES-NI + PCLMULQDQ ---------------------------------------------------------------------
@@ -540,7 +640,7 @@ KNI static size_t bulkni_decrypt(const ccf_aes_key *k, const ccf_ghash_key *gk, 
 
 const ccf_gcm_bulk ccf_gcm_bulk_aesni = {
     "aesni+pclmulqdq stitched", bulkni_supported,
-    &ccf_aes_impl_aesni, &ccf_ghash_impl_pclmul, bulkni_encrypt, bulkni_decrypt
+    &ccf_aes_impl_aesni, &ccf_ghash_impl_pclmul, bulkni_encrypt, bulkni_decrypt, NULL
 };
 
 #endif /* CCF_HAVE_X86_INTRIN */

@@ -31,7 +31,17 @@ typedef struct ccf_gcm_bulk {
                       const uint8_t *in, uint8_t *out, size_t len);
     size_t (*decrypt)(const ccf_aes_key *k, const ccf_ghash_key *gk, uint8_t ctr[16], uint8_t y[16],
                       const uint8_t *in, uint8_t *out, size_t len);
+    /* Optional (NULL if none): a whole short message in one call, J0 given (96-bit nonce),
+     * len <= CCF_GCM_SHORT_MAX, aad_len <= 16.  Encrypt writes out and the 16-byte tag;
+     * decrypt compares tag_len bytes in constant time and writes out only if they match
+     * (CCF_OK), else leaves out untouched (CCF_ERR_AUTH). */
+    int (*short_msg)(const ccf_aes_key *k, const ccf_ghash_key *gk, const uint8_t j0[16],
+                     const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out,
+                     size_t len, uint8_t *tag, size_t tag_len, int decrypt);
 } ccf_gcm_bulk;
+
+/* A, 14 blocks of message and L: 16 GHASH blocks, four 512-bit registers */
+#define CCF_GCM_SHORT_MAX 224
 
 /* NULL-terminated list of stitched kernels; gcm.c uses the one matching the key's pair. */
 extern const ccf_gcm_bulk *const ccf_gcm_bulk_kernels[];
