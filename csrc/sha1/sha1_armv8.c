@@ -63,6 +63,6 @@ CE static void armv8_compress(uint32_t h[5], const uint8_t *p, size_t nblocks)
     h[4] = e;
 }
 
-const ccf_sha1_impl ccf_sha1_impl_armv8 = { "armv8-ce", armv8_supported, armv8_compress };
+const ccf_sha1_impl ccf_sha1_impl_armv8 = { "armv8-ce", armv8_supported, armv8_compress, NULL };
 
 #endif /* CCF_HAVE_ARM_INTRIN */

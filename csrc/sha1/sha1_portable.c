@@ -65,4 +65,4 @@ static void portable_compress(uint32_t h[5], const uint8_t *p, size_t nblocks)
     ccf_memzero(w, sizeof(w));
 }
 
-const ccf_sha1_impl ccf_sha1_impl_portable = { "portable", portable_supported, portable_compress };
+const ccf_sha1_impl ccf_sha1_impl_portable = { "portable", portable_supported, portable_compress, NULL };

@@ -39,32 +39,80 @@ static int shani_supported(void)
             m[((g) + 2) & 3] = _mm_xor_si128(m[((g) + 2) & 3], m[(g) & 3]);           \
     } while (0)
 
+/* One block m[0..3] (big-endian words, W0 in the high lane of m[0]) into abcd/e0. */
+CCF_TARGET("sha,sse4.1,ssse3")
+static inline void shani_block(__m128i *abcd_io, __m128i *e0_io, __m128i m0, __m128i m1, __m128i m2, __m128i m3)
+{
+    __m128i abcd = *abcd_io, e0 = *e0_io, e1, abcd_save = abcd, e0_save = e0, m[4];
+    m[0] = m0; m[1] = m1; m[2] = m2; m[3] = m3;
+    GROUP(0, 0);  GROUP(1, 0);  GROUP(2, 0);  GROUP(3, 0);  GROUP(4, 0);
+    GROUP(5, 1);  GROUP(6, 1);  GROUP(7, 1);  GROUP(8, 1);  GROUP(9, 1);
+    GROUP(10, 2); GROUP(11, 2); GROUP(12, 2); GROUP(13, 2); GROUP(14, 2);
+    GROUP(15, 3); GROUP(16, 3); GROUP(17, 3); GROUP(18, 3); GROUP(19, 3);
+    /* group 19 used e1 and left the state before it in e0: E += ROTL30(A of that state) */
+    *e0_io = _mm_sha1nexte_epu32(e0, e0_save);
+    *abcd_io = _mm_add_epi32(abcd, abcd_save);
+}
+
+#define BSWAP_MASK _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL)
+#define LOAD_WORDS(p) _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p)), BSWAP_MASK)
+
 CCF_TARGET("sha,sse4.1,ssse3")
 static void shani_compress(uint32_t h[5], const uint8_t *p, size_t nblocks)
 {
-    const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
-    __m128i abcd, e0, e1, abcd_save, e0_save, m[4];
+    __m128i abcd, e0;
     abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)h), 0x1B);
     e0 = _mm_set_epi32((int)h[4], 0, 0, 0);
-    while (nblocks--) {
-        int i;
-        abcd_save = abcd;
-        e0_save = e0;
-        for (i = 0; i < 4; i++)
-            m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
-        GROUP(0, 0);  GROUP(1, 0);  GROUP(2, 0);  GROUP(3, 0);  GROUP(4, 0);
-        GROUP(5, 1);  GROUP(6, 1);  GROUP(7, 1);  GROUP(8, 1);  GROUP(9, 1);
-        GROUP(10, 2); GROUP(11, 2); GROUP(12, 2); GROUP(13, 2); GROUP(14, 2);
-        GROUP(15, 3); GROUP(16, 3); GROUP(17, 3); GROUP(18, 3); GROUP(19, 3);
-        /* group 19 used e1 and left the state before it in e0: E += ROTL30(A of that state) */
-        e0 = _mm_sha1nexte_epu32(e0, e0_save);
-        abcd = _mm_add_epi32(abcd, abcd_save);
-        p += 64;
-    }
+    for (; nblocks--; p += 64)
+        shani_block(&abcd, &e0, LOAD_WORDS(p), LOAD_WORDS(p + 16), LOAD_WORDS(p + 32), LOAD_WORDS(p + 48));
     _mm_storeu_si128((__m128i *)(void *)h, _mm_shuffle_epi32(abcd, 0x1B));
     h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
 }
 
-const ccf_sha1_impl ccf_sha1_impl_shani = { "sha-ni", shani_supported, shani_compress };
+/*
+ * HMAC-SHA1 of m1 || m2 (len2 <= 64) from the precomputed states: the whole blocks of m1 are
+ * read in place, the tail with m2 and the padding is built in one or two stack blocks, and the
+ * outer block is made in registers from the inner digest (which is its first five words).
+ */
+CCF_TARGET("sha,sse4.1,ssse3")
+static void shani_hmac(const uint32_t inner[5], const uint32_t outer[5], const uint8_t *m1, size_t len1,
+                       const uint8_t *m2, size_t len2, uint8_t mac[20])
+{
+    uint8_t tail[128];
+    size_t whole = len1 & ~(size_t)63, rest = len1 - whole, tl;
+    uint64_t bits = (uint64_t)(64 + len1 + len2) * 8;
+    __m128i abcd, e0, oabcd, oe0;
+    const uint8_t *p;
+    abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)inner), 0x1B);
+    e0 = _mm_set_epi32((int)inner[4], 0, 0, 0);
+    for (p = m1; p < m1 + whole; p += 64)
+        shani_block(&abcd, &e0, LOAD_WORDS(p), LOAD_WORDS(p + 16), LOAD_WORDS(p + 32), LOAD_WORDS(p + 48));
+    memcpy(tail, m1 + whole, rest);
+    memcpy(tail + rest, m2, len2);
+    tl = rest + len2;                                   /* < 128 */
+    tail[tl] = 0x80;
+    if (tl + 9 > 64) {
+        memset(tail + tl + 1, 0, 128 - 8 - tl - 1);
+        ccf_store64_be(tail + 120, bits);
+        shani_block(&abcd, &e0, LOAD_WORDS(tail), LOAD_WORDS(tail + 16), LOAD_WORDS(tail + 32), LOAD_WORDS(tail + 48));
+        p = tail + 64;
+    } else {
+        memset(tail + tl + 1, 0, 64 - 8 - tl - 1);
+        ccf_store64_be(tail + 56, bits);
+        p = tail;
+    }
+    shani_block(&abcd, &e0, LOAD_WORDS(p), LOAD_WORDS(p + 16), LOAD_WORDS(p + 32), LOAD_WORDS(p + 48));
+    /* outer block: W0..W3 = abcd as held (A in the high lane), W4 = E, then 0x80, the length */
+    oabcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)(const void *)outer), 0x1B);
+    oe0 = _mm_set_epi32((int)outer[4], 0, 0, 0);
+    shani_block(&oabcd, &oe0, abcd,
+                _mm_blend_epi16(e0, _mm_set_epi32(0, (int)0x80000000u, 0, 0), 0x3F),
+                _mm_setzero_si128(), _mm_set_epi32(0, 0, 0, (64 + 20) * 8));
+    _mm_storeu_si128((__m128i *)(void *)mac, _mm_shuffle_epi8(oabcd, BSWAP_MASK));
+    ccf_store32_be(mac + 16, (uint32_t)_mm_extract_epi32(oe0, 3));
+    ccf_memzero(tail, sizeof(tail));
+}
+
+const ccf_sha1_impl ccf_sha1_impl_shani = { "sha-ni", shani_supported, shani_compress, shani_hmac };
 
 #endif /* CCF_HAVE_X86_INTRIN */
