@@ -87,8 +87,10 @@ static void shani_hmac(const uint32_t inner[5], const uint32_t outer[5], const u
     e0 = _mm_set_epi32((int)inner[4], 0, 0, 0);
     for (p = m1; p < m1 + whole; p += 64)
         shani_block(&abcd, &e0, LOAD_WORDS(p), LOAD_WORDS(p + 16), LOAD_WORDS(p + 32), LOAD_WORDS(p + 48));
-    memcpy(tail, m1 + whole, rest);
-    memcpy(tail + rest, m2, len2);
+    if (rest)
+        memcpy(tail, m1 + whole, rest);
+    if (len2)
+        memcpy(tail + rest, m2, len2);
     tl = rest + len2;                                   /* < 128 */
     tail[tl] = 0x80;
     if (tl + 9 > 64) {
