@@ -1,9 +1,12 @@
 """SRTP per-packet protect/unprotect beside libsrtp (pylibsrtp), one run.
 
 Packets are 172 bytes (12-byte RTP header + 160-byte G.711 payload, one 20 ms frame), the
-telephony case.  Groups "srtp <profile> protect 172" / "... unprotect 172"; each call handles one
-packet, and sessions are renewed every 4096 packets (on both sides alike) so no packet is ever a
-replay.  ratios.py checks TARGETS (peer time / ccfast time): >= 2x libsrtp per packet."""
+telephony case.  Groups "srtp <profile> protect 172" / "... unprotect 172": each timed round
+makes CHUNK calls, one packet per call, through a pre-bound method in a plain loop (so the
+harness adds the same few nanoseconds per call to both sides); sessions are renewed every CYCLE
+packets, on both sides alike, so no packet is ever a replay.  ratios.py checks TARGETS (peer
+time / ccfast time): the per-call goals are 8x libsrtp for AES-CM/HMAC-SHA1-80 and 10x for
+AES-GCM."""
 import os
 import struct
 
@@ -14,6 +17,7 @@ from ccfast.srtp import Profile, Session, key_length
 from conftest import require_peer
 
 CYCLE = 4096
+CHUNK = 64
 PROFILES = {
     "AES_CM_128_HMAC_SHA1_80": (Profile.AES_CM_128_HMAC_SHA1_80, "SRTP_PROFILE_AES128_CM_SHA1_80"),
     "AES_CM_128_HMAC_SHA1_32": (Profile.AES_CM_128_HMAC_SHA1_32, "SRTP_PROFILE_AES128_CM_SHA1_32"),
@@ -21,8 +25,10 @@ PROFILES = {
     "AEAD_AES_256_GCM": (Profile.AEAD_AES_256_GCM, "SRTP_PROFILE_AEAD_AES_256_GCM"),
 }
 IMPLS = ["ccfast", "pylibsrtp"]
+GOAL = {"AES_CM_128_HMAC_SHA1_80": 8.0, "AES_CM_128_HMAC_SHA1_32": 8.0,
+        "AEAD_AES_128_GCM": 10.0, "AEAD_AES_256_GCM": 10.0}
 
-TARGETS = [{"group": f"srtp {p} {op} 172", "peer": "pylibsrtp", "min_ratio": 2.0}
+TARGETS = [{"group": f"srtp {p} {op} 172", "peer": "pylibsrtp", "min_ratio": GOAL[p]}
            for p in PROFILES for op in ("protect", "unprotect")]
 
 _PAYLOAD = os.urandom(160)
@@ -41,6 +47,7 @@ def make_session(impl, profile, key, outbound):
 
 
 def cycling(make, method, packets):
+    """One packet per call: returns the next packet's result, renewing the session at the end."""
     state = {"i": len(packets), "s": None}
 
     def fn():
@@ -53,6 +60,25 @@ def cycling(make, method, packets):
     return fn
 
 
+def chunked(make, method, packets, chunk=CHUNK):
+    """CHUNK calls per round, one packet each, through the bound method in a plain loop."""
+    chunks = [packets[i:i + chunk] for i in range(0, len(packets), chunk)]
+    state = {"i": len(chunks), "f": None}
+
+    def fn():
+        i = state["i"]
+        if i == len(chunks):
+            state["f"] = getattr(make(), method)
+            i = 0
+        state["i"] = i + 1
+        f = state["f"]
+        out = None
+        for p in chunks[i]:
+            out = f(p)
+        return out
+    return fn
+
+
 @pytest.mark.parametrize("impl", IMPLS)
 @pytest.mark.parametrize("op", ["protect", "unprotect"])
 @pytest.mark.parametrize("profile", list(PROFILES))
@@ -61,8 +87,9 @@ def test_srtp_packet(benchmark, impl, op, profile):
     key = os.urandom(key_length(prof))
     protected = Session(prof, key).protect_batch(PACKETS)
     make = make_session(impl, profile, key, op == "protect")
-    fn = cycling(make, op, PACKETS if op == "protect" else protected)
+    fn = chunked(make, op, PACKETS if op == "protect" else protected)
     benchmark.group = f"srtp {profile} {op} 172"
+    benchmark.extra_info["calls_per_round"] = CHUNK
     out = benchmark(fn)
     assert len(out) == (len(protected[0]) if op == "protect" else len(PACKETS[0]))
 

@@ -27,3 +27,10 @@ cdef extern from "ccf_cpu.h" nogil:
     int ccf_cpu_has(uint32_t need)
     uint32_t ccf_cpu_parse_list(const char *lst, int *unknown)
     const char *ccf_cpu_feature_name(unsigned bit)
+
+cdef extern from "ccf_lock.h" nogil:
+    ctypedef struct ccf_lock:
+        pass
+    int ccf_lock_try(ccf_lock *l)
+    void ccf_lock_release(ccf_lock *l)
+    void ccf_lock_wait(ccf_lock *l)

@@ -1,15 +1,14 @@
 # SRTP/SRTCP sessions over the protocol layer in csrc/srtp (RFC 3711, RFC 7714, RFC 6188).
-from cpython.bytes cimport PyBytes_AS_STRING
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS
 from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
-from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
-                               PyThread_acquire_lock, PyThread_release_lock, NOWAIT_LOCK, WAIT_LOCK)
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int16_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
 
 from ccfast._srtp cimport *
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
+from ccfast._common cimport ccf_lock, ccf_lock_try, ccf_lock_release, ccf_lock_wait
 from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
                              CCF_OK, CCF_ERR_AUTH, CCF_ERR_REPLAY, CCF_ERR_PACKET, CCF_ERR_PARAM,
                              CCF_ERR_LENGTH, CCF_ERR_KEY_LENGTH)
@@ -247,7 +246,7 @@ cdef class Session:
     cdef object only_ssrc
     cdef uint32_t window
     cdef bint allow_repeat_tx
-    cdef PyThread_type_lock lock
+    cdef ccf_lock lock
     cdef size_t ovh_rtp, ovh_rtcp
     cdef _Stream last                 # the stream of the previous packet (skips the dict)
     cdef uint32_t last_ssrc
@@ -274,9 +273,6 @@ cdef class Session:
             raise ValueError(f"mki must be at most {CCF_SRTP_MAX_MKI} bytes")
         if ssrc is not None and not 0 <= ssrc <= 0xFFFFFFFF:
             raise ValueError("ssrc must be a 32-bit unsigned integer")
-        self.lock = PyThread_allocate_lock()
-        if self.lock == NULL:
-            raise MemoryError()
         self.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
         if self.ctx == NULL:
             raise MemoryError()
@@ -316,20 +312,17 @@ cdef class Session:
             ccf_srtp_wipe(self.ctx)
             ccf_free_aligned(self.ctx, sizeof(ccf_srtp_ctx))
             self.ctx = NULL
-        if self.lock != NULL:
-            PyThread_free_lock(self.lock)
-            self.lock = NULL
 
     def __reduce__(self):
         raise TypeError("Session objects hold keys and cannot be pickled")
 
     cdef inline void _acquire(self):
-        if not PyThread_acquire_lock(self.lock, NOWAIT_LOCK):
+        if not ccf_lock_try(&self.lock):
             with nogil:
-                PyThread_acquire_lock(self.lock, WAIT_LOCK)
+                ccf_lock_wait(&self.lock)
 
     cdef inline void _release(self) noexcept:
-        PyThread_release_lock(self.lock)
+        ccf_lock_release(&self.lock)
 
     cdef _Stream _stream(self, uint32_t ssrc, bint create, bint *made):
         cdef _Stream st
@@ -362,58 +355,60 @@ cdef class Session:
     cdef object _run(self, data, int op):
         # op: 0 protect RTP, 1 unprotect RTP, 2 protect RTCP, 3 unprotect RTCP
         cdef Py_buffer b
-        cdef const uint8_t *p
-        cdef Py_ssize_t n, outn
+        if PyBytes_CheckExact(data):              # immutable and held by the caller: no export
+            return self._run_ptr(<const uint8_t *>PyBytes_AS_STRING(data), PyBytes_GET_SIZE(data), op)
+        get_buffer(data, &b, False, "packet")
+        try:
+            return self._run_ptr(<const uint8_t *>b.buf, b.len, op)
+        finally:
+            release_buffer(&b)
+
+    cdef object _run_ptr(self, const uint8_t *p, Py_ssize_t n, int op):
+        cdef Py_ssize_t outn
         cdef size_t out_len = 0, hdr
         cdef uint32_t ssrc
         cdef int rc
         cdef bint made
         cdef _Stream st
         cdef bytes out
-        get_read_buffer(data, &b, "packet")
+        if op < 2:
+            if ccf_srtp_rtp_header_len(p, n, &hdr) != CCF_OK:
+                raise PacketError("malformed RTP header")
+            ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+        else:
+            if n < 8 or (p[0] >> 6) != 2:
+                raise PacketError("malformed RTCP header")
+            ssrc = (<uint32_t>p[4] << 24) | (<uint32_t>p[5] << 16) | (<uint32_t>p[6] << 8) | p[7]
+        if op == 0:
+            outn = n + self.ovh_rtp
+        elif op == 2:
+            outn = n + self.ovh_rtcp
+        else:
+            outn = n - (self.ovh_rtp if op == 1 else self.ovh_rtcp)
+            if outn < 8:
+                raise PacketError("packet too short for its authentication tag")
+        out = new_bytes(outn)
+        self._acquire()
         try:
-            p = <const uint8_t *>b.buf
-            n = b.len
-            if op < 2:
-                if ccf_srtp_rtp_header_len(p, n, &hdr) != CCF_OK:
-                    raise PacketError("malformed RTP header")
-                ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
-            else:
-                if n < 8 or (p[0] >> 6) != 2:
-                    raise PacketError("malformed RTCP header")
-                ssrc = (<uint32_t>p[4] << 24) | (<uint32_t>p[5] << 16) | (<uint32_t>p[6] << 8) | p[7]
+            st = self._stream(ssrc, op == 0 or op == 2, &made)
             if op == 0:
-                outn = n + self.ovh_rtp
+                rc = ccf_srtp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn,
+                                      &out_len, self.allow_repeat_tx)
+            elif op == 1:
+                rc = ccf_srtp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
             elif op == 2:
-                outn = n + self.ovh_rtcp
+                rc = ccf_srtcp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
             else:
-                outn = n - (self.ovh_rtp if op == 1 else self.ovh_rtcp)
-                if outn < 8:
-                    raise PacketError("packet too short for its authentication tag")
-            out = new_bytes(outn)
-            self._acquire()
-            try:
-                st = self._stream(ssrc, op == 0 or op == 2, &made)
-                if op == 0:
-                    rc = ccf_srtp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn,
-                                          &out_len, self.allow_repeat_tx)
-                elif op == 1:
-                    rc = ccf_srtp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
-                elif op == 2:
-                    rc = ccf_srtcp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
-                else:
-                    rc = ccf_srtcp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
-                if rc == CCF_OK and made and (op == 1 or op == 3):
-                    self.streams[ssrc] = st
-            finally:
-                self._release()
-            if rc != CCF_OK:
-                _raise(rc)
-            if <Py_ssize_t>out_len != outn:
-                raise SRTPError("internal length mismatch")
-            return out
+                rc = ccf_srtcp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
+            if rc == CCF_OK and made and (op == 1 or op == 3):
+                self.streams[ssrc] = st
         finally:
-            release_buffer(&b)
+            self._release()
+        if rc != CCF_OK:
+            _raise(rc)
+        if <Py_ssize_t>out_len != outn:
+            raise SRTPError("internal length mismatch")
+        return out
 
     cdef Py_ssize_t _run_into(self, buf, Py_ssize_t length, int op) except -1:
         cdef Py_buffer b
