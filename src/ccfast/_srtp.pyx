@@ -134,26 +134,8 @@ ctypedef struct _BatchItem:
 
 cdef void _run_items(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, bint unprotect,
                      bint allow_repeat) noexcept nogil:
-    cdef Py_ssize_t i
-    cdef size_t out_len
-    for i in range(n):
-        if items[i].rc != -1:
-            if not unprotect:
-                return                            # a sender stops at the first bad packet
-            continue
-        if unprotect:
-            items[i].rc = ccf_srtp_unprotect(ctx, items[i].s, items[i].inp, items[i].length,
-                                             items[i].out, items[i].cap, &out_len)
-        else:
-            items[i].rc = ccf_srtp_protect(ctx, items[i].s, items[i].inp, items[i].length,
-                                           items[i].out, items[i].cap, &out_len, allow_repeat)
-            if items[i].rc != CCF_OK:
-                return
-
-
-cdef void _run_batch_into(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, bint unprotect,
-                          bint allow_repeat) noexcept nogil:
-    # Like _run_items, with each item's output length left in items[i].length.
+    # Items with rc == -1 run; each output length is left in items[i].length.  A sender stops at
+    # its first failure, marking the items after it -2 (not attempted).
     cdef Py_ssize_t i
     cdef size_t out_len
     for i in range(n):
@@ -469,23 +451,62 @@ cdef class Session:
         """Unprotect the SRTP packet in buf[:length] in place; returns the RTP length."""
         return self._run_into(buf, length, 1)
 
+    cdef int _run_locked(self, _BatchItem *items, Py_ssize_t n, bint unprotect, list errors,
+                         list keep) except -1:
+        # Under one lock acquisition: bind each runnable item (rc == -1) to its stream, run them
+        # all with the GIL released, keep the receiving side's new streams that authenticated.
+        # A sender stops at the first packet it cannot send: the items after it become -2.
+        cdef Py_ssize_t i, j
+        cdef const uint8_t *p
+        cdef uint32_t ssrc
+        cdef bint made
+        cdef _Stream st
+        cdef dict fresh = {}              # receiving side: streams made in this batch
+        self._acquire()
+        try:
+            for i in range(n):
+                if items[i].rc == -1:
+                    p = items[i].inp
+                    ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                    st = fresh.get(ssrc)
+                    if st is None:
+                        try:
+                            st = self._stream(ssrc, not unprotect, &made)
+                        except SRTPError as exc:
+                            errors[i] = exc
+                            items[i].rc = CCF_ERR_PARAM
+                            st = None
+                        else:
+                            if made and unprotect:
+                                fresh[ssrc] = st
+                    if st is not None:
+                        keep[i] = st              # keeps items[i].s alive
+                        items[i].s = st.s
+                if items[i].rc != -1 and not unprotect:
+                    for j in range(i + 1, n):
+                        if items[j].rc == -1:
+                            items[j].rc = -2
+                    break
+            with nogil:
+                _run_items(self.ctx, items, n, unprotect, self.allow_repeat_tx)
+            for ssrc, st in fresh.items():
+                if st.s.authenticated_rtp:
+                    self.streams[ssrc] = st
+        finally:
+            self._release()
+        return 0
+
     cdef list _batch(self, packets, bint unprotect):
-        # One lock acquisition for the whole batch; streams are looked up (and, for senders,
-        # made) with the GIL, then every packet runs through the kernel with the GIL released.
+        # New bytes per packet; one lock acquisition, the kernels run with the GIL released.
         cdef list pkts = list(packets)
         cdef Py_ssize_t n = len(pkts), i, outn
         cdef Py_buffer *views = NULL
         cdef _BatchItem *items = NULL
         cdef size_t hdr
         cdef const uint8_t *p
-        cdef uint32_t ssrc
-        cdef bint made
-        cdef _Stream st
         cdef list outs = [None] * n
         cdef list keep = [None] * n       # stream objects referenced by items[i].s
-        cdef dict fresh = {}              # receiving side: streams made in this batch
         cdef Py_ssize_t nviews = 0
-        cdef bint locked = False
         if n == 0:
             return []
         views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
@@ -513,65 +534,32 @@ cdef class Session:
                 items[i].out = <uint8_t *>PyBytes_AS_STRING(outs[i])
                 items[i].cap = outn
                 items[i].rc = -1                  # to run
-            self._acquire()
-            locked = True
+            self._run_locked(items, n, unprotect, outs, keep)
             for i in range(n):
-                if items[i].rc != -1:
-                    continue
-                p = items[i].inp
-                ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
-                st = fresh.get(ssrc)
-                if st is None:
-                    try:
-                        st = self._stream(ssrc, not unprotect, &made)
-                    except SRTPError as exc:
-                        outs[i] = exc
-                        items[i].rc = CCF_ERR_PARAM
-                        continue
-                    if made and unprotect:
-                        fresh[ssrc] = st
-                keep[i] = st
-                items[i].s = st.s
-            with nogil:
-                _run_items(self.ctx, items, n, unprotect, self.allow_repeat_tx)
-            for ssrc, st in fresh.items():
-                if st.s.authenticated_rtp:
-                    self.streams[ssrc] = st
-        finally:
-            if locked:
-                self._release()
-            for i in range(nviews):
-                release_buffer(&views[i])
-            PyMem_Free(views)
-        try:
-            for i in range(n):
-                if items[i].rc == CCF_OK:
+                if items[i].rc == CCF_OK or items[i].rc == -2:
                     continue
                 if not isinstance(outs[i], Exception):
                     outs[i] = _exception(items[i].rc)
                 if not unprotect:
                     raise outs[i]
+            return outs
         finally:
+            for i in range(nviews):
+                release_buffer(&views[i])
+            PyMem_Free(views)
             PyMem_Free(items)
-        return outs
 
     cdef object _batch_into(self, packets, lengths, bint unprotect):
         # Rows of a writable 2-D byte buffer (a numpy uint8 array, say) protected or unprotected
         # in place: lengths[i] bytes of row i in, lengths[i] updated to the output length.
         cdef Py_buffer pv, lv
         cdef Py_ssize_t n, width, rstride, lstride, i
-        cdef int kind
-        cdef int64_t ln
-        cdef int64_t type_max
+        cdef int kind, isz
+        cdef int64_t ln, type_max
         cdef _BatchItem *items = NULL
         cdef uint8_t *row
-        cdef uint32_t ssrc
-        cdef bint made, locked = False
-        cdef _Stream st
         cdef size_t hdr, ovh = self.ovh_rtp
-        cdef list errors
-        cdef list keep
-        cdef dict fresh = {}
+        cdef list errors, keep
         memset(&pv, 0, sizeof(Py_buffer))
         memset(&lv, 0, sizeof(Py_buffer))
         try:
@@ -592,8 +580,8 @@ cdef class Session:
             n, width, rstride, lstride = pv.shape[0], pv.shape[1], pv.strides[0], lv.strides[0]
             if lv.shape[0] != n:
                 raise ValueError(f"lengths has {lv.shape[0]} entries for {n} packet rows")
-            type_max = (<int64_t>1 << (8 * (kind if kind > 0 else -kind) - (0 if kind > 0 else 1))) - 1 \
-                if (kind if kind > 0 else -kind) < 8 else (<int64_t>1 << 62)
+            isz = kind if kind > 0 else -kind
+            type_max = ((<int64_t>1 << (8 * isz - (kind < 0))) - 1) if isz < 8 else (<int64_t>1 << 62)
             errors = [None] * n
             keep = [None] * n
             if n == 0:
@@ -619,48 +607,11 @@ cdef class Session:
                 items[i].length = <size_t>ln
                 items[i].cap = <size_t>width
                 items[i].rc = -1
-            self._acquire()
-            locked = True
-            for i in range(n):
-                if items[i].rc != -1:
-                    if not unprotect:
-                        break                     # a sender stops at the first bad packet
-                    continue
-                row = items[i].out
-                ssrc = (<uint32_t>row[8] << 24) | (<uint32_t>row[9] << 16) | (<uint32_t>row[10] << 8) | row[11]
-                st = fresh.get(ssrc)
-                if st is None:
-                    try:
-                        st = self._stream(ssrc, not unprotect, &made)
-                    except SRTPError as exc:
-                        errors[i] = exc
-                        items[i].rc = CCF_ERR_PARAM
-                        if not unprotect:
-                            break
-                        continue
-                    if made and unprotect:
-                        fresh[ssrc] = st
-                keep[i] = st
-                items[i].s = st.s
-            for i in range(n):                    # a sender never runs past a refused packet
-                if not unprotect and items[i].rc != -1:
-                    for i in range(i, n):
-                        if items[i].rc == -1:
-                            items[i].rc = -2
-                    break
-            with nogil:
-                _run_batch_into(self.ctx, items, n, unprotect, self.allow_repeat_tx)
-            for ssrc, st in fresh.items():
-                if st.s.authenticated_rtp:
-                    self.streams[ssrc] = st
-            self._release()
-            locked = False
+            self._run_locked(items, n, unprotect, errors, keep)
             for i in range(n):
                 if items[i].rc == CCF_OK:
                     _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
-                elif items[i].rc == -2:
-                    pass                          # not attempted: left as it was
-                else:
+                elif items[i].rc != -2:           # -2: not attempted, row and length as they were
                     if errors[i] is None:
                         errors[i] = _exception(items[i].rc)
                     if unprotect:
@@ -671,8 +622,6 @@ cdef class Session:
                         raise errors[i]
             return errors
         finally:
-            if locked:
-                self._release()
             PyMem_Free(items)
             PyBuffer_Release(&lv)
             PyBuffer_Release(&pv)
