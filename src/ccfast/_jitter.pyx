@@ -147,6 +147,8 @@ cdef class JitterBuffer:
         self.clock_rate = clock_rate
         self.frame_ms = frame_ms
         self.cn_types = frozenset(int(t) for t in cn_payload_types)
+        if any(not 0 <= t <= 127 for t in self.cn_types):
+            raise ValueError("cn_payload_types are RTP payload types, 0..127")
 
     def __dealloc__(self):
         cdef uint32_t i

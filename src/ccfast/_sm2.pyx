@@ -15,7 +15,7 @@ cimport cython
 from cpython.bytes cimport PyBytes_AS_STRING
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from libc.stdint cimport uint8_t
-from libc.string cimport memcpy, memset
+from libc.string cimport memcpy, memmove, memset
 
 from ccfast._sm2 cimport *
 from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
@@ -337,8 +337,8 @@ cdef class SM2Key:
         if c1c3c2:
             memcpy(o + 65, c3, 32)
             return out
-        # C1 || C2 || C3
-        memcpy(o + 65, o + 97, <size_t>n)
+        # C1 || C2 || C3: C2 moves down 32 bytes, onto itself when longer than that
+        memmove(o + 65, o + 97, <size_t>n)
         memcpy(o + 65 + n, c3, 32)
         return out
 
