@@ -5,7 +5,8 @@
 #
 #   scripts/sanitize_suite.sh [pytest args...]        e.g. -x -q tests/test_srtp.py
 #
-# UBSan stops at the first report.  Leaks: LeakSanitizer reports every unreachable block at
+# (Built one extension at a time: extensions share kernel sources, and parallel builds would
+# write the same object files.)  UBSan stops at the first report.  Leaks: LeakSanitizer reports every unreachable block at
 # exit, the interpreter's own included; a report fails the run only if a frame of its stack is in
 # ccfast (an extension module or csrc/), and the others are counted and listed.
 set -euo pipefail
@@ -19,7 +20,7 @@ export CCFAST_VECTORS=${CCFAST_VECTORS:-$(cd "$ROOT/.." && pwd)/shared/vectors}
 cd "$ROOT"
 git ls-files -co --exclude-standard -z | grep -zv '\.so$' | xargs -0 cp --parents -t "$WORK"
 cd "$WORK"
-CCFAST_SANITIZE=1 CC=${CC:-gcc} "$PY" setup.py -q build_ext --inplace -j 2 >build.log 2>&1 || { cat build.log; exit 1; }
+CCFAST_SANITIZE=1 CC=${CC:-gcc} "$PY" setup.py -q build_ext --inplace >build.log 2>&1 || { cat build.log; exit 1; }
 
 ASAN_LIB=$(${CC:-gcc} -print-file-name=libasan.so)
 UBSAN_LIB=$(${CC:-gcc} -print-file-name=libubsan.so)
