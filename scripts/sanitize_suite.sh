@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-python}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ccfast-sanitize.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+[ -n "${CCFAST_SANITIZE_KEEP:-}" ] && echo "sanitized copy kept in $WORK" || trap 'rm -rf "$WORK"' EXIT
 
 # the copy is elsewhere: point the tests at the shared vectors beside this checkout
 export CCFAST_VECTORS=${CCFAST_VECTORS:-$(cd "$ROOT/.." && pwd)/shared/vectors}
@@ -33,7 +33,7 @@ for level in native portable; do
     env CCFAST_CPU_DISABLE="$disable" PYTHONPATH="$WORK/src" PYTHONMALLOC=malloc \
         LD_PRELOAD="$ASAN_LIB:$UBSAN_LIB" \
         ASAN_OPTIONS="detect_leaks=1:log_path=$WORK/lsan/report:exitcode=0:abort_on_error=0:detect_stack_use_after_return=0" \
-        UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+        UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$WORK/lsan/ubsan" \
         "$PY" -m pytest -p no:cacheprovider -q "${@:-tests}" --ignore=tests/test_c_drivers.py
     rc=$?
     set -e
@@ -41,7 +41,7 @@ for level in native portable; do
     "$PY" - "$WORK/lsan" "$level" <<'PYEOF' || rc=1
 import pathlib, re, sys
 reports = []
-for f in sorted(pathlib.Path(sys.argv[1]).glob("report*")):
+for f in sorted(pathlib.Path(sys.argv[1]).glob("*")):        # ASan/LSan and UBSan logs
     reports += re.split(r"\n(?=(?:Direct|Indirect) leak of |==\d+==ERROR)", f.read_text())
 errors = [r for r in reports if "ERROR: AddressSanitizer" in r or "runtime error" in r]
 leaks = [r for r in reports if re.match(r"(Direct|Indirect) leak of", r)]

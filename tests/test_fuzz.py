@@ -1,0 +1,61 @@
+"""Time-boxed fuzzing: each libFuzzer harness (fuzz/c, built with clang, ASan and UBSan) and
+each atheris harness (fuzz/py) runs for a few seconds from its seed corpus (fuzz/corpus);
+any crash, sanitizer report or failed invariant fails the test.  CCFAST_FUZZ_SECONDS sets the
+time per harness (default 4); fuzz/README.md describes long runs.  Skipped, with the reason,
+where clang's libFuzzer or atheris is missing."""
+import importlib.util
+import os
+import pathlib
+import runpy
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.cpu_independent
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FUZZ = ROOT / "fuzz"
+SECONDS = int(os.environ.get("CCFAST_FUZZ_SECONDS", "4"))
+
+if not FUZZ.is_dir():
+    pytest.skip("fuzz/ is not in this tree (an installed wheel is being tested)", allow_module_level=True)
+
+BUILD = runpy.run_path(str(FUZZ / "build.py"), run_name="ccfast_fuzz_build")
+C_TARGETS = sorted(BUILD["TARGETS"])
+PY_TARGETS = sorted(p.stem[5:] for p in (FUZZ / "py").glob("fuzz_*.py"))
+
+
+def run_fuzzer(cmd, corpus, tmp_path):
+    # a fresh writable corpus first (libFuzzer adds to it), the committed seeds after
+    work = tmp_path / "corpus"
+    work.mkdir()
+    r = subprocess.run(cmd + [f"-max_total_time={SECONDS}", "-print_final_stats=1",
+                              f"-artifact_prefix={tmp_path}/", str(work), str(corpus)],
+                       capture_output=True, text=True, timeout=SECONDS * 10 + 120)
+    runs = [line.split(":")[-1].strip() for line in r.stderr.splitlines()
+            if line.startswith("stat::number_of_executed_units")]
+    assert r.returncode == 0, r.stderr[-6000:]
+    assert runs and int(runs[0]) > 0, "the fuzzer executed nothing"
+    print(f"{cmd[-1]}: {runs[0]} executions in {SECONDS} s")
+
+
+@pytest.fixture(scope="module")
+def c_fuzzers(tmp_path_factory):
+    cc = BUILD["clang"]()
+    if not cc:
+        pytest.skip("clang with libFuzzer (-fsanitize=fuzzer) is not installed")
+    out = tmp_path_factory.mktemp("fuzzers")
+    return {t: BUILD["build"](t, str(out), cc) for t in C_TARGETS}
+
+
+@pytest.mark.parametrize("target", C_TARGETS)
+def test_libfuzzer_harness(target, c_fuzzers, tmp_path):
+    run_fuzzer([c_fuzzers[target]], FUZZ / "corpus" / target, tmp_path)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("atheris") is None,
+                    reason="atheris is not installed (pip install '.[fuzz]')")
+@pytest.mark.parametrize("target", PY_TARGETS)
+def test_atheris_harness(target, tmp_path):
+    run_fuzzer([sys.executable, str(FUZZ / "py" / f"fuzz_{target}.py")], FUZZ / "corpus" / f"py_{target}", tmp_path)
