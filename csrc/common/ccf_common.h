@@ -135,8 +135,21 @@ CCF_INLINE uint32_t ccf_ct_lt32(uint32_t a, uint32_t b) {     /* 0xFFFFFFFF if a
 }
 
 /*
+ * CCF_DECLASSIFY(p, n): marks a value computed from secrets as public where the algorithm
+ * publishes it anyway (a tag comparison's verdict, an output).  A no-op except in the ctgrind
+ * builds (-DCCF_CTGRIND, csrc/tests/ctgrind_*.c), where valgrind memcheck treats secrets as
+ * undefined and reports every branch or address that depends on them.
+ */
+#if defined(CCF_CTGRIND)
+#  include <valgrind/memcheck.h>
+#  define CCF_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#else
+#  define CCF_DECLASSIFY(p, n) ((void)0)
+#endif
+
+/*
  * Compare n bytes in constant time over the full length.  Returns 0 when equal, -1 otherwise
- * (libsodium convention), never stopping at the first difference.
+ * (libsodium convention), never stopping at the first difference.  The verdict is public.
  */
 int ccf_ct_memcmp(const void *a, const void *b, size_t n);
 

@@ -31,7 +31,11 @@ int ccf_ct_memcmp(const void *a, const void *b, size_t n)
     for (i = 0; i < n; i++)
         d |= (uint32_t)(x[i] ^ y[i]);
     /* (d - 1) >> 8 has bit 0 set only when d == 0 (d < 256). */
-    return (int)((1 & ((d - 1) >> 8)) - 1);
+    {
+        int r = (int)((1 & ((d - 1) >> 8)) - 1);
+        CCF_DECLASSIFY(&r, sizeof r);
+        return r;
+    }
 }
 
 /* see ccf_common.h */

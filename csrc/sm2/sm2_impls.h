@@ -25,12 +25,7 @@ typedef uint64_t sm2_fe[4];
  * ctgrind build (CCF_CTGRIND, csrc/tests/ctgrind_sm2.c), where valgrind memcheck treats secrets
  * as undefined and reports any branch or address that depends on them.
  */
-#if defined(CCF_CTGRIND)
-#  include <valgrind/memcheck.h>
-#  define SM2_DECLASSIFY(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
-#else
-#  define SM2_DECLASSIFY(p, n) ((void)0)
-#endif
+#define SM2_DECLASSIFY(p, n) CCF_DECLASSIFY(p, n)
 
 /* Jacobian point (X/Z^2, Y/Z^3); infinity has Z = 0. */
 typedef struct { sm2_fe x, y, z; } sm2_jac;
