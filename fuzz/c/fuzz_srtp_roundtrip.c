@@ -6,12 +6,7 @@
 #include "ccf_srtp.h"
 #include "ccf_cpu.h"
 #include "fuzz_common.h"
-
-static const int PROFILES[] = {
-    CCF_SRTP_AES128_CM_SHA1_80, CCF_SRTP_AES128_CM_SHA1_32, CCF_SRTP_NULL_SHA1_80, CCF_SRTP_NULL_SHA1_32,
-    CCF_SRTP_AEAD_AES_128_GCM, CCF_SRTP_AEAD_AES_256_GCM, CCF_SRTP_AES192_CM_SHA1_80,
-    CCF_SRTP_AES192_CM_SHA1_32, CCF_SRTP_AES256_CM_SHA1_80, CCF_SRTP_AES256_CM_SHA1_32
-};
+#include "fuzz_srtp_profiles.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
