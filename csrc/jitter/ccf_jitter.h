@@ -53,7 +53,7 @@
  * that disagrees with the arrival clock by more than max(1000 ms, 2 max_delay_ms) (a new call
  * leg, hold/resume, park) reset the stream: buffered packets are dropped (counted), the new
  * packet starts the playout at once (result CCF_JB_RESET), and the delay statistics are kept
- * as a light prior (re-anchored on the new packet, weighing as much as a few dozen packets) so
+ * as a light prior (re-anchored on the new packet, weighing at most about one packet) so
  * the new leg starts at the learnt delay and soon follows its own path.
  */
 #ifndef CCF_JITTER_H

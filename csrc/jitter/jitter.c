@@ -37,7 +37,9 @@ typedef struct jb_slot {
 #ifndef MIN_SAMPLE_WEIGHT
 #define MIN_SAMPLE_WEIGHT 0.03
 #endif
+#ifndef RETARGET_EVERY
 #define RETARGET_EVERY 8
+#endif
 #ifndef AUTO_TAIL
 #define AUTO_TAIL 3.0
 #endif
@@ -47,8 +49,12 @@ typedef struct jb_slot {
 #ifndef AUTO_FORGET_MAX
 #define AUTO_FORGET_MAX 0.9995
 #endif
+/* After a reset the old distribution weighs 1/RESET_REWEIGHT of the new leg's next sample (at
+ * most about one packet's worth, with the longest memory): re-anchored on a single packet it is
+ * off by that packet's jitter, and a heavier prior kept the new leg's high quantiles off for
+ * long (b2bua scenario of benchmarks/jitter_quality.py). */
 #ifndef RESET_REWEIGHT
-#define RESET_REWEIGHT 40.0
+#define RESET_REWEIGHT 2000.0
 #endif
 #ifndef GROW_AT_ONCE_FRAMES
 #define GROW_AT_ONCE_FRAMES 0.25
