@@ -156,18 +156,13 @@ def cycle_compat():
 
 CYCLERS = [cycle_aesgcm, cycle_sm4_aeads, cycle_sm4, cycle_sm3, cycle_sm3_batch, cycle_sm2_keys, cycle_sm2_kx,
            cycle_srtp, cycle_srtp_kdr, cycle_jitter, cycle_compat]
-# public-key work costs tens of microseconds: fewer cycles keep the file under a minute, still
-# enough that a few bytes lost per cycle would show
-SLOW = {cycle_sm2_keys: 20_000, cycle_sm2_kx: 5_000}
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RSS read from /proc (Linux)")
 @pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
                     reason="AddressSanitizer's quarantine holds freed memory, so RSS says nothing "
                            "(LeakSanitizer checks leaks in that run)")
 @pytest.mark.parametrize("cycle", CYCLERS, ids=lambda f: f.__name__[6:])
 def test_rss_flat(cycle):
-    n = SLOW.get(cycle, CYCLES)
+    n = CYCLES
     for _ in range(n // 50):
         cycle()
     before = rss()
