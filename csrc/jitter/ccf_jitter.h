@@ -33,7 +33,10 @@
  * -----
  * For every packet x = arrival - timestamp (in ms) is entered in a forgetting histogram (each
  * new sample weighs 1/forget times the previous one, as WebRTC NetEq's delay manager forgets
- * old inter-arrival statistics).  The base is its 1% quantile (the fastest packets); the
+ * old inter-arrival statistics; adaptive mode remembers about 1400 packets, as NetEq does, so
+ * the quantile is estimated with little noise).  When several times more samples than the
+ * quantile allows land above the target, the jitter has risen: the histogram then forgets
+ * faster until the target has caught up.  The base is its 1% quantile (the fastest packets); the
  * adaptive target delay is quantile(q) - base, clamped to [min_delay_ms, max_delay_ms]; the
  * fixed mode's target is delay_ms.  The playout offset (next_due - play_ts in ms) is steered to
  * base + target:
@@ -45,7 +48,8 @@
  * Sender clock drift (the timestamp clock running +-1% fast or slow) makes x slide; the slope
  * is estimated (the median slope between minima of x in 0.5 s windows 4 s apart, over the
  * last 8 s, clamped to +-3%) and taken out of the samples before they enter the histogram and put back into the
- * base, so the distribution stays sharp and the delay bounded.
+ * base, so the distribution stays sharp and the delay bounded; when the estimate moves by more
+ * than 0.2% the samples corrected with the old one are forgotten.
  *
  * Discontinuities
  * ---------------
@@ -96,7 +100,8 @@ typedef struct ccf_jb_config {
     uint32_t capacity;      /* ring slots; rounded up to a power of two, 2..CCF_JB_MAX_CAPACITY */
     double quantile;        /* adaptive: share of packets that should arrive in time, e.g. 0.97 */
     double forget;          /* histogram forgetting factor per packet; 0 (default): from the
-                               quantile, 1 - (1 - quantile) / 3 within [0.995, 0.9995], so the
+                               quantile, 1 - (1 - quantile) / 3 within [0.9993, 0.9995]
+                               (fixed mode: [0.995, 0.9995]), so the
                                memory holds enough samples beyond the quantile */
     double compress;        /* most a speech frame's spacing may shrink, share of a frame (0.25) */
     double hold_ms;         /* adaptive: longest wait for an overdue packet that still plays it

@@ -46,6 +46,32 @@ typedef struct jb_slot {
 #ifndef AUTO_FORGET_MIN
 #define AUTO_FORGET_MIN 0.995
 #endif
+/* The adaptive target's quantile is estimated from the samples the memory holds: about 1400
+ * packets (28 s of 20 ms frames; NetEq forgets by 0.9993 too) keep its noise low, and rise
+ * detection (below) keeps it quick to follow more jitter.  The fixed mode needs only the 1%
+ * quantile and keeps the shorter memory. */
+#ifndef ADAPTIVE_FORGET_MIN
+#define ADAPTIVE_FORGET_MIN 0.9993
+#endif
+/* Rise detection: EWMA gain of the share of samples above the target, the share (RISE_K times
+ * 1 - quantile, at least RISE_FLOOR) that means the jitter has risen, and the extra
+ * forgetting per sample while it lasts. */
+#ifndef RISE_K
+#define RISE_K 4.0
+#endif
+#ifndef RISE_FLOOR
+#define RISE_FLOOR 0.12
+#endif
+#ifndef RISE_ALPHA
+#define RISE_ALPHA (1.0 / 32)
+#endif
+#ifndef RISE_FORGET
+#define RISE_FORGET 0.98
+#endif
+/* A drift slope change that forgets the histogram (0.2%: 5.6 ms over the adaptive memory). */
+#ifndef SLOPE_FLUSH
+#define SLOPE_FLUSH 0.002
+#endif
 #ifndef AUTO_FORGET_MAX
 #define AUTO_FORGET_MAX 0.9995
 #endif
@@ -95,6 +121,7 @@ struct ccf_jb {
     int dirty;
     int since_target;        /* samples since the target was computed */
     double base, target, target_offset;
+    double exceed;           /* recent share of samples above the target offset (EWMA) */
 
     double prev_transit;
     int have_transit;
@@ -144,7 +171,8 @@ static double auto_forget(const ccf_jb_config *cfg)
     if (cfg->forget > 0)
         return cfg->forget;
     double f = 1.0 - (1.0 - cfg->quantile) / AUTO_TAIL;
-    if (f < AUTO_FORGET_MIN) f = AUTO_FORGET_MIN;
+    double lo = cfg->mode == CCF_JB_ADAPTIVE ? ADAPTIVE_FORGET_MIN : AUTO_FORGET_MIN;
+    if (f < lo) f = lo;
     if (f > AUTO_FORGET_MAX) f = AUTO_FORGET_MAX;
     return f;
 }
@@ -220,6 +248,7 @@ void ccf_jb_reset(ccf_jb *jb)
     jb->have_prev_arrival = 0;
     jb->dirty = 1;
     jb->base = jb->target = jb->target_offset = 0;
+    jb->exceed = 0;
     jb->win_count = jb->n_mins = jb->mins_pos = 0;
     jb->slope = jb->t_ref = jb->corr0 = jb->last_arrival = 0;
     jb->bg_run = jb->bg_cur_frames = jb->bg_cur_lost = 0;
@@ -321,6 +350,11 @@ static void update_slope(ccf_jb *jb)
     double now = jb->last_arrival;
     jb->corr0 = drift_corr(jb, now);
     jb->t_ref = now;
+    /* The histogram's samples were corrected with the old slope: after a large change (the
+     * first estimate of a real drift) they would smear the distribution for as long as the
+     * memory lasts, so they are forgotten. */
+    if (abs_d(m - jb->slope) > SLOPE_FLUSH)
+        jb->de.inc *= 1000.0;
     jb->slope = m;
 }
 
@@ -361,6 +395,17 @@ static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
     jb->prev_arrival = arrival;
     jb->have_prev_arrival = 1;
     double v = x - drift_corr(jb, arrival);
+    /* Rise detection: with the long memory a jump in jitter would take many lost frames to
+     * reach the quantile.  When the recent share of samples above the target (packets of
+     * ordinary spacing only - a spike's burst is one event) is several times what the quantile
+     * allows, the histogram forgets faster until the target has caught up. */
+    if (jb->cfg.mode == CCF_JB_ADAPTIVE && w >= 0.5) {
+        double over = x > jb->target_offset ? 1.0 : 0.0;
+        jb->exceed += (over - jb->exceed) * RISE_ALPHA;
+        double lim = RISE_K * (1 - jb->cfg.quantile);
+        if (jb->exceed > (lim > RISE_FLOOR ? lim : RISE_FLOOR))
+            jb->de.inc /= RISE_FORGET;
+    }
     ccf_de_add_weighted(&jb->de, v, w);
     /* The quantiles move with every sample, but slowly unless it lands outside [base, target]:
      * recompute at once then (growth at once), otherwise every few samples. */
