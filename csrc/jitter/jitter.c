@@ -381,6 +381,13 @@ static void track_drift(ccf_jb *jb, double x, double arrival)
 static void add_sample(ccf_jb *jb, int64_t ext_ts, double arrival)
 {
     double x = arrival - ts_ms(jb, ext_ts);
+    /* The drift correction moves with time: keep the cached base and target offset current
+     * between recomputations (under 1% drift they would lag by up to a few frames' worth). */
+    if (arrival > jb->last_arrival) {
+        double dc = jb->slope * (arrival - jb->last_arrival);
+        jb->base += dc;
+        jb->target_offset += dc;
+    }
     jb->last_arrival = arrival;
     track_drift(jb, x, arrival);
     /* A sample weighs the arrival time it stands for, relative to a frame (at least
