@@ -248,7 +248,7 @@ def main(argv=None):
             failures.append(f"{sc.name}: fixed {beaten} ms not beaten")
         if not ok2:
             failures.append(f"{sc.name}: 1% ratio {ratio}")
-        results.append((sc, adaptive, fixed, peers, ocurve, a1, oracle_1))
+        results.append((sc, adaptive, fixed, peers, ocurve, a1, oracle_1, default, eq))
     print(f"\n({time.perf_counter() - t_start:.1f} s)")
     print("targets:", "all met" if not failures else "MISSED: " + "; ".join(failures))
     if a.png:
@@ -268,7 +268,7 @@ def write_png(results, path):
     cols = 3
     rows = (n + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows), squeeze=False)
-    for ax, (sc, adaptive, fixed, peers, ocurve, a1, o1) in zip(axes.flat, results):
+    for ax, (sc, adaptive, fixed, peers, ocurve, a1, o1, default, eq) in zip(axes.flat, results):
         ax.plot([max(lr, 1e-4) * 100 for _, lr, _, _ in adaptive], [md for _, _, md, _ in adaptive],
                 "o-", label="ccfast adaptive", ms=3)
         ax.plot([max(lr, 1e-4) * 100 for _, lr, _, _ in fixed], [md for _, _, md, _ in fixed],
@@ -278,6 +278,11 @@ def write_png(results, path):
                     "^:", label="aiortc", ms=3)
         ax.plot([max(r, 1e-4) * 100 for r, _ in ocurve], [d for _, d in ocurve], "k-", lw=0.8,
                 label="optimal constant delay")
+        ax.plot([max(default[1], 1e-4) * 100], [default[2]], "*", color="C0", ms=9,
+                label="adaptive default (q=0.97)")
+        if eq is not None:
+            ax.plot([max(eq[1], 1e-4) * 100], [eq[2]], "x", color="C1", ms=7,
+                    label="fixed at the same late loss")
         ax.set_xscale("log")
         ax.set_title(sc.name, fontsize=9)
         ax.set_xlabel("late loss %", fontsize=8)
