@@ -36,7 +36,8 @@
  * old inter-arrival statistics; adaptive mode remembers about 1400 packets, as NetEq does, so
  * the quantile is estimated with little noise).  When several times more samples than the
  * quantile allows land above the target, the jitter has risen: the histogram then forgets
- * faster until the target has caught up.  The base is its 1% quantile (the fastest packets); the
+ * faster until the target has caught up.  The base is the histogram's 1% quantile (the fastest
+ * packets); the
  * adaptive target delay is quantile(q) - base, clamped to [min_delay_ms, max_delay_ms]; the
  * fixed mode's target is delay_ms.  The playout offset (next_due - play_ts in ms) is steered to
  * base + target:

@@ -21,7 +21,9 @@ frame closer than ``frame_ms`` (the caller time-compresses); in silence the buff
 once.
 
 The adaptive target delay is the ``quantile`` (default 0.97) of the recent distribution of
-``arrival - timestamp`` above its 1% quantile, from a forgetting histogram, clamped to
+``arrival - timestamp`` above its 1% quantile, from a forgetting histogram (about the last
+1400 packets, so the estimate is steady; when far more packets than the quantile allows come
+above the target, the jitter has risen and the histogram forgets faster), clamped to
 ``[min_delay_ms, max_delay_ms]``.  ``mode="fixed"`` holds ``delay_ms`` above the same base.
 Sequence numbers and timestamps wrap freely; an SSRC change, a sequence jump of more than 100,
 or a timestamp that disagrees with the arrival clock by more than max(1 s, 2 x max_delay_ms)
