@@ -37,9 +37,8 @@
  * the quantile is estimated with little noise).  When several times more samples than the
  * quantile allows land above the target, the jitter has risen: the histogram then forgets
  * faster until the target has caught up.  The base is the histogram's 1% quantile (the fastest
- * packets); the
- * adaptive target delay is quantile(q) - base, clamped to [min_delay_ms, max_delay_ms]; the
- * fixed mode's target is delay_ms.  The playout offset (next_due - play_ts in ms) is steered to
+ * packets); the adaptive target delay is quantile(q) - base, clamped to [min_delay_ms,
+ * max_delay_ms]; the fixed mode's target is delay_ms.  The playout offset (next_due - play_ts in ms) is steered to
  * base + target:
  *   - it grows at once (the next frame is simply due later);
  *   - in silence (a DTX gap or the start of a talkspurt, marker bit) it is re-timed at once,
