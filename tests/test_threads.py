@@ -2,8 +2,9 @@
 
 Many threads start together (a barrier) with a short switch interval, on one SRTP session, one
 AEAD object of each kind, SM3 and one SM2 key.  On a free-threaded build the same tests run
-without the GIL.
+without the GIL; every test id ends in "gil" or "nogil" to say which was measured.
 """
+import hmac as std_hmac
 import os
 import struct
 import sys
@@ -13,12 +14,14 @@ import threading
 import pytest
 
 from ccfast import aead, sm2, sm3, srtp
-from ccfast.exceptions import ReplayError
+from ccfast.exceptions import InvalidTag, ReplayError
 
 pytestmark = pytest.mark.cpu_independent
 
 THREADS = 8
 GIL = getattr(sys, "_is_gil_enabled", lambda: True)()
+GIL_ID = "gil" if GIL else "nogil"
+COUNTS = [pytest.param(n, id=f"{n}threads-{GIL_ID}") for n in (8, 16)]
 
 
 @pytest.fixture(autouse=True)
@@ -58,17 +61,41 @@ def rtcp(ssrc, n):
     return struct.pack("!BBHI", 0x80, 200, 6, ssrc) + struct.pack("!I", n) * 5
 
 
+def replay_all(rx, out, ctl):
+    """Every packet again, through each entry point: the number of ReplayErrors."""
+    rejected = 0
+    for p in out[:30]:
+        try:
+            rx.unprotect(p)
+        except ReplayError:
+            rejected += 1
+    rejected += sum(isinstance(r, ReplayError) for r in rx.unprotect_batch(out[30:60]))
+    for p in out[60:]:
+        try:
+            rx.unprotect_into(bytearray(p), len(p))
+        except ReplayError:
+            rejected += 1
+    for c in ctl:
+        try:
+            rx.unprotect_rtcp(c)
+        except ReplayError:
+            rejected += 1
+    return rejected
+
+
+@pytest.mark.parametrize("n", COUNTS)
 @pytest.mark.parametrize("profile", [srtp.Profile.AES_CM_128_HMAC_SHA1_80, srtp.Profile.AEAD_AES_128_GCM])
-def test_srtp_shared_session_matches_serial(profile):
+def test_srtp_shared_session_matches_serial(profile, n):
     """Each thread owns some SSRCs (so per-stream order is fixed) and mixes every entry point:
     protect, protect_into, protect_batch, protect_rtcp on one sender; then the receiver is
-    shared the same way.  Outputs equal a one-thread run's, packet for packet."""
+    shared the same way, then every packet is replayed.  Outputs, rejections and stats equal a
+    one-thread run's, packet for packet."""
     key = os.urandom(srtp.key_length(profile))
     per = 200
 
     def plan(i):
         ssrcs = [0x1000 + 4 * i + k for k in range(4)]
-        return [rtp(s, ssrcs[s % 4]) for s in range(per)], [rtcp(ssrcs[0], n) for n in range(5)]
+        return [rtp(s, ssrcs[s % 4]) for s in range(per)], [rtcp(ssrcs[0], k) for k in range(5)]
 
     def send(tx, i):
         pkts, ctl = plan(i)
@@ -78,15 +105,15 @@ def test_srtp_shared_session_matches_serial(profile):
             out += [tx.protect(p) for p in chunk[:10]]
             for p in chunk[10:20]:
                 buf = bytearray(p) + bytearray(16)
-                n = tx.protect_into(buf, len(p))
-                out.append(bytes(buf[:n]))
+                m = tx.protect_into(buf, len(p))
+                out.append(bytes(buf[:m]))
             out += tx.protect_batch(chunk[20:])
         return out, [tx.protect_rtcp(c) for c in ctl]
 
     serial_tx = srtp.Session(profile, key)
-    serial = [send(serial_tx, i) for i in range(THREADS)]
+    serial = [send(serial_tx, i) for i in range(n)]
     shared_tx = srtp.Session(profile, key)
-    parallel = run_threads(lambda i: send(shared_tx, i))
+    parallel = run_threads(lambda i: send(shared_tx, i), n)
     assert parallel == serial
     assert shared_tx.stats == serial_tx.stats
 
@@ -99,57 +126,165 @@ def test_srtp_shared_session_matches_serial(profile):
             got.append(bytes(buf[:rx.unprotect_into(buf, len(p))]))
         return got, [rx.unprotect_rtcp(c) for c in ctl]
 
+    serial_rx = srtp.Session(profile, key)
+    assert [receive(serial_rx, i) for i in range(n)] == [plan(i) for i in range(n)]
     shared_rx = srtp.Session(profile, key)
-    got = run_threads(lambda i: receive(shared_rx, i))
-    assert got == [(plan(i)[0], plan(i)[1]) for i in range(THREADS)]
-    stats = shared_rx.stats
-    assert len(stats) == 4 * THREADS
-    assert sum(s["authenticated"] for s in stats.values()) == THREADS * per
-    assert sum(s["authenticated_rtcp"] for s in stats.values()) == THREADS * 5
+    assert run_threads(lambda i: receive(shared_rx, i), n) == [plan(i) for i in range(n)]
+    assert shared_rx.stats == serial_rx.stats
+    assert sum(s["authenticated"] for s in shared_rx.stats.values()) == n * per
+    assert sum(s["authenticated_rtcp"] for s in shared_rx.stats.values()) == n * 5
+
+    assert [replay_all(serial_rx, *serial[i]) for i in range(n)] == [per + 5] * n
+    assert run_threads(lambda i: replay_all(shared_rx, *serial[i]), n) == [per + 5] * n
+    assert shared_rx.stats == serial_rx.stats
+    assert sum(s["replays"] for s in shared_rx.stats.values()) == n * (per + 5)
 
 
-def test_srtp_same_packet_raced_accepted_once():
+@pytest.mark.parametrize("n", COUNTS)
+def test_srtp_batch_into_shared_session_matches_serial(n):
+    np = pytest.importorskip("numpy")
+    key = os.urandom(30)
+    profile = srtp.Profile.AES_CM_128_HMAC_SHA1_80
+
+    def rows(i):
+        pkts = [rtp(s, 0x2000 + i) for s in range(64)]
+        arr = np.zeros((len(pkts), 100), dtype=np.uint8)
+        for r, p in enumerate(pkts):
+            arr[r, :len(p)] = np.frombuffer(p, dtype=np.uint8)
+        return arr, np.array([len(p) for p in pkts], dtype=np.int32)
+
+    def send(tx, i):
+        arr, lengths = rows(i)
+        for j in range(0, 64, 16):
+            tx.protect_batch_into(arr[j:j + 16], lengths[j:j + 16])
+        return [arr[r, :lengths[r]].tobytes() for r in range(64)]
+
+    serial_tx = srtp.Session(profile, key)
+    serial = [send(serial_tx, i) for i in range(n)]
+    shared_tx = srtp.Session(profile, key)
+    assert run_threads(lambda i: send(shared_tx, i), n) == serial
+
+    def receive(rx, i):
+        arr = np.zeros((64, 100), dtype=np.uint8)
+        for r, p in enumerate(serial[i]):
+            arr[r, :len(p)] = np.frombuffer(p, dtype=np.uint8)
+        lengths = np.array([len(p) for p in serial[i]], dtype=np.int32)
+        errors = rx.unprotect_batch_into(arr, lengths)
+        return errors, [arr[r, :lengths[r]].tobytes() for r in range(64)]
+    shared_rx = srtp.Session(profile, key)
+    expect = [([None] * 64, [rtp(s, 0x2000 + i) for s in range(64)]) for i in range(n)]
+    assert run_threads(lambda i: receive(shared_rx, i), n) == expect
+    assert sum(s["authenticated"] for s in shared_rx.stats.values()) == 64 * n
+
+
+def _accept_count(rx, packets, entry):
+    """How many of packets this thread got accepted through one entry point; anything but a
+    ReplayError is a failure."""
+    ok = 0
+    if entry == "unprotect_batch":
+        for j in range(0, len(packets), 25):
+            for r in rx.unprotect_batch(packets[j:j + 25]):
+                if isinstance(r, bytes):
+                    ok += 1
+                elif not isinstance(r, ReplayError):
+                    raise r
+        return ok
+    for p in packets:
+        try:
+            if entry == "unprotect_into":
+                rx.unprotect_into(bytearray(p), len(p))
+            else:
+                getattr(rx, entry)(p)
+            ok += 1
+        except ReplayError:
+            pass
+    return ok
+
+
+@pytest.mark.parametrize("n", COUNTS)
+@pytest.mark.parametrize("entry", ["unprotect", "unprotect_into", "unprotect_batch", "unprotect_rtcp"])
+def test_srtp_same_packet_raced_accepted_once(entry, n):
     key = os.urandom(30)
     tx = srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, key)
-    packets = [tx.protect(rtp(s, 0xABCD)) for s in range(300)]
+    if entry == "unprotect_rtcp":
+        packets = [tx.protect_rtcp(rtcp(0xABCD, s)) for s in range(200)]
+    else:
+        packets = [tx.protect(rtp(s, 0xABCD)) for s in range(200)]
     rx = srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, key)
-
-    def race(i):
-        ok = 0
-        for p in packets:
-            try:
-                rx.unprotect(p)
-                ok += 1
-            except ReplayError:
-                pass
-        return ok
-    assert sum(run_threads(race)) == len(packets)
+    assert sum(run_threads(lambda i: _accept_count(rx, packets, entry), n)) == len(packets)
     st = rx.stats[0xABCD]
-    assert st["authenticated"] == len(packets) and st["replays"] == (THREADS - 1) * len(packets)
+    done = "authenticated_rtcp" if entry == "unprotect_rtcp" else "authenticated"
+    assert st[done] == len(packets) and st["replays"] == (n - 1) * len(packets)
+    assert st["auth_failures"] == 0
 
 
-@pytest.mark.parametrize("make", [lambda: aead.AESGCM(bytes(range(32))), lambda: aead.SM4GCM(bytes(range(16))),
-                                  lambda: aead.SM4CCM(bytes(range(16)), tag_length=12)],
-                         ids=["AESGCM", "SM4GCM", "SM4CCM"])
-def test_aead_shared_object_matches_serial(make):
-    obj = make()
-    jobs = [[(struct.pack("!IQ", i, j), os.urandom(j * 7 % 300), os.urandom(j % 20)) for j in range(150)]
-            for i in range(THREADS)]
+@pytest.mark.parametrize("n", COUNTS)
+def test_srtp_one_stream_shared_out_of_order_accepted_once(n):
+    """One SSRC, its packets dealt round-robin to the threads (so they arrive out of order,
+    all within the replay window): each is accepted once, and the ROC follows the wrap."""
+    key = os.urandom(30)
+    tx = srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, key)
+    seqs = [(0xFF00 + s) & 0xFFFF for s in range(512)]      # crosses the 16-bit wrap
+    packets = [tx.protect(rtp(s, 0x77)) for s in seqs]
+    rx = srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, key, replay_window=1024)
+    rx.unprotect(packets[0])                                  # the stream starts before the wrap
 
     def work(i):
-        out = [obj.encrypt(n, d, a) for n, d, a in jobs[i][:100]]
-        out += obj.encrypt_batch([n for n, _, _ in jobs[i][100:]], [d for _, d, _ in jobs[i][100:]],
-                                 [a for _, _, a in jobs[i][100:]])
-        back = [obj.decrypt(n, c, a) for (n, _, a), c in zip(jobs[i], out)]
-        return out, back
+        got = {}
+        for k in range(1 + i, len(packets), n):
+            got[k] = rx.unprotect(packets[k])
+        return got
+    merged = {}
+    for part in run_threads(work, n):
+        assert not merged.keys() & part.keys()
+        merged.update(part)
+    assert merged == {k: rtp(seqs[k], 0x77) for k in range(1, len(packets))}
+    st = rx.stats[0x77]
+    assert st["authenticated"] == len(packets) and st["roc"] == 1 and st["replays"] == 0
+    with pytest.raises(ReplayError):
+        rx.unprotect(packets[300])
+
+
+AEADS = [pytest.param(lambda: aead.AESGCM(bytes(range(32))), id="AESGCM"),
+         pytest.param(lambda: aead.SM4GCM(bytes(range(16))), id="SM4GCM"),
+         pytest.param(lambda: aead.SM4CCM(bytes(range(16)), tag_length=12), id="SM4CCM")]
+
+
+@pytest.mark.parametrize("n", COUNTS)
+@pytest.mark.parametrize("make", AEADS)
+def test_aead_shared_object_matches_serial(make, n):
+    obj = make()
+    jobs = [[(struct.pack("!IQ", i, j), os.urandom(j * 7 % 300), os.urandom(j % 20)) for j in range(150)]
+            for i in range(n)]
+
+    def work(i):
+        mine = jobs[i]
+        out = [obj.encrypt(nc, d, a) for nc, d, a in mine[:80]]
+        for nc, d, a in mine[80:100]:
+            buf = bytearray(len(d) + 16)
+            out.append(bytes(buf[:obj.encrypt_into(nc, d, a, buf)]))
+        out += obj.encrypt_batch([nc for nc, _, _ in mine[100:]], [d for _, d, _ in mine[100:]],
+                                 [a for _, _, a in mine[100:]])
+        back = [obj.decrypt(nc, c, a) for (nc, _, a), c in zip(mine[:120], out)]
+        for (nc, _, a), c in zip(mine[120:], out[120:]):
+            buf = bytearray(len(c))
+            back.append(bytes(buf[:obj.decrypt_into(nc, c, a, buf)]))
+        forged = 0
+        for (nc, _, a), c in zip(mine[:20], out):
+            try:
+                obj.decrypt(nc, c[:-1] + bytes([c[-1] ^ 1]), a)
+            except InvalidTag:
+                forged += 1
+        return out, back, forged
     serial_obj = make()
-    serial = [([serial_obj.encrypt(n, d, a) for n, d, a in jobs[i]], [d for _, d, _ in jobs[i]])
-              for i in range(THREADS)]
-    assert run_threads(work) == serial
+    serial = [([serial_obj.encrypt(nc, d, a) for nc, d, a in jobs[i]], [d for _, d, _ in jobs[i]], 20)
+              for i in range(n)]
+    assert run_threads(work, n) == serial
 
 
-def test_sm3_and_sm2_shared_matches_serial():
-    msgs = [[os.urandom(i * 13 + j) for j in range(64)] for i in range(THREADS)]
+@pytest.mark.parametrize("n", COUNTS)
+def test_sm3_and_sm2_shared_matches_serial(n):
+    msgs = [[os.urandom(i * 13 + j) for j in range(64)] for i in range(n)]
     key = sm2.SM2PrivateKey.from_bytes(bytes(range(1, 33)))
     pub = key.public_key()
     shared = sm3.SM3(b"prefix")
@@ -161,15 +296,20 @@ def test_sm3_and_sm2_shared_matches_serial():
         sigs = [key.sign(m) for m in msgs[i][:8]]
         for m, s in zip(msgs[i][:8], sigs):
             pub.verify(s, m)
-        return sm3.digest_batch(msgs[i]), [sm3.hmac(b"k", m) for m in msgs[i]], h.digest(), \
-            key.decrypt(pub.encrypt(b"x" + msgs[i][0]))
-    got = run_threads(work)
-    for i in range(THREADS):
+        return (sm3.digest_batch(msgs[i]), [sm3.hmac(b"k", m) for m in msgs[i]],
+                [std_hmac.new(b"key", m, digestmod=sm3.SM3).digest() for m in msgs[i][:16]], h.digest(),
+                key.decrypt(pub.encrypt(b"x" + msgs[i][0])), sigs)
+    got = run_threads(work, n)
+    for i in range(n):
         h = sm3.SM3(b"prefix")
         for m in msgs[i]:
             h.update(m)
-        assert got[i] == ([sm3.digest(m) for m in msgs[i]], [sm3.hmac(b"k", m) for m in msgs[i]], h.digest(),
-                          b"x" + msgs[i][0])
+        assert got[i][:5] == ([sm3.digest(m) for m in msgs[i]], [sm3.hmac(b"k", m) for m in msgs[i]],
+                              [std_hmac.new(b"key", m, digestmod=sm3.SM3).digest() for m in msgs[i][:16]],
+                              h.digest(), b"x" + msgs[i][0])
+        for m, s in zip(msgs[i][:8], got[i][5]):      # signatures are randomised: each verifies serially
+            pub.verify(s, m)
+    assert shared.digest() == sm3.digest(b"prefix")
 
 
 @pytest.mark.skipif(not sysconfig.get_config_var("Py_GIL_DISABLED"), reason="not a free-threaded build")
