@@ -239,7 +239,7 @@ cdef class Session:
         cdef Py_buffer kb
         cdef size_t kl, sl, tl
         cdef int rc
-        cdef bytes mkib = b"" if mki is None else bytes(mki)
+        cdef bytes mkib = b"" if mki is None else bytes(memoryview(mki))   # bytes(5) would be 5 zeros
         cdef bytes sk, ss, sa
         if ccf_srtp_profile_lengths(profile, &kl, &sl, &tl) != CCF_OK:
             raise ValueError(f"unknown SRTP profile {profile!r}")
@@ -253,6 +253,8 @@ cdef class Session:
             raise ValueError("session keys given directly cannot be re-derived (kdr must be 0)")
         if len(mkib) > CCF_SRTP_MAX_MKI:
             raise ValueError(f"mki must be at most {CCF_SRTP_MAX_MKI} bytes")
+        if ssrc is not None and (isinstance(ssrc, bool) or not isinstance(ssrc, int)):
+            raise TypeError(f"ssrc must be an int or None, not {type(ssrc).__name__}")
         if ssrc is not None and not 0 <= ssrc <= 0xFFFFFFFF:
             raise ValueError("ssrc must be a 32-bit unsigned integer")
         self.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)

@@ -73,7 +73,8 @@ def keys_from_dtls(keying_material, profile, is_client):
 # RFC 4568 6.2 (AES_CM_128_*), RFC 6188 (AES_192/256_CM_*), RFC 7714 14.2 (AEAD_AES_*_GCM) suite
 # names; NULL_HMAC_SHA1_* are the DTLS-SRTP names, accepted for symmetry.
 _SDES_SUITES = {p.name: p for p in Profile}
-_INLINE = re.compile(r"inline:([A-Za-z0-9+/=]+)(?:\|([^|;]+))?(?:\|([0-9]+):([0-9]+))?$")
+# key-salt ["|" lifetime] ["|" mki-value ":" mki-length] (RFC 4568 9.2): a lifetime has no ':'
+_INLINE = re.compile(r"inline:([A-Za-z0-9+/=]+)(?:\|([^|;:]+))?(?:\|([0-9]+):([0-9]+))?$")
 
 
 @dataclass
