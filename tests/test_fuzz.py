@@ -1,7 +1,7 @@
 """Time-boxed fuzzing: each libFuzzer harness (fuzz/c, built with clang, ASan and UBSan) and
 each atheris harness (fuzz/py) runs for a few seconds from its seed corpus (fuzz/corpus);
 any crash, sanitizer report or failed invariant fails the test.  CCFAST_FUZZ_SECONDS sets the
-time per harness (default 4); fuzz/README.md describes long runs.  Skipped, with the reason,
+time per harness (default 3); fuzz/README.md describes long runs.  Skipped, with the reason,
 where clang's libFuzzer or atheris is missing."""
 import importlib.util
 import os
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.cpu_independent
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
-SECONDS = int(os.environ.get("CCFAST_FUZZ_SECONDS", "4"))
+SECONDS = int(os.environ.get("CCFAST_FUZZ_SECONDS", "3"))
 
 if not FUZZ.is_dir():
     pytest.skip("fuzz/ is not in this tree (an installed wheel is being tested)", allow_module_level=True)
@@ -46,7 +46,7 @@ def c_fuzzers(tmp_path_factory):
     if not cc:
         pytest.skip("clang with libFuzzer (-fsanitize=fuzzer) is not installed")
     out = tmp_path_factory.mktemp("fuzzers")
-    return {t: BUILD["build"](t, str(out), cc) for t in C_TARGETS}
+    return BUILD["build_all"](C_TARGETS, str(out), cc, min(2, os.cpu_count() or 1))
 
 
 @pytest.mark.parametrize("target", C_TARGETS)

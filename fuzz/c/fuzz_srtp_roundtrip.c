@@ -1,7 +1,9 @@
 /*
  * Protect then unprotect arbitrary RTP/RTCP packets (the header made valid from the input):
  * the receiver must get back exactly what was sent, for every profile, MKI and kdr, and a
- * one-bit change of the protected packet must be refused.
+ * one-bit change of the protected packet must be refused.  Streams are allocated to the exact
+ * size of the replay window the input picks.
+ * Input: profile, flags, bit to flip, window, [kdr], master key, then the packet.
  */
 #include "ccf_srtp.h"
 #include "ccf_cpu.h"
@@ -12,13 +14,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static ccf_srtp_ctx ctx;
     static ccf_srtp_epochs etx, erx;
-    static uint8_t txm[4096] __attribute__((aligned(64))), rxm[4096] __attribute__((aligned(64)));
     static uint8_t pkt[2048], prot[2200], back[2200];
     uint8_t mk[32], ms[14];
-    ccf_srtp_stream *tx = (ccf_srtp_stream *)(void *)txm, *rx = (ccf_srtp_stream *)(void *)rxm;
+    ccf_srtp_stream *tx = NULL, *rx = NULL;
     fuzz_in in = { data, size };
     int profile = PROFILES[fuzz_u8(&in) % 10];
     uint8_t flags = fuzz_u8(&in), flip = fuzz_u8(&in);
+    uint32_t window = 1 + (uint32_t)fuzz_u8(&in) * 128;        /* 1 .. 32641 */
     uint64_t kdr = (flags & 4) ? ((uint64_t)1 << (fuzz_u8(&in) % 25)) : 0;
     size_t kl, sl, tl, n, pn = 0, bn = 0;
     int rtcp = flags & 1, rc;
@@ -40,8 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t hdr;
         if (!rtcp && ccf_srtp_rtp_header_len(pkt, n, &hdr) != CCF_OK)
             return 0;
-        ccf_srtp_stream_init(tx, ssrc, 64);
-        ccf_srtp_stream_init(rx, ssrc, 64);
+        tx = malloc(ccf_srtp_stream_size(window));
+        rx = malloc(ccf_srtp_stream_size(window));
+        FUZZ_ASSERT(ccf_srtp_stream_init(tx, ssrc, window) == CCF_OK);
+        FUZZ_ASSERT(ccf_srtp_stream_init(rx, ssrc, window) == CCF_OK);
     }
     memset(&etx, 0, sizeof(etx));
     memset(&erx, 0, sizeof(erx));
@@ -70,6 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                   : ccf_srtp_unprotect(&ctx, rx, prot, pn, back, sizeof(back), &bn);
         FUZZ_ASSERT(rc == CCF_ERR_REPLAY);
     }
+    free(tx);
+    free(rx);
     ccf_srtp_wipe(&ctx);
     return 0;
 }

@@ -1,5 +1,6 @@
-"""atheris: SRTP/SRTCP unprotect and jitter-buffer put_rtp on arbitrary packets: only the
-documented exceptions, and a failed call leaves the session's replay state as it was."""
+"""atheris: SRTP/SRTCP unprotect (every profile) and jitter-buffer put_rtp on arbitrary packets:
+only the documented exceptions, refused packets leave the session able to take the real packets
+afterwards, and a refused RTP packet is not counted as received."""
 import struct
 import sys
 
@@ -9,26 +10,40 @@ with atheris.instrument_imports():
     from ccfast import jitter, srtp
     from ccfast.exceptions import SRTPError
 
-KEY = bytes(range(30))
-GOOD = srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, KEY).protect(
-    struct.pack("!BBHII", 0x80, 0, 1, 160, 0xFEED) + bytes(40))
+PROFILES = list(srtp.Profile)
+RTP = struct.pack("!BBHII", 0x80, 0, 1, 160, 0xFEED) + bytes(40)
+RTCP = struct.pack("!BBHI", 0x80, 200, 6, 0xFEED) + bytes(20)
 
 
+def key_of(profile):
+    kl, sl, _ = srtp._lengths(profile)
+    return bytes(range(kl + sl))
+
+
+# what each profile's sender makes of the real packets
+GOOD = {p: (srtp.Session(p, key_of(p)).protect(RTP), srtp.Session(p, key_of(p)).protect_rtcp(RTCP))
+        for p in PROFILES}
+
+
+@atheris.instrument_func
 def TestOneInput(data):
-    rx = srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, KEY)
-    try:
-        rx.unprotect(data)
-    except SRTPError:
-        pass
-    try:
-        rx.unprotect_rtcp(data)
-    except SRTPError:
-        pass
-    if data != GOOD:
-        rx.unprotect(GOOD)                 # whatever came before, the real packet still passes
+    profile = PROFILES[data[0] % len(PROFILES)] if data else PROFILES[0]
+    packet = data[1:]
+    rx = srtp.Session(profile, key_of(profile))
+    accepted = 0
+    for unprotect in (rx.unprotect, rx.unprotect_rtcp):
+        try:
+            unprotect(packet)
+            accepted += 1
+        except SRTPError:
+            pass
+    if not accepted:                               # refused packets leave no trace: the real ones pass
+        good_rtp, good_rtcp = GOOD[profile]
+        assert rx.unprotect(good_rtp) == RTP
+        assert rx.unprotect_rtcp(good_rtcp) == RTCP
     jb = jitter.JitterBuffer()
     try:
-        jb.put_rtp(data, 0.0)
+        jb.put_rtp(packet, 0.0)
     except ValueError:
         assert jb.stats["received"] == 0
     jb.get_until(1000.0)
