@@ -63,6 +63,10 @@ cdef class Frame:
     cdef readonly double arrival_ms
     cdef readonly bint marker
 
+    def __init__(self, *args, **kwargs):
+        # an empty Frame has no kind; frames are made by the buffer (Frame.__new__ skips this)
+        raise TypeError("Frame objects come from JitterBuffer.get(); they cannot be made directly")
+
     def __repr__(self):
         return (f"Frame({self.kind.name}, seq={self.seq}, timestamp={self.timestamp}, "
                 f"due_ms={self.due_ms:.3f}, payload={'None' if self.payload is None else len(self.payload)})")
