@@ -214,6 +214,16 @@ case("sm2-sign-bad-encoding", lambda: _key.sign(b"m", encoding="base64"), ValueE
 case("sm2-sign-digest-short", lambda: _key.sign_digest(bytes(31)), ValueError)
 case("sm2-verify-digest-long", lambda: _pub.verify_digest(_sig, bytes(33)), ValueError)
 case("sm2-sign-data-str", lambda: _key.sign("message"), TypeError)
+case("sm2-z-uid-str", lambda: _pub.z("alice"), TypeError)
+case("sm2-z-uid-too-long", lambda: _pub.z(bytes(8192)), ValueError)
+case("sm2-verify-digest-str", lambda: _pub.verify_digest(_sig, "d" * 32), TypeError)
+case("sm2-verify-digest-wrong", lambda: _pub.verify_digest(_key.sign_digest(bytes(32)), bytes([1]) + bytes(31)),
+     InvalidSignature)
+case("sm2-sign-digest-bad-encoding", lambda: _key.sign_digest(bytes(32), encoding="pem"), ValueError)
+case("sm2-load-pem-public-bad-base64",
+     lambda: sm2.load_pem_public_key(b"-----BEGIN PUBLIC KEY-----\n@@@\n-----END PUBLIC KEY-----\n"), ValueError)
+case("sm2-load-pem-public-none", lambda: sm2.load_pem_public_key(None), TypeError)
+case("sm2-load-der-public-str", lambda: sm2.load_der_public_key("key"), TypeError)
 case("sm2-sign-uid-str", lambda: _key.sign(b"m", uid="alice"), TypeError)
 case("sm2-sign-uid-too-long", lambda: _key.sign(b"m", uid=bytes(8192)), ValueError, match="uid")
 case("sm2-sign-digest-str", lambda: _key.sign_digest("d" * 32), TypeError)
@@ -648,6 +658,9 @@ case("jitter-put_batch-markers-mismatch", lambda jb: jb.put_batch([b"a"], [1], [
 case("jitter-put_batch-payloads-none", lambda jb: jb.put_batch(None, [1], [0], [1.0]), TypeError, on=JB)
 case("jitter-put_batch-bad-seq", lambda jb: jb.put_batch([b"a"], [1 << 20], [0], [1.0]), OverflowError, on=JB)
 case("jitter-put_batch-ts-negative", lambda jb: jb.put_batch([b"a"], [200], [-1], [1.0]), OverflowError, on=JB)
+case("jitter-frame-made-directly", lambda: jitter.Frame(), TypeError, match="JitterBuffer.get")
+case("jitter-reset-argument", lambda jb: jb.reset(1), TypeError, on=JB)
+case("jitter-put-result-unknown", lambda: jitter.PutResult(99), ValueError)
 case("jitter-put_batch-arrival-str", lambda jb: jb.put_batch([b"a"], [200], [0], ["now"]), TypeError, on=JB)
 
 
