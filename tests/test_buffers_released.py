@@ -110,6 +110,18 @@ call("SM2-load-pem-public", lambda w: sm2.load_pem_public_key(w(PUB_PEM)))
 call("SM2-load-pem-public-bad", lambda w: sm2.load_pem_public_key(w(PUB_PEM[:40])), True)
 call("SM2-kx-derive", lambda w: sm2.KeyExchange(_KEY, _PUB, initiator=True, uid=w(b"a"), peer_uid=w(b"b")).derive(
     w(sm2.KeyExchange(_KEY, _PUB, initiator=False).ephemeral)))
+
+
+def confirm(w, good):
+    a = sm2.KeyExchange(_KEY, _PUB, initiator=True)
+    b = sm2.KeyExchange(_KEY, _PUB, initiator=False)
+    a.derive(w(b.ephemeral))
+    b.derive(w(a.ephemeral))
+    a.verify_confirmation(w(b.confirmation if good else bytes(32)))
+
+
+call("SM2-kx-confirmation", lambda w: confirm(w, True))
+call("SM2-kx-confirmation-bad", lambda w: confirm(w, False), True)
 call("SM2-kx-derive-bad", lambda w: sm2.KeyExchange(_KEY, _PUB, initiator=True).derive(w(bytes(65))), True)
 
 P = srtp.Profile.AES_CM_128_HMAC_SHA1_80

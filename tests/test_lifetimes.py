@@ -183,6 +183,8 @@ def cycle_sm2_ops():
     b = sm2.KeyExchange(PEER, PUB, initiator=False)
     a.derive(b.ephemeral)
     b.derive(a.ephemeral)
+    a.verify_confirmation(b.confirmation)
+    must_fail(InvalidSignature, lambda: b.verify_confirmation(bytes(32)))
 
 
 def cycle_srtp():
