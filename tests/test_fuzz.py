@@ -2,7 +2,8 @@
 each atheris harness (fuzz/py) runs for a few seconds from its seed corpus (fuzz/corpus);
 any crash, sanitizer report or failed invariant fails the test.  CCFAST_FUZZ_SECONDS sets the
 time per harness (default 3); fuzz/README.md describes long runs.  Skipped, with the reason,
-where clang's libFuzzer or atheris is missing."""
+where clang's libFuzzer or atheris is missing, unless CCFAST_FUZZ_REQUIRED=1 (the CI fuzz job),
+which makes a missing toolchain a failure."""
 import importlib.util
 import os
 import pathlib
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.cpu_independent
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
 SECONDS = int(os.environ.get("CCFAST_FUZZ_SECONDS", "3"))
+REQUIRED = os.environ.get("CCFAST_FUZZ_REQUIRED") == "1"
 
 if not FUZZ.is_dir():
     pytest.skip("fuzz/ is not in this tree (an installed wheel is being tested)", allow_module_level=True)
@@ -24,6 +26,12 @@ if not FUZZ.is_dir():
 BUILD = runpy.run_path(str(FUZZ / "build.py"), run_name="ccfast_fuzz_build")
 C_TARGETS = sorted(BUILD["TARGETS"])
 PY_TARGETS = sorted(p.stem[5:] for p in (FUZZ / "py").glob("fuzz_*.py"))
+
+
+def missing(reason):
+    if REQUIRED:
+        pytest.fail(reason + " (CCFAST_FUZZ_REQUIRED=1)")
+    pytest.skip(reason)
 
 
 def run_fuzzer(cmd, corpus, tmp_path):
@@ -44,7 +52,7 @@ def run_fuzzer(cmd, corpus, tmp_path):
 def c_fuzzers(tmp_path_factory):
     cc = BUILD["clang"]()
     if not cc:
-        pytest.skip("clang with libFuzzer (-fsanitize=fuzzer) is not installed")
+        missing("clang with libFuzzer (-fsanitize=fuzzer) is not installed")
     out = tmp_path_factory.mktemp("fuzzers")
     return BUILD["build_all"](C_TARGETS, str(out), cc, min(2, os.cpu_count() or 1))
 
@@ -54,8 +62,8 @@ def test_libfuzzer_harness(target, c_fuzzers, tmp_path):
     run_fuzzer([c_fuzzers[target]], FUZZ / "corpus" / target, tmp_path)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("atheris") is None,
-                    reason="atheris is not installed (pip install '.[fuzz]')")
 @pytest.mark.parametrize("target", PY_TARGETS)
 def test_atheris_harness(target, tmp_path):
+    if importlib.util.find_spec("atheris") is None:
+        missing("atheris is not installed (pip install '.[fuzz]')")
     run_fuzzer([sys.executable, str(FUZZ / "py" / f"fuzz_{target}.py")], FUZZ / "corpus" / f"py_{target}", tmp_path)
