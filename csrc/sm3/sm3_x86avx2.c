@@ -1,7 +1,7 @@
 /*
  * SM3 compression for x86-64 with AVX2 and BMI2 (GB/T 32905-2016 section 5.3).
  *
- * The rounds are latency-bound (E -> SS1 -> TT2 -> P0 -> E, six to seven cycles each) and
+ * The rounds are latency-bound (E -> SS1 -> TT2 -> P0 -> E, six dependent single-cycle steps each) and
  * leave the vector units idle, so the message expansion (5.3.2) runs in vector registers
  * between groups of four rounds: rounds j..j+3 read W_j..W_{j+7}, produced three groups
  * earlier, so the first rounds start at once (no expansion ahead of them, which short
@@ -32,6 +32,9 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
         _mm_store_si128((__m128i *)((x) + 4), v1);                                 \
         _mm_store_si128((__m128i *)((x) + 8), v2);                                 \
         _mm_store_si128((__m128i *)((x) + 12), v3);                                \
+        _mm_store_si128((__m128i *)(wp + 0), _mm_xor_si128(v0, v1));               \
+        _mm_store_si128((__m128i *)(wp + 4), _mm_xor_si128(v1, v2));               \
+        _mm_store_si128((__m128i *)(wp + 8), _mm_xor_si128(v2, v3));               \
     } while (0)
 
 /* With GCC, keep each expansion step where it is written, between two groups of rounds
@@ -55,27 +58,32 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
         x_ = _mm_xor_si128(x_, P1_128(t_));                                        \
         X_PIN(x_);                                                                 \
         _mm_store_si128((__m128i *)((x) + (j)), x_);                               \
+        _mm_store_si128((__m128i *)(wp + (j) - 4), _mm_xor_si128(v3, x_));         \
         v0 = v1; v1 = v2; v2 = v3; v3 = x_;                                        \
     } while (0)
 
 /*
  * With GCC the rounds are written in inline assembly (the same operations as CCF_SM3_ROUND):
  * GCC's own schedule of the unrolled C rounds runs about a third slower than clang's, while
- * this fixed sequence keeps E -> SS1 -> TT2 -> P0 -> E to seven single-cycle steps.
+ * this fixed sequence keeps E -> SS1 -> TT2 -> P0 -> E to six single-cycle steps (GG1 formed
+ * from the previous TT2, see ASM_GG1; W'_j comes precomputed with the expansion).
  * RORX by 32 - n is a rotation left by n.
  */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define ASM_FF0 "movl %[sa], %[t3]\n\txorl %[sb], %[t3]\n\txorl %[sc], %[t3]\n\t"
 #define ASM_FF1 "movl %[sa], %[t3]\n\torl %[sb], %[t3]\n\tandl %[sc], %[t3]\n\tmovl %[sa], %[t1]\n\tandl %[sb], %[t1]\n\torl %[t1], %[t3]\n\t"
 #define ASM_GG0 "movl %[sf], %[t1]\n\txorl %[sg], %[t1]\n\txorl %[se], %[t1]\n\t"
-#define ASM_GG1 "movl %[sf], %[t1]\n\txorl %[sg], %[t1]\n\tandl %[se], %[t1]\n\txorl %[sg], %[t1]\n\t"
+/* GG1(E, F, G) = G ^ (E & (F ^ G)) with E = P0(X) = X ^ Y, X the previous round's TT2 and
+ * Y = (X <<< 9) ^ (X <<< 17): AND distributes over XOR, so GG1 = G ^ (X & M) ^ (Y & M) is
+ * ready as early as E itself (one cycle before G ^ (E & M) would be). */
+#define ASM_GG1 "movl %[sf], %[t1]\n\txorl %[sg], %[t1]\n\t"                              \
+                "andl %[t1], %[sy]\n\tandl %[sx], %[t1]\n\t"                               \
+                "xorl %[sg], %[t1]\n\txorl %[sy], %[t1]\n\t"
 #define ASM_ROUND(a, b, c, d, e, f, g, h, j, FF, GG) do {                             \
         uint32_t t1_, t2_, t3_;                                                       \
         __asm__ volatile(FF                              /* t3 = FF(a, b, c) */        \
                 "addl %[t3], %[sd]\n\t"                                                \
-                "movl %[wj], %[t3]\n\t"                                               \
-                "xorl %[wj4], %[t3]\n\t"                 /* W'_j */                    \
-                "addl %[t3], %[sd]\n\t"                                                \
+                "addl %[wpj], %[sd]\n\t"                /* W'_j */                    \
                 GG                                       /* t1 = GG(e, f, g) */        \
                 "addl %[wj], %[sh]\n\t"                                                \
                 "addl %[t1], %[sh]\n\t"                                                \
@@ -87,16 +95,17 @@ static int x86avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2 | CCF_CPU_B
                 "addl %[t1], %[sh]\n\t"                   /* TT2 */                     \
                 "xorl %[t1], %[t2]\n\t"                  /* SS2 */                     \
                 "addl %[t2], %[sd]\n\t"                   /* TT1 */                     \
-                "rorxl $23, %[sh], %[t1]\n\t"                                          \
-                "rorxl $15, %[sh], %[t2]\n\t"                                          \
-                "xorl %[t1], %[sh]\n\t"                                                \
-                "xorl %[t2], %[sh]\n\t"                   /* P0(TT2) */                 \
+                "movl %[sh], %[sx]\n\t"                                               \
+                "rorxl $23, %[sh], %[sy]\n\t"                                          \
+                "rorxl $15, %[sh], %[t1]\n\t"                                          \
+                "xorl %[t1], %[sy]\n\t"                                                \
+                "xorl %[sy], %[sh]\n\t"                   /* P0(TT2) */                 \
                 "rorxl $23, %[sb], %[sb]\n\t"              /* B <<< 9 */                 \
                 "rorxl $13, %[sf], %[sf]"                  /* F <<< 19 */                \
-                : [sb] "+r"(b), [sd] "+r"(d), [sf] "+r"(f), [sh] "+r"(h),                 \
-                  [t1] "=&r"(t1_), [t2] "=&r"(t2_), [t3] "=&r"(t3_)                   \
+                : [sb] "+r"(b), [sd] "+r"(d), [sf] "+r"(f), [sh] "+r"(h), [sx] "+r"(X),   \
+                  [sy] "+r"(Y), [t1] "=&r"(t1_), [t2] "=&r"(t2_), [t3] "=&r"(t3_)     \
                 : [sa] "r"(a), [sc] "r"(c), [se] "r"(e), [sg] "r"(g),                     \
-                  [wj] "m"(w[j]), [wj4] "m"(w[(j) + 4]), [tj] "ri"(ccf_sm3_tj[j]));   \
+                  [wj] "m"(w[j]), [wpj] "m"(wp[j]), [tj] "ri"(ccf_sm3_tj[j]));         \
         (void)t1_; (void)t2_; (void)t3_;                                              \
     } while (0)
 #define ASM_ROUNDS4(j, FF, GG) do {                                                   \
@@ -125,10 +134,13 @@ CCF_TARGET("avx2,bmi2")
 static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
     CCF_ALIGN(32) uint32_t w[68];
+    CCF_ALIGN(32) uint32_t wp[64];        /* W'_j = W_j ^ W_{j+4}, stored with the expansion */
     const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
     __m128i v0, v1, v2, v3;
     for (; nblocks; nblocks--, p += 64) {
         uint32_t A = h[0], B = h[1], C = h[2], D = h[3], E = h[4], F = h[5], G = h[6], H = h[7];
+        uint32_t X = 0, Y = 0;    /* asm rounds: TT2 of the previous round and P0(TT2) ^ TT2 */
+        (void)X; (void)Y;
         X_LOAD(w, p);
         STEP(0, 0, 0, X_EXPAND(w, 16));   /* 5.3.3 with 5.3.2 */
         STEP(4, 0, 0, X_EXPAND(w, 20));
@@ -151,6 +163,7 @@ static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
     }
     /* message words only; wiped because callers may hash secrets (HMAC keys) */
     ccf_memzero(w, sizeof(w));
+    ccf_memzero(wp, sizeof(wp));
 }
 
 const ccf_sm3_impl ccf_sm3_impl_x86avx2 = { "avx2-bmi2", x86avx2_supported, x86avx2_compress };
