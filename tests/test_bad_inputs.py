@@ -688,3 +688,10 @@ def test_catalogue_size_and_ids():
     ids = [p.id for p in CASES]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     assert len(ids) >= 200, len(ids)
+
+
+def test_session_ssrc_accepts_integer_types():
+    # the ssrc check refuses floats and bools, not integer types such as numpy's
+    np = pytest.importorskip("numpy")
+    tx = srtp.Session(P.AES_CM_128_HMAC_SHA1_80, _srtp_key, ssrc=np.uint32(SSRC))
+    assert srtp.Session(P.AES_CM_128_HMAC_SHA1_80, _srtp_key).unprotect(tx.protect(rtp(1))) == rtp(1)

@@ -2,6 +2,7 @@
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS
 from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
+from cpython.number cimport PyNumber_Index
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int16_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
 
@@ -253,8 +254,10 @@ cdef class Session:
             raise ValueError("session keys given directly cannot be re-derived (kdr must be 0)")
         if len(mkib) > CCF_SRTP_MAX_MKI:
             raise ValueError(f"mki must be at most {CCF_SRTP_MAX_MKI} bytes")
-        if ssrc is not None and (isinstance(ssrc, bool) or not isinstance(ssrc, int)):
-            raise TypeError(f"ssrc must be an int or None, not {type(ssrc).__name__}")
+        if ssrc is not None:                       # an int, numpy integers too; not a float or bool
+            if isinstance(ssrc, bool) or not hasattr(type(ssrc), "__index__"):
+                raise TypeError(f"ssrc must be an int or None, not {type(ssrc).__name__}")
+            ssrc = PyNumber_Index(ssrc)
         if ssrc is not None and not 0 <= ssrc <= 0xFFFFFFFF:
             raise ValueError("ssrc must be a 32-bit unsigned integer")
         self.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
