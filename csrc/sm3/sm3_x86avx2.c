@@ -133,8 +133,9 @@ __attribute__((optimize("no-tree-vectorize")))
 CCF_TARGET("avx2,bmi2")
 static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
-    CCF_ALIGN(32) uint32_t w[68];
-    CCF_ALIGN(32) uint32_t wp[64];        /* W'_j = W_j ^ W_{j+4}, stored with the expansion */
+    /* W_0..W_67, then W'_j = W_j ^ W_{j+4} (stored with the expansion): one array, one wipe */
+    CCF_ALIGN(32) uint32_t w[68 + 64];
+    uint32_t *const wp = w + 68;
     const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
     __m128i v0, v1, v2, v3;
     for (; nblocks; nblocks--, p += 64) {
@@ -163,7 +164,6 @@ static void x86avx2_compress(uint32_t h[8], const uint8_t *p, size_t nblocks)
     }
     /* message words only; wiped because callers may hash secrets (HMAC keys) */
     ccf_memzero(w, sizeof(w));
-    ccf_memzero(wp, sizeof(wp));
 }
 
 const ccf_sm3_impl ccf_sm3_impl_x86avx2 = { "avx2-bmi2", x86avx2_supported, x86avx2_compress };
