@@ -167,39 +167,43 @@ CCF_TARGET(T512) static void gfni_cbc_encrypt_fold(const uint32_t rk[32], uint8_
     const __m128i gin = _mm_set1_epi64x(GF_IN_M), gout = _mm_set1_epi64x(GF_OUT_M);
     const __m128i n0 = _mm_set1_epi64x(GF_FOLD_N0), n1 = _mm_set1_epi64x(GF_FOLD_N1);
     const __m128i n3 = _mm_set1_epi64x(GF_FOLD_N3);
-    __m128i rkr[33], c[4];
+    __m128i rkr[34], c[4];
     int i;
     for (i = 0; i < 32; i++)
         rkr[i] = gfni_rot4(rk[i]);
-    rkr[32] = _mm_setzero_si128();
+    rkr[32] = rkr[33] = _mm_setzero_si128();     /* read by the last rounds' unused look-ahead */
     for (i = 0; i < 4; i++)
         c[i] = gfni_rot4(ccf_load32_be(iv + 4 * i));
     for (; n; n--, in += 16, out += 16) {
-        __m128i x0, x1, x2, x3, z;
+        __m128i x0, x1, x2, x3, z, d;
         x0 = _mm_xor_si128(c[0], gfni_rot4(ccf_load32_be(in)));
         x1 = _mm_xor_si128(c[1], gfni_rot4(ccf_load32_be(in + 4)));
         x2 = _mm_xor_si128(c[2], gfni_rot4(ccf_load32_be(in + 8)));
         x3 = _mm_xor_si128(c[3], gfni_rot4(ccf_load32_be(in + 12)));
         z = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(_mm_xor_si128(x1, rkr[0]), x2, x3, 0x96), gin, GF_IN_C);
-        /* round j: a0 = X_j becomes X_{j+4}; z is the inversion input of round j */
-#define GF_RF(a0, a2, a3, j)                                                                   \
+        d = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(_mm_xor_si128(x0, rkr[1]), x2, x3, 0x96), gin, GF_FOLD_D);
+        /* round j on a0..a3 = X_j..X_{j+3}: z is its inversion input, d its D (K_j); forms
+         * z of round j + 1, X_{j+4} (into a0) and d for round j + 1 from S(x_j) and
+         * K_{j+1} = X_j ^ X_{j+1} ^ X_{j+3} ^ rk_{j+2} ^ L(S(x_j)) without waiting for X_{j+4} */
+#define GF_RF(a0, a1, a3, j)                                                                   \
     do {                                                                                     \
         __m128i u0_ = _mm_gf2p8affineinv_epi64_epi8(z, n0, 0);                              \
-        __m128i u1_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n1, 0), 0x39);     \
-        __m128i u2_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n1, 0), 0x4e);     \
+        __m128i u12_ = _mm_gf2p8affineinv_epi64_epi8(z, n1, 0);                             \
+        __m128i u1_ = _mm_shuffle_epi32(u12_, 0x39), u2_ = _mm_shuffle_epi32(u12_, 0x4e);    \
         __m128i u3_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n3, 0), 0x93);     \
         __m128i s_ = _mm_gf2p8affineinv_epi64_epi8(z, gout, GF_OUT_C);                      \
-        __m128i k_ = _mm_gf2p8affine_epi64_epi8(                                            \
-            _mm_ternarylogic_epi32(_mm_xor_si128(a0, rkr[(j) + 1]), a2, a3, 0x96), gin, GF_FOLD_D); \
-        z = _mm_ternarylogic_epi32(_mm_ternarylogic_epi32(u1_, u2_, u3_, 0x96), u0_, k_, 0x96); \
-        a0 = _mm_xor_si128(_mm_ternarylogic_epi32(a0, _mm_rol_epi32(s_, 18), _mm_rol_epi32(s_, 24), 0x96), \
-                           _mm_ternarylogic_epi32(s_, _mm_rol_epi32(s_, 2), _mm_rol_epi32(s_, 10), 0x96)); \
+        __m128i pre_ = _mm_ternarylogic_epi32(_mm_xor_si128(a0, rkr[(j) + 2]), a1, a3, 0x96); \
+        __m128i t1_ = _mm_ternarylogic_epi32(s_, _mm_rol_epi32(s_, 2), _mm_rol_epi32(s_, 10), 0x96); \
+        __m128i t2_ = _mm_xor_si128(_mm_rol_epi32(s_, 18), _mm_rol_epi32(s_, 24));          \
+        z = _mm_ternarylogic_epi32(_mm_ternarylogic_epi32(u1_, u2_, u3_, 0x96), u0_, d, 0x96); \
+        d = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(pre_, t1_, t2_, 0x96), gin, GF_FOLD_D); \
+        a0 = _mm_ternarylogic_epi32(a0, t1_, t2_, 0x96);                                    \
     } while (0)
         for (i = 0; i < 32; i += 4) {
-            GF_RF(x0, x2, x3, i);
-            GF_RF(x1, x3, x0, i + 1);
-            GF_RF(x2, x0, x1, i + 2);
-            GF_RF(x3, x1, x2, i + 3);
+            GF_RF(x0, x1, x3, i);
+            GF_RF(x1, x2, x0, i + 1);
+            GF_RF(x2, x3, x1, i + 2);
+            GF_RF(x3, x0, x2, i + 3);
         }
 #undef GF_RF
         c[0] = x3; c[1] = x2; c[2] = x1; c[3] = x0;
