@@ -137,24 +137,31 @@ CCF_TARGET(T512) static void gfni_block1(const uint32_t rk[32], const uint8_t *i
 }
 
 /*
- * CBC encryption, C_i = E(P_i ^ C_{i-1}) with C_{i-1} kept in registers, and the first S-box
- * affine folded into the previous round's output (the serial path is latency-bound: this
- * takes one GFNI step out of every round; 16.3 -> 12.6 cycles per round on Zen 5).
+ * CBC encryption, C_i = E(P_i ^ C_{i-1}) with C_{i-1} kept in registers.  The serial path is
+ * latency-bound, so the rounds run on z_i = A_in x_i + c_in, the input of the field inversion
+ * of round i's S-box (x_i = X_{i+1} ^ X_{i+2} ^ X_{i+3} ^ rk_i), instead of on x_i:
  *
- * With z = A_in x + c_in the input of the field inversion and s = S(x), the next round's z is
- * A_in (K ^ L(s)) + c_in, K = X_i ^ X_{i+2} ^ X_{i+3} ^ rk_{i+1}.  L commutes with rotations by
- * whole bytes, so L(s) = sum_j (M_j s) <<< 8j with per-byte matrices M_j, and
- *   z' = D ^ sum_j (N_j inv(z)) <<< 8j,  N_j = A_in M_j A_out,  D = A_in (K ^ L(c_out)) + c_in,
- * one GF2P8AFFINEINVQB per j.  Every word is kept as R(w) = (w, w <<< 8, w <<< 16, w <<< 24)
- * in the four lanes of an xmm register (per-byte maps and L commute with these rotations), so
- * the "<<< 8j" of the sum is the lane shuffle (r + j) mod 4 -> r.  The state words X (and so
- * the ciphertext) are formed off the critical path from S(x) as usual.  Matrices derived from
- * GF_IN_M / GF_OUT_M and L (same layout); GF_FOLD_D = A_in (L(c_out) byte 0x4f) + c_in.
+ * - L commutes with rotations by whole bytes, so L(y) = sum_j (M_j y) <<< 8j with per-byte
+ *   matrices M_j; with N_j = A_in M_j A_out,
+ *     z_{i+1} = z_i ^ E_i ^ sum_j (N_j inv(z_i)) <<< 8j,
+ *     E_i = A_in (X_i ^ X_{i+1} ^ rk_i ^ rk_{i+1}) + (A_in L(c_out) + c_in)
+ *   (x_{i+1} = x_i ^ X_i ^ X_{i+1} ^ rk_i ^ rk_{i+1} ^ L(S(x_i)) once X_{i+3} and X_{i+4} are
+ *   written out; the constants meet in 0x63, L(c_out) being the byte 0x4f four times).
+ *   Per round on the critical path: one GF2P8AFFINEINVQB, a lane shuffle, two ternary XORs.
+ * - The words are recovered off the critical path: X_{i+3} = A_in^-1 (z_i + c_in) ^ X_{i+1} ^
+ *   X_{i+2} ^ rk_i.
+ * - Every word w is kept as R(w) = (w, w <<< 8, w <<< 16, w <<< 24) in the four lanes of an
+ *   xmm register (per-byte maps commute with these rotations), so "<<< 8j" of the sum is the
+ *   lane shuffle (r + j) mod 4 -> r; lane 0 is the word itself.
+ * Matrices in the GF2P8AFFINE layout, derived from GF_IN_M, GF_OUT_M and L (N_1 = N_2 because
+ * bytes 1 and 2 of L(b) coincide for a single byte b).  No table look-ups: constant time.
  */
 #define GF_FOLD_N0 0x040db891e9a481b7ll
-#define GF_FOLD_N1 0x2c020425162040adll    /* N_1 = N_2: the bytes 1 and 2 of L(b) coincide */
+#define GF_FOLD_N12 0x2c020425162040adll
 #define GF_FOLD_N3 0x280fbcb4ff84c11all
-#define GF_FOLD_D 0x5d
+#define GF_FOLD_E 0x63                      /* A_in (0x4f) + c_in */
+#define GF_IN_INV_M 0xb3a4f5863284728bll    /* A_in^-1 */
+#define GF_IN_INV_C 0x75                    /* A_in^-1 c_in */
 
 CCF_TARGET(T512) static inline __m128i gfni_rot4(uint32_t w)
 {
@@ -164,55 +171,56 @@ CCF_TARGET(T512) static inline __m128i gfni_rot4(uint32_t w)
 CCF_TARGET(T512) static void gfni_cbc_encrypt_fold(const uint32_t rk[32], uint8_t iv[16], const uint8_t *in,
                                                    uint8_t *out, size_t n)
 {
-    const __m128i gin = _mm_set1_epi64x(GF_IN_M), gout = _mm_set1_epi64x(GF_OUT_M);
-    const __m128i n0 = _mm_set1_epi64x(GF_FOLD_N0), n1 = _mm_set1_epi64x(GF_FOLD_N1);
+    const __m128i gin = _mm_set1_epi64x(GF_IN_M), ginv = _mm_set1_epi64x(GF_IN_INV_M);
+    const __m128i n0 = _mm_set1_epi64x(GF_FOLD_N0), n12 = _mm_set1_epi64x(GF_FOLD_N12);
     const __m128i n3 = _mm_set1_epi64x(GF_FOLD_N3);
-    __m128i rkr[34], c[4];
+    __m128i rkr[32], rkq[32], c[4];
     int i;
-    for (i = 0; i < 32; i++)
+    for (i = 0; i < 32; i++) {
         rkr[i] = gfni_rot4(rk[i]);
-    rkr[32] = rkr[33] = _mm_setzero_si128();     /* read by the last rounds' unused look-ahead */
+        rkq[i] = gfni_rot4(rk[i] ^ (i < 31 ? rk[i + 1] : 0));
+    }
     for (i = 0; i < 4; i++)
         c[i] = gfni_rot4(ccf_load32_be(iv + 4 * i));
     for (; n; n--, in += 16, out += 16) {
-        __m128i x0, x1, x2, x3, z, d;
+        __m128i x0, x1, x2, x3, z;
         x0 = _mm_xor_si128(c[0], gfni_rot4(ccf_load32_be(in)));
         x1 = _mm_xor_si128(c[1], gfni_rot4(ccf_load32_be(in + 4)));
         x2 = _mm_xor_si128(c[2], gfni_rot4(ccf_load32_be(in + 8)));
         x3 = _mm_xor_si128(c[3], gfni_rot4(ccf_load32_be(in + 12)));
         z = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(_mm_xor_si128(x1, rkr[0]), x2, x3, 0x96), gin, GF_IN_C);
-        d = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(_mm_xor_si128(x0, rkr[1]), x2, x3, 0x96), gin, GF_FOLD_D);
-        /* round j on a0..a3 = X_j..X_{j+3}: z is its inversion input, d its D (K_j); forms
-         * z of round j + 1, X_{j+4} (into a0) and d for round j + 1 from S(x_j) and
-         * K_{j+1} = X_j ^ X_{j+1} ^ X_{j+3} ^ rk_{j+2} ^ L(S(x_j)) without waiting for X_{j+4} */
-#define GF_RF(a0, a1, a3, j)                                                                   \
+        (void)x3;
+        /* round i with a0, a1, a2 = X_i, X_{i+1}, X_{i+2}: z becomes z_{i+1}, a0 X_{i+3} */
+#define GF_RF(a0, a1, a2, i)                                                                  \
     do {                                                                                     \
+        __m128i e_ = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(a0, a1, rkq[i], 0x96), gin, GF_FOLD_E); \
         __m128i u0_ = _mm_gf2p8affineinv_epi64_epi8(z, n0, 0);                              \
-        __m128i u12_ = _mm_gf2p8affineinv_epi64_epi8(z, n1, 0);                             \
+        __m128i u12_ = _mm_gf2p8affineinv_epi64_epi8(z, n12, 0);                            \
         __m128i u1_ = _mm_shuffle_epi32(u12_, 0x39), u2_ = _mm_shuffle_epi32(u12_, 0x4e);    \
         __m128i u3_ = _mm_shuffle_epi32(_mm_gf2p8affineinv_epi64_epi8(z, n3, 0), 0x93);     \
-        __m128i s_ = _mm_gf2p8affineinv_epi64_epi8(z, gout, GF_OUT_C);                      \
-        __m128i pre_ = _mm_ternarylogic_epi32(_mm_xor_si128(a0, rkr[(j) + 2]), a1, a3, 0x96); \
-        __m128i t1_ = _mm_ternarylogic_epi32(s_, _mm_rol_epi32(s_, 2), _mm_rol_epi32(s_, 10), 0x96); \
-        __m128i t2_ = _mm_xor_si128(_mm_rol_epi32(s_, 18), _mm_rol_epi32(s_, 24));          \
-        z = _mm_ternarylogic_epi32(_mm_ternarylogic_epi32(u1_, u2_, u3_, 0x96), u0_, d, 0x96); \
-        d = _mm_gf2p8affine_epi64_epi8(_mm_ternarylogic_epi32(pre_, t1_, t2_, 0x96), gin, GF_FOLD_D); \
-        a0 = _mm_ternarylogic_epi32(a0, t1_, t2_, 0x96);                                    \
+        a0 = _mm_xor_si128(_mm_ternarylogic_epi32(_mm_gf2p8affine_epi64_epi8(z, ginv, GF_IN_INV_C), \
+                                                  a1, a2, 0x96), rkr[i]);                   \
+        z = _mm_ternarylogic_epi32(_mm_ternarylogic_epi32(u1_, u2_, u3_, 0x96), u0_,        \
+                                   _mm_xor_si128(z, e_), 0x96);                             \
     } while (0)
-        for (i = 0; i < 32; i += 4) {
-            GF_RF(x0, x1, x3, i);
+        for (i = 0; i < 30; i += 3) {
+            GF_RF(x0, x1, x2, i);          /* x0 = X_{i+3} */
             GF_RF(x1, x2, x0, i + 1);
-            GF_RF(x2, x3, x1, i + 2);
-            GF_RF(x3, x0, x2, i + 3);
+            GF_RF(x2, x0, x1, i + 2);
         }
+        GF_RF(x0, x1, x2, 30);             /* x0 = X_33; x1, x2 = X_31, X_32 */
+        GF_RF(x1, x2, x0, 31);             /* x1 = X_34 */
 #undef GF_RF
-        c[0] = x3; c[1] = x2; c[2] = x1; c[3] = x0;
+        /* X_35 from z_32 (rk_32 taken as 0, as in rkq[31]) */
+        x3 = _mm_ternarylogic_epi32(_mm_gf2p8affine_epi64_epi8(z, ginv, GF_IN_INV_C), x0, x1, 0x96);
+        c[0] = x3; c[1] = x1; c[2] = x0; c[3] = x2;
         for (i = 0; i < 4; i++)
             ccf_store32_be(out + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
     }
     for (i = 0; i < 4; i++)
         ccf_store32_be(iv + 4 * i, (uint32_t)_mm_cvtsi128_si32(c[i]));
     ccf_memzero(rkr, sizeof(rkr));
+    ccf_memzero(rkq, sizeof(rkq));
 }
 
 CCF_TARGET(T512) static void gfni512_blocks(const uint32_t rk[32], const uint8_t *in, uint8_t *out, size_t n)
