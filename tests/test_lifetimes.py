@@ -15,6 +15,7 @@ Under AddressSanitizer the quarantine holds freed memory, so RSS says nothing: t
 runs a few times with no measure, and LeakSanitizer checks the allocations at exit
 (scripts/sanitize_suite.sh).
 """
+import ctypes
 import gc
 import hmac
 import os
@@ -264,6 +265,24 @@ CYCLERS = [
 ]
 
 
+def growth(cycle, n):
+    """(RSS growth in bytes, interpreter blocks growth) over n cycles after a warm-up."""
+    for _ in range(max(n // 50, 20)):
+        cycle()
+    gc.collect()
+    rss_before, blocks_before = rss(), sys.getallocatedblocks()
+    for _ in range(n):
+        cycle()
+    gc.collect()
+    return rss() - rss_before, sys.getallocatedblocks() - blocks_before
+
+
+def check_flat(name, n, rss_grown, blocks_grown):
+    assert rss_grown <= RSS_ALLOWANCE, \
+        f"{name}: RSS grew by {rss_grown} bytes over {n} cycles ({rss_grown / n:.1f} B per cycle)"
+    assert blocks_grown <= BLOCK_ALLOWANCE, f"{name}: {blocks_grown} interpreter blocks still held after {n} cycles"
+
+
 @pytest.mark.parametrize("cycle,n", CYCLERS, ids=[c.__name__[6:] for c, _ in CYCLERS])
 def test_memory_flat(cycle, n):
     if SANITIZED:
@@ -272,16 +291,24 @@ def test_memory_flat(cycle, n):
         return
     if not sys.platform.startswith("linux"):
         pytest.skip("RSS read from /proc (Linux)")
-    for _ in range(max(n // 50, 20)):
-        cycle()
-    gc.collect()
-    rss_before, blocks_before = rss(), sys.getallocatedblocks()
-    for _ in range(n):
-        cycle()
-    gc.collect()
-    rss_grown, blocks_grown = rss() - rss_before, sys.getallocatedblocks() - blocks_before
-    print(f"\n[lifetimes] {cycle.__name__[6:]}: {n} cycles, RSS {rss_before} -> {rss_before + rss_grown} "
-          f"({rss_grown:+d} B), interpreter blocks {blocks_grown:+d}")
-    assert rss_grown <= RSS_ALLOWANCE, \
-        f"RSS grew by {rss_grown} bytes over {n} cycles ({rss_grown / n:.1f} B per cycle)"
-    assert blocks_grown <= BLOCK_ALLOWANCE, f"{blocks_grown} interpreter blocks still held after {n} cycles"
+    rss_grown, blocks_grown = growth(cycle, n)
+    print(f"\n[lifetimes] {cycle.__name__[6:]}: {n} cycles, RSS {rss_grown:+d} B, interpreter blocks {blocks_grown:+d}")
+    check_flat(cycle.__name__[6:], n, rss_grown, blocks_grown)
+
+
+@pytest.mark.skipif(SANITIZED or not sys.platform.startswith("linux"), reason="measures as test_memory_flat does")
+def test_measure_sees_a_leak():
+    held = []
+    # one small object kept per cycle (as a missing DECREF would), then 64 bytes of raw memory
+    rss_grown, blocks_grown = growth(lambda: held.append(bytes(40)), PUBLIC_KEY_CYCLES)
+    with pytest.raises(AssertionError, match="blocks"):
+        check_flat("canary", PUBLIC_KEY_CYCLES, rss_grown, blocks_grown)
+    libc = ctypes.CDLL(None)
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    held.clear()
+    rss_grown, blocks_grown = growth(lambda: held.append(libc.malloc(64)), CYCLES)
+    for p in held:
+        libc.free(p)
+    with pytest.raises(AssertionError, match="RSS"):
+        check_flat("canary", CYCLES, rss_grown, blocks_grown)
