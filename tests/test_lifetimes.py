@@ -1,10 +1,12 @@
 """Leaks and lifetimes: create / use / destroy cycles of every object keep memory flat, error
 paths included (a failed decryption or unprotect is where a leak hides most often).
 
-Two measures, taken after a warm-up and after the cycles:
-  * RSS (/proc/self/statm): catches C-level allocations (key schedules, jitter slots, batch
-    scratch) that are never freed; a leak of 24 bytes per cycle over 100,000 cycles adds 2.4 MB,
-    above the allowance for allocator noise;
+Three measures, taken after a warm-up and after the cycles:
+  * RSS (/proc/self/statm) and, where glibc says it (mallinfo2), the C heap in use: catch C-level
+    allocations (key schedules, jitter slots, batch scratch) that are never freed; a leak of
+    16 bytes per cycle over 100,000 cycles adds 1.6 MB, above the allowances for allocator
+    noise.  The heap count matters inside a long suite, where a leak can fill pages an earlier
+    test freed without RSS moving;
   * sys.getallocatedblocks(): the interpreter's live blocks, so a single Python object leaked per
     cycle (a missing DECREF on a result or an exception) shows as one block per cycle whatever
     its size; this lets the public-key cycles, which cost ~1 ms, run fewer times.
@@ -35,9 +37,36 @@ pytestmark = pytest.mark.cpu_independent
 CYCLES = 100_000
 PUBLIC_KEY_CYCLES = 3_000
 RSS_ALLOWANCE = 1_500_000       # bytes of RSS growth tolerated (allocator and interpreter noise)
+HEAP_ALLOWANCE = 1_000_000      # bytes of C heap growth tolerated (glibc's count of bytes in use)
 BLOCK_ALLOWANCE = 200           # interpreter blocks tolerated (caches, free lists)
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 SANITIZED = "libasan" in os.environ.get("LD_PRELOAD", "") or "libclang_rt.asan" in os.environ.get("LD_PRELOAD", "")
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+def _heap_probe():
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2          # glibc 2.33+
+    except (AttributeError, OSError):
+        return None
+    mallinfo2.restype = _Mallinfo2
+    return mallinfo2
+
+
+_MALLINFO2 = _heap_probe()
+
+
+def heap_in_use():
+    """Bytes the C allocator has handed out and not had back (0 where glibc cannot say)."""
+    if _MALLINFO2 is None:
+        return 0
+    m = _MALLINFO2()
+    return m.uordblks + m.hblkhd
 
 
 def rss():
@@ -266,20 +295,25 @@ CYCLERS = [
 
 
 def growth(cycle, n):
-    """(RSS growth in bytes, interpreter blocks growth) over n cycles after a warm-up."""
+    """(RSS, C heap in use, interpreter blocks): growth over n cycles after a warm-up."""
     for _ in range(max(n // 50, 20)):
         cycle()
     gc.collect()
-    rss_before, blocks_before = rss(), sys.getallocatedblocks()
+    before = rss(), heap_in_use(), sys.getallocatedblocks()
     for _ in range(n):
         cycle()
     gc.collect()
-    return rss() - rss_before, sys.getallocatedblocks() - blocks_before
+    after = rss(), heap_in_use(), sys.getallocatedblocks()
+    return tuple(a - b for a, b in zip(after, before))
 
 
-def check_flat(name, n, rss_grown, blocks_grown):
+def check_flat(name, n, grown):
+    rss_grown, heap_grown, blocks_grown = grown
+    # RSS alone can miss a leak that fills pages an earlier test freed (still resident)
     assert rss_grown <= RSS_ALLOWANCE, \
         f"{name}: RSS grew by {rss_grown} bytes over {n} cycles ({rss_grown / n:.1f} B per cycle)"
+    assert heap_grown <= HEAP_ALLOWANCE, \
+        f"{name}: C heap in use grew by {heap_grown} bytes over {n} cycles ({heap_grown / n:.1f} B per cycle)"
     assert blocks_grown <= BLOCK_ALLOWANCE, f"{name}: {blocks_grown} interpreter blocks still held after {n} cycles"
 
 
@@ -291,24 +325,25 @@ def test_memory_flat(cycle, n):
         return
     if not sys.platform.startswith("linux"):
         pytest.skip("RSS read from /proc (Linux)")
-    rss_grown, blocks_grown = growth(cycle, n)
-    print(f"\n[lifetimes] {cycle.__name__[6:]}: {n} cycles, RSS {rss_grown:+d} B, interpreter blocks {blocks_grown:+d}")
-    check_flat(cycle.__name__[6:], n, rss_grown, blocks_grown)
+    grown = growth(cycle, n)
+    print(f"\n[lifetimes] {cycle.__name__[6:]}: {n} cycles, RSS {grown[0]:+d} B, C heap {grown[1]:+d} B, "
+          f"interpreter blocks {grown[2]:+d}")
+    check_flat(cycle.__name__[6:], n, grown)
 
 
 @pytest.mark.skipif(SANITIZED or not sys.platform.startswith("linux"), reason="measures as test_memory_flat does")
 def test_measure_sees_a_leak():
     held = []
     # one small object kept per cycle (as a missing DECREF would), then 64 bytes of raw memory
-    rss_grown, blocks_grown = growth(lambda: held.append(bytes(40)), PUBLIC_KEY_CYCLES)
+    grown = growth(lambda: held.append(bytes(40)), PUBLIC_KEY_CYCLES)
     with pytest.raises(AssertionError, match="blocks"):
-        check_flat("canary", PUBLIC_KEY_CYCLES, rss_grown, blocks_grown)
+        check_flat("canary", PUBLIC_KEY_CYCLES, grown)
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.free.argtypes = [ctypes.c_void_p]
     held.clear()
-    rss_grown, blocks_grown = growth(lambda: held.append(libc.malloc(64)), CYCLES)
+    rss_grown, heap_grown, _ = growth(lambda: held.append(libc.malloc(64)), CYCLES)
     for p in held:
         libc.free(p)
-    with pytest.raises(AssertionError, match="RSS"):
-        check_flat("canary", CYCLES, rss_grown, blocks_grown)
+    with pytest.raises(AssertionError, match="RSS|C heap"):
+        check_flat("canary", CYCLES, (rss_grown, heap_grown, 0))   # the held addresses are blocks too
