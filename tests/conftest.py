@@ -1,9 +1,9 @@
 """Shared fixtures: where the test vectors live, and which implementations run.
 
-Vectors are read at test time, never copied into the repository:
-  CCFAST_VECTORS      root of the shared vectors (default: ../shared/vectors beside the checkout)
+Known-answer files live in tests/vectors/ (sources and licences in its README.md):
+  CCFAST_VECTORS      another root with the same layout (default: tests/vectors)
   CCFAST_WYCHEPROOF   Wycheproof directory (default: $CCFAST_VECTORS/wycheproof)
-Tests needing an absent file are skipped with the path in the reason.
+A missing vector file is a test failure, never a skip: a clean clone is whole.
 """
 import json
 import os
@@ -18,7 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 def vectors_root() -> pathlib.Path:
     env = os.environ.get("CCFAST_VECTORS")
-    return pathlib.Path(env) if env else ROOT.parent / "shared" / "vectors"
+    return pathlib.Path(env) if env else ROOT / "tests" / "vectors"
 
 
 def wycheproof_root() -> pathlib.Path:
@@ -27,27 +27,28 @@ def wycheproof_root() -> pathlib.Path:
 
 
 def vector_file(*parts) -> pathlib.Path:
-    """Path of a shared vector file, or skip the test saying where it was looked for."""
+    """Path of a vector file; a missing file fails the test, naming where it was looked for."""
     path = vectors_root().joinpath(*parts)
     if not path.is_file():
-        pytest.skip(f"vector file {path} not found (set CCFAST_VECTORS)")
+        pytest.fail(f"vector file {path} not found (tests/vectors is part of the repository)", pytrace=False)
     return path
 
 
 def wycheproof(name):
-    """Load a Wycheproof JSON file, or skip saying where it was looked for."""
+    """Load a Wycheproof JSON file; a missing file fails the test."""
     path = wycheproof_root() / name
     if not path.is_file():
-        pytest.skip(f"Wycheproof file {path} not found (set CCFAST_WYCHEPROOF)")
+        pytest.fail(f"Wycheproof file {path} not found (tests/vectors is part of the repository)", pytrace=False)
     with open(path) as f:
         return json.load(f)
 
 
 def wycheproof_cases(name, group_filter=None):
-    """(group, test) pairs of a Wycheproof file, for parametrize; [] when absent (test then skips)."""
+    """(group, test) pairs of a Wycheproof file, for parametrize.  A missing file is a collection
+    error (the whole run fails), not an empty parameter list."""
     path = wycheproof_root() / name
     if not path.is_file():
-        return []
+        raise FileNotFoundError(f"Wycheproof file {path} not found (tests/vectors is part of the repository)")
     with open(path) as f:
         data = json.load(f)
     return [

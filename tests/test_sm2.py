@@ -2,7 +2,7 @@
 encodings, malformed input, and property tests -- run under every CPU level by tests/run.py
 (x86_64-mulx natively, portable64 with CCFAST_CPU_DISABLE=bmi2,adx or all).
 
-Vectors: ../shared/vectors/sm/sm2.txt (sources in its header and per section).  The worked
+Vectors: tests/vectors/sm/sm2.txt (sources in its header and per section).  The worked
 examples need a fixed k; they go through ccfast._sm2's TEST-ONLY hooks, which ccfast.sm2 does
 not export.
 """

@@ -1,4 +1,4 @@
-"""SM3: GB/T 32905 examples and the shared collection, OSCCA vectors from cryptography-vectors,
+"""SM3: GB/T 32905 examples and the vendored collection, OSCCA vectors from cryptography-vectors,
 Wycheproof HMAC-SM3, differential tests against cryptography (OpenSSL) and gmssl, the hashlib and
 hmac interfaces, the GB/T 32918 KDF, batches and bad input."""
 import hmac as std_hmac

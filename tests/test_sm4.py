@@ -1,4 +1,4 @@
-"""SM4: GB/T 32907 examples and the shared collection (sm4.txt), draft-ribose-cfrg-sm4 and
+"""SM4: GB/T 32907 examples and the vendored collection (sm4.txt), draft-ribose-cfrg-sm4 and
 RFC 8998 vectors from cryptography-vectors, Wycheproof SM4-GCM/SM4-CCM, every implementation
 this CPU runs, and bad input (lengths, padding, forged tags with the output wiped)."""
 import array

@@ -1,5 +1,5 @@
 """SRTP/SRTCP (ccfast.srtp): RFC 3711 B.2/B.3, RFC 6188, RFC 7714 16-17 and libsrtp reference
-packets (read from the shared vector files), interop with libsrtp through pylibsrtp in both
+packets (read from tests/vectors), interop with libsrtp through pylibsrtp in both
 directions, replay/tamper/malformed handling, and SHA-1/HMAC-SHA1 through every implementation.
 """
 import hashlib
@@ -23,7 +23,7 @@ SHA1_IMPLS = [name for name, ok in _srtp._available_implementations()["sha1"].it
 
 
 def parse_vectors(name):
-    """{section title: {key: hex value}} of a shared vector file ('key = value  # comment')."""
+    """{section title: {key: hex value}} of a vector file ('key = value  # comment')."""
     sections, cur = {}, None
     for line in vector_file("srtp", name).read_text().splitlines():
         if line.startswith("##"):
