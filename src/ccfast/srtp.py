@@ -7,6 +7,7 @@ keying material (RFC 5764 4.2).  Key derivation rates (``kdr``) of 0 and 2^0..2^
 """
 import base64
 import binascii
+import inspect
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -46,8 +47,14 @@ def key_length(profile) -> int:
     return k + s
 
 
+def _session_signature(profile, key, *, ssrc=None, replay_window=128, allow_repeat_tx=False, kdr=0,
+                       mki=None, rtcp_encrypt=True):
+    """The documented parameters of Session (for inspect.signature and help)."""
+
+
 class Session(_Session):
     __doc__ = _Session.__doc__
+    __signature__ = inspect.signature(_session_signature)
 
     def __init__(self, profile, key, **kwargs):
         # arguments are taken by the native __cinit__; this keeps the Profile type visible
@@ -55,7 +62,14 @@ class Session(_Session):
 
     def __new__(cls, profile, key, **kwargs):
         _lengths(profile)
-        return super().__new__(cls, int(profile), key, **kwargs)
+        try:
+            return super().__new__(cls, int(profile), key, **kwargs)
+        except TypeError as exc:
+            # the native constructor's argument errors name "__cinit__()"; say "Session()"
+            text = str(exc)
+            if text.startswith("__cinit__()"):
+                raise TypeError("Session()" + text[len("__cinit__()"):]) from None
+            raise
 
 
 def keys_from_dtls(keying_material, profile, is_client):
