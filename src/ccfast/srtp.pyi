@@ -3,12 +3,15 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import List, Optional, Tuple, Union
 
-from typing_extensions import Buffer
+from typing_extensions import Buffer, Self
 
 from .exceptions import AuthenticationError as AuthenticationError
 from .exceptions import PacketError as PacketError
 from .exceptions import ReplayError as ReplayError
 from .exceptions import SRTPError as SRTPError
+
+__all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
+           "SRTPError", "AuthenticationError", "ReplayError", "PacketError"]
 
 class Profile(IntEnum):
     AES_CM_128_HMAC_SHA1_80 = 0x0001
@@ -23,7 +26,11 @@ class Profile(IntEnum):
     AES_256_CM_HMAC_SHA1_32 = 0x10004
 
 class Session:
-    profile: int
+    @property
+    def profile(self) -> int: ...
+    def __new__(cls, profile: Union[Profile, int], key: Buffer, *, ssrc: Optional[int] = None,
+                replay_window: int = 128, allow_repeat_tx: bool = False, kdr: int = 0,
+                mki: Optional[Buffer] = None, rtcp_encrypt: bool = True) -> Self: ...
     def __init__(self, profile: Union[Profile, int], key: Buffer, *, ssrc: Optional[int] = None,
                  replay_window: int = 128, allow_repeat_tx: bool = False, kdr: int = 0,
                  mki: Optional[Buffer] = None, rtcp_encrypt: bool = True) -> None: ...
