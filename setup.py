@@ -80,7 +80,13 @@ def main():
         ext_modules=cythonize(
             extensions,
             language_level=3,
-            compiler_directives={"freethreading_compatible": True, "embedsignature": True},
+            # binding=True (Cython 3's default, stated here on purpose): methods and functions are
+            # cyfunctions, whose parameters inspect.signature() and help() read; classes carry a
+            # `Name(...)\n--\n\n` line in their docstrings (src/ccfast/_args.pxd).  Measured
+            # against binding=False with clinic text signatures (callgrind, instructions per call):
+            # SRTP protect 8754 vs 8828 and SM4GCM.encrypt 5262 vs 5338 (methods a subclass
+            # inherits), AESGCM.encrypt 2805 vs 2719, sm3.digest 6638 vs 6573: within 4% either way.
+            compiler_directives={"freethreading_compatible": True, "embedsignature": True, "binding": True},
         ),
         cmdclass={"build_ext": BuildExt},
     )
