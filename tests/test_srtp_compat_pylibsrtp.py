@@ -7,7 +7,9 @@ import pytest
 
 from ccfast.compat import pylibsrtp as compat
 
-real = pytest.importorskip("pylibsrtp")
+from conftest import require
+
+real = require("pylibsrtp")
 
 PROFILES = ["SRTP_PROFILE_AES128_CM_SHA1_80", "SRTP_PROFILE_AES128_CM_SHA1_32",
             "SRTP_PROFILE_AEAD_AES_128_GCM", "SRTP_PROFILE_AEAD_AES_256_GCM"]
