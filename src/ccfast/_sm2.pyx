@@ -156,6 +156,10 @@ cdef class SM2Key:
             PyMem_Free(self.k)
             self.k = NULL
 
+    def __reduce__(self):
+        raise TypeError("SM2 key objects cannot be pickled or copied (a private key must not be "
+                        "serialised by accident: use private_bytes() or to_bytes() explicitly)")
+
     @property
     def has_private(self):
         return bool(self.k.has_private)
@@ -457,6 +461,9 @@ cdef class KexContext:
 
     def __dealloc__(self):
         ccf_memzero(self.r, 32)
+
+    def __reduce__(self):
+        raise TypeError("KexContext objects hold an ephemeral private key and cannot be pickled or copied")
 
     def ephemeral(self):
         """R = rG as X || Y."""

@@ -53,6 +53,13 @@ class Session(_Session):
         # arguments are taken by the native __cinit__; this keeps the Profile type visible
         pass
 
+    def __repr__(self):
+        try:
+            name = Profile(self.profile).name
+        except ValueError:
+            name = str(self.profile)
+        return f"<ccfast.srtp.Session {name}, {len(self.stats)} streams>"
+
     def __new__(cls, profile, key, **kwargs):
         _lengths(profile)
         return super().__new__(cls, int(profile), key, **kwargs)
@@ -88,10 +95,18 @@ class SdesCrypto:
     """
     tag: int
     profile: Profile
-    key: bytes
+    key: bytes = field(repr=False)      # master key || salt: never shown (see __repr__)
     lifetime: Optional[int] = None
     mki: Optional[bytes] = None
     session_params: List[str] = field(default_factory=list)
+
+    def __repr__(self):
+        return (f"SdesCrypto(tag={self.tag!r}, profile={self.profile!r}, key=<{len(self.key)} bytes, not shown>, "
+                f"lifetime={self.lifetime!r}, mki={self.mki!r}, session_params={self.session_params!r})")
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("SdesCrypto objects hold a master key and cannot be pickled or copied "
+                        "(to_attribute() gives the attribute text, dataclasses.replace() a modified copy)")
 
     @property
     def kdr(self) -> int:

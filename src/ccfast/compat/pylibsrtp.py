@@ -65,6 +65,9 @@ class Policy:
         self.allow_repeat_tx = False
         self.window_size = 0
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError("Policy objects hold a master key and cannot be pickled or copied")
+
     @property
     def key(self) -> Optional[bytes]:
         """The SRTP master key + master salt."""
@@ -108,6 +111,9 @@ class Session:
         self._specific: Dict[int, _srtp.Session] = {}
         if policy is not None:
             self.add_stream(policy)
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("Session objects hold keys and cannot be pickled or copied")
 
     def add_stream(self, policy: Policy) -> None:
         """Add a stream (specific SSRC) or the template for any SSRC, as the policy says."""

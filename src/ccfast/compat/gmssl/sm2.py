@@ -51,6 +51,12 @@ class CryptSM2(object):
         else:
             self.public_key = public_key
 
+    def __repr__(self):
+        return f"<ccfast.compat.gmssl.sm2.CryptSM2 mode={self.mode}{' with private key' if self._priv else ''}>"
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("CryptSM2 objects hold a private key and cannot be pickled or copied")
+
     def _need_priv(self):
         if self._priv is None:
             raise ValueError("this operation needs the private key")
