@@ -537,6 +537,7 @@ for name, args, e in (("profile-unknown", (0x99, _srtp_key), ValueError), ("prof
 case("srtp-session-key-message", lambda: srtp.Session(P.AES_CM_128_HMAC_SHA1_80, bytes(29)), ValueError,
      match="master key 16 + master salt 14")
 for name, kw, e in (("window-0", {"replay_window": 0}, ValueError), ("window-huge", {"replay_window": 1 << 20}, ValueError),
+                    ("window-63", {"replay_window": 63}, ValueError),
                     ("window-str", {"replay_window": "64"}, TypeError),
                     ("kdr-3", {"kdr": 3}, ValueError), ("kdr-negative", {"kdr": -2}, ValueError),
                     ("kdr-2^25", {"kdr": 1 << 25}, ValueError), ("kdr-float", {"kdr": 2.0}, TypeError),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import List, Optional
 
-from ._srtp import Session as _Session, _profile_lengths
+from ._srtp import Session as _Session, _profile_lengths, _PROFILE_NAMES
 from .exceptions import AuthenticationError, PacketError, ReplayError, SRTPError
 
 __all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
@@ -32,6 +32,9 @@ class Profile(IntEnum):
     AES_192_CM_HMAC_SHA1_32 = 0x10002
     AES_256_CM_HMAC_SHA1_80 = 0x10003
     AES_256_CM_HMAC_SHA1_32 = 0x10004
+
+
+_PROFILE_NAMES.update({int(p): p.name for p in Profile})
 
 
 def _lengths(profile):
@@ -71,7 +74,8 @@ def keys_from_dtls(keying_material, profile, is_client):
     k, s, _ = _lengths(profile)
     km = bytes(keying_material)
     if len(km) != 2 * (k + s):
-        raise ValueError(f"keying material must be {2 * (k + s)} bytes for this profile, not {len(km)}")
+        name = Profile(profile).name if int(profile) in _PROFILE_NAMES else str(profile)
+        raise ValueError(f"keying material must be {2 * (k + s)} bytes for {name}, not {len(km)}")
     client = km[:k] + km[2 * k:2 * k + s]
     server = km[k:2 * k] + km[2 * k + s:]
     return (client, server) if is_client else (server, client)
