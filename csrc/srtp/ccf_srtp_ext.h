@@ -14,7 +14,8 @@
  *
  * RFC 9335 (srtp_hdrext.c).  A cryptex sender gives every RTP packet with CSRCs or RFC 8285
  * extensions the 0xC0DE (one-byte form) or 0xC2DE (two-byte form) block profile, adding an
- * empty 0xC0DE block to a packet with CSRCs and no extension, and encrypts the CSRC list, the
+ * empty 0xC0DE block to a packet with CSRCs and no extension (a packet with neither CSRCs nor
+ * extension data goes as plain SRTP, an empty block unmarked), and encrypts the CSRC list, the
  * extension data and the payload as one keystream (AES-CM/SM4-CM) or one GCM plaintext whose
  * AAD is the 12-byte fixed header || the 4-byte block header.  The receiver decrypts such a
  * packet and gives it back with 0xBEDE / 0x1000.

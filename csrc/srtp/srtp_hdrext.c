@@ -85,6 +85,8 @@ int ccf_srtp_ext_plan_rtp(const ccf_srtp_ctx *c, const uint8_t *pkt, size_t len,
         return CCF_OK;
     }
     if (!rx && c->cryptex) {
+        if (cc == 0 && plan->ext_len == 0)
+            return CCF_OK;                                /* nothing in the header to encrypt */
         plan->form = form_of(profile);
         if (!plan->form)
             return CCF_SRTP_EXT_NOT_8285;
