@@ -122,10 +122,24 @@ def _profile_lengths(int profile):
 
 
 cdef object _exception(int rc):
-    try:
-        _raise(rc)
-    except (SRTPError, ValueError) as exc:
-        return exc
+    # Built directly, not raised and caught: a flood of forged packets meets this path.
+    if rc == CCF_SRTP_ERR_MKI:
+        return AuthenticationError("SRTP authentication failed: the packet's MKI names no master key "
+                                   "of this session")
+    if rc == CCF_SRTP_ERR_KEY_LIMIT:
+        return KeyLimitError("the master key reached its lifetime or the RFC 3711 limit (2^48 SRTP / "
+                             "2^31 SRTCP packets): switch to a new master key")
+    if rc == CCF_ERR_AUTH:
+        return AuthenticationError("SRTP authentication failed")
+    if rc == CCF_ERR_REPLAY:
+        return ReplayError("SRTP packet replayed or outside the replay window")
+    if rc == CCF_ERR_PACKET:
+        return PacketError("malformed SRTP/RTP packet")
+    if rc == CCF_ERR_LENGTH:
+        return ValueError("buffer too small for the protected packet")
+    if rc == CCF_ERR_PARAM:
+        return SRTPError("packet SSRC does not match the stream")
+    return SRTPError(f"SRTP error (status {rc})")
 
 
 # Why ccf_srtp_hdrext_check refused a packet (enum ccf_srtp_ext_reason).
@@ -153,23 +167,7 @@ cdef object _packet_error(const ccf_srtp_ctx *ctx, const uint8_t *p, Py_ssize_t 
 
 
 cdef int _raise(int rc) except -1:
-    if rc == CCF_SRTP_ERR_MKI:
-        raise AuthenticationError("SRTP authentication failed: the packet's MKI names no master key "
-                                  "of this session")
-    if rc == CCF_SRTP_ERR_KEY_LIMIT:
-        raise KeyLimitError("the master key reached its lifetime or the RFC 3711 limit (2^48 SRTP / "
-                            "2^31 SRTCP packets): switch to a new master key")
-    if rc == CCF_ERR_AUTH:
-        raise AuthenticationError("SRTP authentication failed")
-    if rc == CCF_ERR_REPLAY:
-        raise ReplayError("SRTP packet replayed or outside the replay window")
-    if rc == CCF_ERR_PACKET:
-        raise PacketError("malformed SRTP/RTP packet")
-    if rc == CCF_ERR_LENGTH:
-        raise ValueError("buffer too small for the protected packet")
-    if rc == CCF_ERR_PARAM:
-        raise SRTPError("packet SSRC does not match the stream")
-    raise SRTPError(f"SRTP error (status {rc})")
+    raise _exception(rc)
 
 
 ctypedef struct _BatchItem:
@@ -251,34 +249,56 @@ _LEVELS = {"auth_failure": _logging.WARNING, "replay": _logging.INFO, "malformed
            "new_stream": _logging.INFO, "stream_limit": _logging.WARNING, "key_limit": _logging.WARNING}
 
 
-class _RateLimit:
-    """A token bucket per event name, shared by every session of the process: `burst` records at
+# event kinds the rate limit counts apart
+_KINDS = {"auth_failure": 0, "replay": 1, "malformed": 2, "new_stream": 3, "stream_limit": 4,
+          "key_limit": 5, "on_event_error": 6}
+DEF _NKINDS = 7
+
+
+cdef class _RateLimit:
+    """A token bucket per event kind, shared by every session of the process: `burst` records at
     once, then `rate` a second; records refused are counted and the count goes out with the next
-    record of that name, so a flood of forged packets costs the log a line a second."""
+    record of that kind, so a flood of forged packets costs the log a line a second."""
+    cdef double rate, burst
+    cdef double tokens[_NKINDS]
+    cdef double last[_NKINDS]
+    cdef long suppressed[_NKINDS]
+    cdef ccf_lock lock
 
-    def __init__(self, rate=1.0, burst=10):
-        self.rate, self.burst = float(rate), float(burst)
-        self._lock = _threading.Lock()
-        self._buckets = {}
-
-    def take(self, name):
-        """(allowed, suppressed since the last allowed record of this name)."""
-        now = _time.monotonic()
-        with self._lock:
-            tokens, last, suppressed = self._buckets.get(name, (self.burst, now, 0))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[name] = (tokens - 1.0, now, 0)
-                return True, suppressed
-            self._buckets[name] = (tokens, now, suppressed + 1)
-            return False, 0
+    def __cinit__(self, rate=1.0, burst=10):
+        self.rate, self.burst = rate, burst
+        self.reset()
 
     def reset(self):
-        with self._lock:
-            self._buckets.clear()
+        cdef int i
+        for i in range(_NKINDS):
+            self.tokens[i] = self.burst
+            self.last[i] = -1.0
+            self.suppressed[i] = 0
+
+    cdef long take(self, int kind):
+        """-1 when the record is refused (counted), else the count refused since the last one."""
+        cdef double now = _time.monotonic()
+        cdef long n
+        if not ccf_lock_try(&self.lock):
+            with nogil:
+                ccf_lock_wait(&self.lock)
+        if self.last[kind] >= 0:
+            self.tokens[kind] = min(self.burst, self.tokens[kind] + (now - self.last[kind]) * self.rate)
+        self.last[kind] = now
+        if self.tokens[kind] >= 1.0:
+            self.tokens[kind] -= 1.0
+            n = self.suppressed[kind]
+            self.suppressed[kind] = 0
+        else:
+            self.suppressed[kind] += 1
+            n = -1
+        ccf_lock_release(&self.lock)
+        return n
 
 
-_log_limit = _RateLimit()
+cdef _RateLimit _limit = _RateLimit()
+_log_limit = _limit              # tests reset it
 
 
 def _describe(event, ssrc, detail):
@@ -286,31 +306,38 @@ def _describe(event, ssrc, detail):
     return f"SRTP {event}: SSRC {ssrc:#010x}" + (" (" + ", ".join(parts) + ")" if parts else "")
 
 
-def _log_event(event, ssrc, detail):
-    level = _LEVELS.get(event, _logging.INFO)
+cdef int _level(str event, dict detail):
     if event == "key_limit" and detail.get("expired"):
-        level = _logging.ERROR
-    if not _log.isEnabledFor(level):
-        return
-    ok, suppressed = _log_limit.take(event)
-    if ok:
+        return _logging.ERROR
+    return _LEVELS[event]
+
+
+cdef _log_event(str event, uint32_t ssrc, dict detail, suppressed):
+    # suppressed: None when the rate limit is still to be asked, else what it answered
+    cdef int level = _level(event, detail)
+    if suppressed is None:
+        if not _log.isEnabledFor(level):
+            return
+        suppressed = _limit.take(_KINDS[event])
+    if suppressed >= 0:
         msg = _describe(event, ssrc, detail)
         if suppressed:
             msg += f"; {suppressed} more {event} events suppressed by the rate limit"
         _log.log(level, msg)
 
 
-def _dispatch(handler, list events):
-    for event, ssrc, detail in events:
-        _log_event(event, ssrc, detail)
+cdef _dispatch(handler, list events):
+    cdef long n
+    for event, ssrc, detail, suppressed in events:
+        _log_event(event, ssrc, detail, suppressed)
         if handler is not None:
             try:
                 handler(event, ssrc, detail)
             except Exception as exc:          # an operator's hook must not break the media path
-                ok, suppressed = _log_limit.take("on_event_error")
-                if ok:
+                n = _limit.take(_KINDS["on_event_error"])
+                if n >= 0:
                     _log.error("SRTP on_event callback raised %r for %s%s", exc, event,
-                               f" ({suppressed} more suppressed)" if suppressed else "")
+                               f" ({n} more suppressed)" if n else "")
 
 
 cdef inline uint32_t _load32(const uint8_t *p) noexcept nogil:
@@ -552,12 +579,16 @@ cdef class Session:
 
     # ---- events ---------------------------------------------------------------------------
 
-    cdef inline bint _listening(self, str event):
-        return self._handler is not None or _log.isEnabledFor(_LEVELS[event])
-
-    cdef void _emit(self, str event, uint32_t ssrc, dict detail):
-        # Under the lock: queued, reported by _flush once the lock is released.
-        self._pending.append((event, ssrc, detail))
+    cdef void _event(self, str event, uint32_t ssrc, dict detail):
+        # Under the lock: queued, reported by _flush once the lock is released.  Without a
+        # handler only what the logger takes is queued (the rate limit decides here).
+        cdef long n
+        if self._handler is not None:
+            self._pending.append((event, ssrc, detail, None))
+        elif _log.isEnabledFor(_level(event, detail)):
+            n = _limit.take(_KINDS[event])
+            if n >= 0:
+                self._pending.append((event, ssrc, detail, n))
 
     cdef list _take_events(self):
         # Under the lock: the queued events, and the key-limit events the C layer raised.
@@ -579,27 +610,41 @@ cdef class Session:
                             limit = k.ctx.usage.rtp_limit if kind == "rtp" else k.ctx.usage.rtcp_limit
                             self._pending.append(("key_limit", k.ctx.usage.ssrc, {
                                 "mki": k.mki or None, "kind": kind, "used": used, "limit": limit,
-                                "remaining": max(0, limit - used), "expired": expired}))
+                                "remaining": max(0, limit - used), "expired": expired}, None))
         evs = self._pending
         if evs:
             self._pending = []
         return evs
 
     cdef void _failed(self, int rc, uint32_t ssrc, int op):
-        # Under the lock: the event of a packet the C layer refused.
-        cdef str kind = "rtcp" if op >= 2 else "rtp"
-        if rc == CCF_ERR_AUTH:
-            if self._listening("auth_failure"):
-                self._emit("auth_failure", ssrc, {"kind": kind, "reason": "tag"})
-        elif rc == CCF_SRTP_ERR_MKI:
-            if self._listening("auth_failure"):
-                self._emit("auth_failure", ssrc, {"kind": kind, "reason": "unknown_mki"})
+        # Under the lock: the event of a packet the C layer refused.  Without a handler the rate
+        # limit is asked first, so a flood of forged packets builds no event it would not log.
+        cdef str event
+        cdef dict detail
+        cdef long n = 0
+        if rc == CCF_ERR_AUTH or rc == CCF_SRTP_ERR_MKI:
+            event = "auth_failure"
         elif rc == CCF_ERR_REPLAY:
-            if self._listening("replay"):
-                self._emit("replay", ssrc, {"kind": kind, "direction": "outbound" if op in (0, 2) else "inbound"})
+            event = "replay"
         elif rc == CCF_ERR_PACKET:
-            if self._listening("malformed"):
-                self._emit("malformed", ssrc, {"kind": kind})
+            event = "malformed"
+        else:
+            return
+        if self._handler is None:
+            if not _log.isEnabledFor(_LEVELS[event]):
+                return
+            n = _limit.take(_KINDS[event])
+            if n < 0:
+                return
+        if rc == CCF_ERR_AUTH:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp", "reason": "tag"}
+        elif rc == CCF_SRTP_ERR_MKI:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp", "reason": "unknown_mki"}
+        elif rc == CCF_ERR_REPLAY:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp", "direction": "outbound" if op in (0, 2) else "inbound"}
+        else:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp"}
+        self._pending.append((event, ssrc, detail, None if self._handler is not None else n))
 
     cdef _flush(self, list events):
         if events:
@@ -633,8 +678,7 @@ cdef class Session:
         if self.only_ssrc is not None and ssrc != self.only_ssrc:
             raise SRTPError(f"no stream for SSRC {ssrc:#010x} in this session")
         if len(self.streams) >= self.max_streams:
-            if self._listening("stream_limit"):
-                self._emit("stream_limit", ssrc, {"max_streams": self.max_streams})
+            self._event("stream_limit", ssrc, {"max_streams": self.max_streams})
             raise SRTPError(f"stream limit reached (max_streams={self.max_streams}): no stream for new "
                             f"SSRC {ssrc:#010x}; remove_stream() frees one")
         st = _Stream.__new__(_Stream)
@@ -656,8 +700,8 @@ cdef class Session:
     cdef void _commit_stream(self, uint32_t ssrc, _Stream st, bint outbound):
         # Under the lock: a new stream joins the session (the receiver's once a packet authenticated).
         self.streams[ssrc] = st
-        if self._listening("new_stream"):
-            self._emit("new_stream", ssrc, {"direction": "outbound" if outbound else "inbound"})
+        if self._handler is not None or _log.isEnabledFor(_logging.INFO):
+            self._event("new_stream", ssrc, {"direction": "outbound" if outbound else "inbound"})
 
     def _stream_ssrcs(self):
         """The SSRCs of the session's streams, sorted (srtp.Session.streams)."""
@@ -736,13 +780,14 @@ cdef class Session:
 
     def remove_master_key(self, mki):
         """Forget the master key of this MKI (wiping it): its packets are refused from now on.
-        The key packets are sent with cannot be removed (use_master_key another first)."""
+        Removing the key packets are sent with makes the next one (in the order of master_keys())
+        the sending key; the last key cannot be removed."""
         cdef bytes m = self._mki_arg(mki)
         self._acquire()
         try:
             k = self._key_named(m)
-            if k is self._keys[0]:
-                raise ValueError(f"MKI {m.hex()} is the key packets are sent with: use_master_key() "
+            if len(self._keys) == 1:
+                raise ValueError(f"MKI {m.hex()} is the session's only master key: add_master_key() "
                                  "another one before removing it")
             self._keys.remove(k)
             self._relink()
@@ -792,12 +837,16 @@ cdef class Session:
 
     cdef _refuse_header(self, const uint8_t *p, Py_ssize_t n, int op, str what):
         # A header refused before the C call: the "malformed" event, then PacketError.
-        cdef list evs
-        if self._listening("malformed"):
+        cdef list evs = None
+        cdef uint32_t ssrc = 0
+        if self._handler is not None or _log.isEnabledFor(_logging.WARNING):
+            if op < 2 and n >= 12:
+                ssrc = _load32(p + 8)
+            elif op >= 2 and n >= 8:
+                ssrc = _load32(p + 4)
             self._acquire()
             try:
-                self._emit("malformed", _load32(p + 8) if n >= 12 and op < 2 else (_load32(p + 4) if n >= 8 else 0),
-                           {"kind": "rtcp" if op >= 2 else "rtp"})
+                self._failed(CCF_ERR_PACKET, ssrc, op)
                 evs = self._take_events()
             finally:
                 self._release()
@@ -849,12 +898,12 @@ cdef class Session:
                     self._commit_stream(ssrc, st, False)
             else:
                 self._failed(rc, ssrc, op)
+        finally:
             if self.notify or self._pending:
                 evs = self._take_events()
-        finally:
             self._release()
-        if evs:
-            self._flush(evs)
+            if evs:
+                self._flush(evs)
         if rc != CCF_OK:
             if rc == CCF_ERR_PACKET and op < 2:
                 raise _packet_error(self.ctx, p, n, op == 1)
@@ -892,12 +941,12 @@ cdef class Session:
                         self._commit_stream(ssrc, st, False)
                 else:
                     self._failed(rc, ssrc, op)
+            finally:
                 if self.notify or self._pending:
                     evs = self._take_events()
-            finally:
                 self._release()
-            if evs:
-                self._flush(evs)
+                if evs:
+                    self._flush(evs)
             if rc != CCF_OK:
                 if rc == CCF_ERR_PACKET:
                     raise _packet_error(self.ctx, p, length, op == 1)
@@ -978,12 +1027,12 @@ cdef class Session:
                 if (items[i].rc != CCF_OK and items[i].rc != -2 and items[i].rc != -1 and items[i].inp != NULL
                         and items[i].length >= 12):
                     self._failed(items[i].rc, _load32(items[i].inp + 8), 1 if unprotect else 0)
+        finally:
             if self.notify or self._pending:
                 evs = self._take_events()
-        finally:
             self._release()
-        if evs:
-            self._flush(evs)
+            if evs:
+                self._flush(evs)
         return 0
 
     cdef list _batch(self, packets, bint unprotect):

@@ -10,6 +10,7 @@ Header extensions are encrypted per RFC 6904 (``encrypted_header_ids``) or RFC 9
 """
 import base64
 import binascii
+import logging
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -17,6 +18,10 @@ from typing import List, Optional
 
 from ._srtp import Session as _Session, _profile_lengths
 from .exceptions import AuthenticationError, KeyLimitError, PacketError, ReplayError, SRTPError
+
+# The "ccfast.srtp" logger reports events (authentication failures, replays, new streams, key
+# limits) rate-limited; it prints nothing until the application configures logging.
+logging.getLogger("ccfast.srtp").addHandler(logging.NullHandler())
 
 __all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
            "SRTPError", "AuthenticationError", "ReplayError", "PacketError", "KeyLimitError"]
@@ -194,6 +199,8 @@ def parse_sdes(crypto_attribute: str) -> SdesCrypto:
             lifetime = int(lt)
         else:
             raise ValueError(f"bad key lifetime {lt!r}")
+        if lifetime == 0:
+            raise ValueError("a key lifetime of 0 packets allows no packet at all")
     mki = None
     if m.group(3) is not None:
         value, length = int(m.group(3)), int(m.group(4))
