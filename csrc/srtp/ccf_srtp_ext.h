@@ -113,4 +113,13 @@ const ccf_srtp_ctx *ccf_srtp_key_by_mki(const ccf_srtp_ctx *c, const uint8_t *mk
 int ccf_srtp_kdf_sm4_r(const uint8_t master_key[16], const uint8_t master_salt[14], uint8_t label,
                        uint64_t r, uint8_t *out, size_t n);
 
+/* SM4-GCM (12-byte IV, 16-byte tag) of one SRTP packet: the result of ccf_sm4_gcm_encrypt /
+ * _decrypt, with the pre-counter block and the first counter blocks in one SM4 kernel call
+ * (srtp_sm4.c).  in == out is allowed.  Open checks the tag in constant time before writing
+ * anything to out; CCF_ERR_AUTH when it does not match. */
+int ccf_srtp_sm4_gcm_seal(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+                          const uint8_t *in, size_t len, uint8_t *out, uint8_t tag[16]);
+int ccf_srtp_sm4_gcm_open(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+                          const uint8_t *in, size_t len, const uint8_t tag[16], uint8_t *out);
+
 #endif /* CCF_SRTP_EXT_H */

@@ -99,7 +99,7 @@ static int aead_seal(const ccf_srtp_ctx *c, const ccf_srtp_keys *k, const uint8_
                      size_t aad_len, const uint8_t *in, size_t len, uint8_t *out, uint8_t *tag)
 {
     if (c->cipher == CCF_SRTP_CIPHER_SM4)
-        return ccf_sm4_gcm_encrypt(&k->sm4gcm, iv, 12, aad, aad_len, in, len, out, tag);
+        return ccf_srtp_sm4_gcm_seal(&k->sm4gcm, iv, aad, aad_len, in, len, out, tag);
     return ccf_aes_gcm_encrypt(&k->gcm, iv, 12, aad, aad_len, in, len, out, tag);
 }
 
@@ -107,7 +107,7 @@ static int aead_open(const ccf_srtp_ctx *c, const ccf_srtp_keys *k, const uint8_
                      size_t aad_len, const uint8_t *in, size_t len, const uint8_t *tag, uint8_t *out)
 {
     if (c->cipher == CCF_SRTP_CIPHER_SM4)
-        return ccf_sm4_gcm_decrypt(&k->sm4gcm, iv, 12, aad, aad_len, in, len, tag, 16, out);
+        return ccf_srtp_sm4_gcm_open(&k->sm4gcm, iv, aad, aad_len, in, len, tag, out);
     return ccf_aes_gcm_decrypt(&k->gcm, iv, 12, aad, aad_len, in, len, tag, 16, out);
 }
 
