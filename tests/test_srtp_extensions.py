@@ -581,3 +581,16 @@ def test_session_arguments():
     assert isinstance(s.protect(struct.pack("!BBHII", 0x80, 0, 1, 0, 1)), bytes)
     with pytest.raises(SRTPError):
         Session(Profile.AES_CM_128_HMAC_SHA1_80, key).unprotect(b"\x80" * 11)
+
+
+def test_sm4_example_of_the_docs_vs_reference():
+    """docs/srtp-extensions.md gives these packets for other implementations to check against."""
+    key = bytes(range(16)) + bytes(range(0xA0, 0xAC))
+    ref = Ref(Profile.AEAD_SM4_GCM, key)
+    pkt = struct.pack("!BBHII", 0x80, 0, 1, 160, 0x12345678) + b"SM4 in SRTP"
+    assert ref.protect(pkt, 1).hex() == ("80000001000000a012345678" "0125da52425e30c145202f"
+                                         "8cd46efcbe26fa03340fec9257ead235")
+    ctl = struct.pack("!BBHI", 0x81, 200, 1, 0x12345678) + b"SR  "
+    assert ref.protect_rtcp(ctl, 1).hex() == "81c80001123456787fc0f958529af9339163a97dc9207f30e4ae42a580000001"
+    s = Session(Profile.AEAD_SM4_GCM, key)
+    assert s.protect(pkt) == ref.protect(pkt, 1) and s.protect_rtcp(ctl) == ref.protect_rtcp(ctl, 1)
