@@ -89,10 +89,10 @@ class Ref:
     payload as one region; AAD = fixed header || block header), with SM4 in place of AES for
     AEAD_SM4_GCM."""
 
-    def __init__(self, profile, key, ids=(), cryptex=False):
+    def __init__(self, profile, key, ids=(), cryptex=False, kdr=0):
         self.cipher, self.klen, self.slen, self.tlen, self.aead = INFO[profile]
         self.mk, self.ms = key[:self.klen], key[self.klen:]
-        self.ids, self.cryptex = set(ids), cryptex
+        self.ids, self.cryptex, self.kdr = set(ids), cryptex, kdr
 
     def prf(self, label, n, r=0):
         x = int.from_bytes(self.ms.ljust(14, b"\0"), "big") ^ ((label << 48) | r)
@@ -105,7 +105,8 @@ class Ref:
         return (int.from_bytes(salt, "big") ^ ((ssrc << 48) | index)).to_bytes(12, "big")
 
     def protect(self, pkt, index):
-        ke, ka, ks = self.prf(0, self.klen), self.prf(1, 20), self.prf(2, self.slen)
+        r = index // self.kdr if self.kdr else 0                 # RFC 3711 4.3.1: r = index DIV kdr
+        ke, ka, ks = self.prf(0, self.klen, r), self.prf(1, 20, r), self.prf(2, self.slen, r)
         cc, x = pkt[0] & 15, pkt[0] >> 4 & 1
         ssrc = struct.unpack("!I", pkt[8:12])[0]
         fixed, csrcs, rest = pkt[:12], pkt[12:12 + 4 * cc], pkt[12 + 4 * cc:]
@@ -133,7 +134,7 @@ class Ref:
             return out
         if x and self.ids:
             form = 1 if exthdr[:2] == b"\xbe\xde" else 2
-            he, hs = self.prf(6, self.klen), self.prf(7, self.slen)
+            he, hs = self.prf(6, self.klen, r), self.prf(7, self.slen, r)
             stream = bytes(len(extdata)) if self.cipher == "null" else \
                 ctr(cipher, he, self.cm_iv(hs, ssrc, index), bytes(len(extdata)))
             data = bytearray(extdata)
@@ -594,3 +595,34 @@ def test_sm4_example_of_the_docs_vs_reference():
     assert ref.protect_rtcp(ctl, 1).hex() == "81c80001123456787fc0f958529af9339163a97dc9207f30e4ae42a580000001"
     s = Session(Profile.AEAD_SM4_GCM, key)
     assert s.protect(pkt) == ref.protect(pkt, 1) and s.protect_rtcp(ctl) == ref.protect_rtcp(ctl, 1)
+
+
+def test_empty_block_without_csrcs_on_a_cryptex_session_with_ids():
+    """(found by fuzz_srtp_roundtrip) A packet with an empty extension block and no CSRC has
+    nothing for cryptex to encrypt: it goes under the RFC 6904 rules like any other packet, so
+    the sender refuses a block in neither RFC 8285 form as the receiver would."""
+    key = bytes(28)
+    kw = {"cryptex": True, "encrypted_header_ids": [1, 3, 200]}
+    odd = struct.pack("!BBHII", 0x90, 0, 1, 0, 0) + b"\x00\x00\x00\x00" + b"payload"
+    with pytest.raises(PacketError, match="neither the one-byte"):
+        Session(Profile.AEAD_SM4_GCM, key, **kw).protect(odd)
+    empty = struct.pack("!BBHII", 0x90, 0, 1, 0, 0) + b"\xbe\xde\x00\x00" + b"payload"
+    wire = Session(Profile.AEAD_SM4_GCM, key, **kw).protect(empty)
+    assert wire[12:16] == b"\xbe\xde\x00\x00"
+    assert Session(Profile.AEAD_SM4_GCM, key, **kw).unprotect(wire) == empty
+
+
+@pytest.mark.parametrize("profile", ALL)
+def test_header_privacy_with_key_derivation_rate(profile):
+    """(found by fuzz_srtp_roundtrip) With kdr != 0 the header-extension keys change with the
+    session keys; a receiver decrypts the elements with the keys of the packet's period."""
+    rng = random.Random(300 + int(profile))
+    key = rng.randbytes(srtp.key_length(profile))
+    for kw, ref in (({"encrypted_header_ids": [1, 2, 5]}, Ref(profile, key, ids=[1, 2, 5], kdr=4)),
+                    ({"cryptex": True}, Ref(profile, key, cryptex=True, kdr=4))):
+        tx, rx = Session(profile, key, kdr=4, **kw), Session(profile, key, kdr=4, **kw)
+        pkts = [random_rtp(rng, s, 0x4D, form=1 + s % 2, cc=s % 2, ids_pool=[1, 2, 3, 5]) for s in range(14)]
+        wires = [tx.protect(p) for p in pkts]
+        assert wires == [ref.protect(p, s) for s, p in enumerate(pkts)]
+        for s in (0, 5, 1, 9, 2, 13, 6):                  # key periods out of order
+            assert rx.unprotect(wires[s]) == pkts[s]

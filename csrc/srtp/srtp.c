@@ -625,6 +625,8 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
     }
     /* authentic from here: the keys are worth keeping even if the padding is bad */
     adopt_keys(c, s, 0, (uint64_t)idx, &tmp, fresh, 1);
+    if (fresh)
+        k = &s->epochs->rtp.keys;                         /* tmp is wiped; the cache holds them */
     if (out[0] & 0x20) {                                  /* P: the decrypted count must fit */
         size_t pad = out[plen - 1];
         if (plen == hdr || pad == 0 || pad > plen - hdr) {

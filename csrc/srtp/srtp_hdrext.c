@@ -84,9 +84,9 @@ int ccf_srtp_ext_plan_rtp(const ccf_srtp_ctx *c, const uint8_t *pkt, size_t len,
         plan->form = profile == PROFILE_CRYPTEX_ONE ? 1 : 2;
         return CCF_OK;
     }
-    if (!rx && c->cryptex) {
-        if (cc == 0 && plan->ext_len == 0)
-            return CCF_OK;                                /* nothing in the header to encrypt */
+    /* a packet with neither CSRCs nor extension data has nothing for cryptex to encrypt: it
+     * goes as plain SRTP, under the rules below like any other */
+    if (!rx && c->cryptex && (cc != 0 || plan->ext_len != 0)) {
         plan->form = form_of(profile);
         if (!plan->form)
             return CCF_SRTP_EXT_NOT_8285;

@@ -439,9 +439,11 @@ static size_t random_packet(uint8_t *p, uint32_t seed, unsigned seq, uint32_t ss
     return n + i;
 }
 
-static void test_header_privacy_roundtrip(int profile, int cryptex)
+static void test_header_privacy_roundtrip(int profile, int cryptex, uint64_t kdr)
 {
     static ccf_srtp_ctx c;
+    ccf_srtp_epochs *etx = ccf_alloc_aligned(sizeof(ccf_srtp_epochs), 64);
+    ccf_srtp_epochs *erx = ccf_alloc_aligned(sizeof(ccf_srtp_epochs), 64);
     static const int ids[] = { 1, 2, 5, 9, 14, 20 };
     size_t kl, sl, tl, ssize = ccf_srtp_stream_size(64), n, pn, bn, i;
     uint8_t mk[32], ms[14], pkt[800], prot[900], back[900];
@@ -451,6 +453,21 @@ static void test_header_privacy_roundtrip(int profile, int cryptex)
     ccf_test_fill(mk, kl, 3);
     ccf_test_fill(ms, sl, 4);
     CCF_CHECK(init_ext(&c, profile, mk, ms, ids, 6, cryptex, NULL, 0, 0) == CCF_OK, "privacy init %x", profile);
+    if (kdr) {                        /* the header keys change with the period, as the others */
+        ccf_srtp_params p;
+        uint8_t bm[32];
+        memset(bm, 0, sizeof(bm));
+        for (i = 0; i < 6; i++)
+            bm[ids[i] >> 3] |= (uint8_t)(1u << (ids[i] & 7));
+        memset(&p, 0, sizeof(p));
+        p.profile = profile; p.master_key = mk; p.key_len = kl; p.master_salt = ms; p.salt_len = sl;
+        p.kdr = kdr; p.hdr_ids = bm; p.cryptex = cryptex;
+        CCF_CHECK(ccf_srtp_init_params(&c, &p) == CCF_OK, "privacy kdr init");
+        memset(etx, 0, sizeof(*etx));
+        memset(erx, 0, sizeof(*erx));
+        ccf_srtp_stream_set_epochs(tx, etx);
+        ccf_srtp_stream_set_epochs(rx, erx);
+    }
     for (seq = 0; seq < 24; seq++) {
         int rc;
         n = random_packet(pkt, seq * 31 + (uint32_t)profile, seq, 0x5eed, (int)(seq % 3));
@@ -481,6 +498,8 @@ static void test_header_privacy_roundtrip(int profile, int cryptex)
     }
     ccf_srtp_wipe(&c);
     free(tx); free(rx); free(saved);
+    ccf_free_aligned(etx, sizeof(*etx));
+    ccf_free_aligned(erx, sizeof(*erx));
 }
 
 static void test_sm4_gcm_path(void)
@@ -586,8 +605,10 @@ int main(void)
             test_roundtrip(PROFILES[i], 0);
             test_roundtrip(PROFILES[i], 4);
             test_kdr(PROFILES[i]);
-            test_header_privacy_roundtrip(PROFILES[i], 0);
-            test_header_privacy_roundtrip(PROFILES[i], 1);
+            test_header_privacy_roundtrip(PROFILES[i], 0, 0);
+            test_header_privacy_roundtrip(PROFILES[i], 1, 0);
+            test_header_privacy_roundtrip(PROFILES[i], 0, 2);
+            test_header_privacy_roundtrip(PROFILES[i], 1, 4);
         }
         test_rfc6904_and_cryptex_known_answers();
         test_sm4_gcm_path();
