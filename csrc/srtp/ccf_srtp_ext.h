@@ -96,11 +96,34 @@ void ccf_srtp_hdr_ctr(const ccf_srtp_ctx *c, const ccf_srtp_keys *k, const uint8
 
 /* Set the limits of a usage block: lifetime 0 means the RFC 3711 limits only. */
 void ccf_srtp_usage_init(ccf_srtp_usage *u, uint64_t lifetime);
-/* May the master key process one more packet of this kind?  CCF_SRTP_ERR_KEY_LIMIT when it
- * has reached its limit (firing the hard event once). */
-int ccf_srtp_usage_check(const ccf_srtp_ctx *c, int rtcp, uint32_t ssrc);
-/* Count one packet (after success), firing the soft event once at its threshold. */
-void ccf_srtp_usage_count(const ccf_srtp_ctx *c, int rtcp, uint32_t ssrc);
+/* The slow paths of the two below: fire an event (once) or refuse at the limit. */
+int ccf_srtp_usage_limit(const ccf_srtp_ctx *c, uint32_t ssrc);
+void ccf_srtp_usage_fire(const ccf_srtp_ctx *c, unsigned ev, uint32_t ssrc);
+
+/* May the master key process one more packet?  CCF_SRTP_ERR_KEY_LIMIT once either count has
+ * reached its limit (RFC 3711 9.2: "whichever occurs first"), firing the hard event once.
+ * Inline: two compares on every packet. */
+CCF_INLINE int ccf_srtp_usage_check(const ccf_srtp_ctx *c, int rtcp, uint32_t ssrc)
+{
+    (void)rtcp;
+    if (c->usage.rtp >= c->usage.rtp_limit || c->usage.rtcp >= c->usage.rtcp_limit)
+        return ccf_srtp_usage_limit(c, ssrc);
+    return CCF_OK;
+}
+
+/* Count one packet (after success), firing the soft event once at its threshold.  The packet
+ * functions take the ctx as const; its usage block is the one mutable part (a ctx is never
+ * defined const, so the cast is well defined). */
+CCF_INLINE void ccf_srtp_usage_count(const ccf_srtp_ctx *c, int rtcp, uint32_t ssrc)
+{
+    ccf_srtp_usage *u = &((ccf_srtp_ctx *)c)->usage;
+    if (rtcp) {
+        if (++u->rtcp >= u->rtcp_soft && !(u->fired & CCF_SRTP_EV_SOFT_RTCP))
+            ccf_srtp_usage_fire(c, CCF_SRTP_EV_SOFT_RTCP, ssrc);
+    } else if (++u->rtp >= u->rtp_soft && !(u->fired & CCF_SRTP_EV_SOFT_RTP)) {
+        ccf_srtp_usage_fire(c, CCF_SRTP_EV_SOFT_RTP, ssrc);
+    }
+}
 
 /* ---- several master keys ------------------------------------------------------------ */
 

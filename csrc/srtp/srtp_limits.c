@@ -30,15 +30,17 @@ void ccf_srtp_usage_init(ccf_srtp_usage *u, uint64_t lifetime)
     u->rtcp_soft = soft_of(u->rtcp_limit);
 }
 
-/* The packet functions take the ctx as const; its usage block is the one mutable part (a ctx
+/* The usage block is the one mutable part of a ctx the packet functions take as const (a ctx
  * is never defined const, so the cast is well defined). */
 static ccf_srtp_usage *usage_of(const ccf_srtp_ctx *c)
 {
     return &((ccf_srtp_ctx *)c)->usage;
 }
 
-static void fire(ccf_srtp_usage *u, unsigned ev, uint32_t ssrc)
+/* see ccf_srtp_ext.h */
+void ccf_srtp_usage_fire(const ccf_srtp_ctx *c, unsigned ev, uint32_t ssrc)
 {
+    ccf_srtp_usage *u = usage_of(c);
     if (u->fired & ev)
         return;
     u->fired |= ev;
@@ -49,28 +51,9 @@ static void fire(ccf_srtp_usage *u, unsigned ev, uint32_t ssrc)
 }
 
 /* see ccf_srtp_ext.h */
-int ccf_srtp_usage_check(const ccf_srtp_ctx *c, int rtcp, uint32_t ssrc)
+int ccf_srtp_usage_limit(const ccf_srtp_ctx *c, uint32_t ssrc)
 {
-    ccf_srtp_usage *u = usage_of(c);
-    /* the key is spent once either count reaches its limit (RFC 3711 9.2: "whichever occurs
-     * first") */
-    if (u->rtp >= u->rtp_limit || u->rtcp >= u->rtcp_limit) {
-        fire(u, (u->rtp >= u->rtp_limit) ? CCF_SRTP_EV_HARD_RTP : CCF_SRTP_EV_HARD_RTCP, ssrc);
-        return CCF_SRTP_ERR_KEY_LIMIT;
-    }
-    (void)rtcp;
-    return CCF_OK;
-}
-
-/* see ccf_srtp_ext.h */
-void ccf_srtp_usage_count(const ccf_srtp_ctx *c, int rtcp, uint32_t ssrc)
-{
-    ccf_srtp_usage *u = usage_of(c);
-    if (rtcp) {
-        if (++u->rtcp >= u->rtcp_soft)
-            fire(u, CCF_SRTP_EV_SOFT_RTCP, ssrc);
-    } else {
-        if (++u->rtp >= u->rtp_soft)
-            fire(u, CCF_SRTP_EV_SOFT_RTP, ssrc);
-    }
+    const ccf_srtp_usage *u = &c->usage;
+    ccf_srtp_usage_fire(c, (u->rtp >= u->rtp_limit) ? CCF_SRTP_EV_HARD_RTP : CCF_SRTP_EV_HARD_RTCP, ssrc);
+    return CCF_SRTP_ERR_KEY_LIMIT;
 }

@@ -872,7 +872,7 @@ cdef class Session:
             ssrc = _load32(p + 4)
         if op == 0:
             outn = n + self.ovh_rtp
-            if (p[0] & 0x1F) > 0 and not (p[0] & 0x10) and self.ctx.cryptex:
+            if self.ctx.cryptex and (p[0] & 0x1F) > 0 and not (p[0] & 0x10):
                 outn += 4                         # RFC 9335: an empty extension block for the CSRCs
         elif op == 2:
             outn = n + self.ovh_rtcp
