@@ -214,15 +214,16 @@ def section(sections, prefix):
     return next(v for k, v in sections.items() if k.startswith(prefix))
 
 
-def test_rfc6904_header_keys():
+def test_rfc6904_header_keys(kat):
     vs = parse_vectors("rfc6904_and_libsrtp_packets.txt")
     m, a = section(vs, "Master key"), section(vs, "(a)")
     mk, ms = bytes.fromhex(m["master_key"]), bytes.fromhex(m["master_salt"])
     assert _srtp._kdf(mk, ms, 6, 16).hex() == a["hdr_enc_key"]
     assert _srtp._kdf(mk, ms, 7, 14).hex() == a["hdr_enc_salt"]
+    kat("RFC 6904", 2)
 
 
-def test_rfc6904_appendix_a_packet():
+def test_rfc6904_appendix_a_packet(kat):
     vs = parse_vectors("rfc6904_and_libsrtp_packets.txt")
     m, a = section(vs, "Master key"), section(vs, "(a)")
     key = bytes.fromhex(m["master_key"] + m["master_salt"])
@@ -235,13 +236,14 @@ def test_rfc6904_appendix_a_packet():
     assert all((p != c) <= bool(k) for p, c, k in zip(bytes.fromhex(a["ext_plain"]), got[16:40], mask))
     rx = Session(Profile.AES_CM_128_HMAC_SHA1_80, key, encrypted_header_ids=[1, 3, 4])
     assert rx.unprotect(want) == plain
+    kat("RFC 6904", 2)                               # the packet protected and unprotected
     with pytest.raises(ReplayError):
         rx.unprotect(want)
     # a receiver that does not decrypt those ids gets the packet with its elements encrypted
     assert Session(Profile.AES_CM_128_HMAC_SHA1_80, key).unprotect(want) == want[:40] + plain[40:]
 
 
-def test_libsrtp_gcm_encrypted_header_extensions():
+def test_libsrtp_gcm_encrypted_header_extensions(kat):
     v = section(parse_vectors("libsrtp_gcm_encrypted_hdrext.txt"), "libsrtp")
     key = bytes.fromhex(v["master_key"] + v["master_salt"])
     ids = [int(i) for i in v["encrypted_ids"].split(",")]
@@ -250,6 +252,7 @@ def test_libsrtp_gcm_encrypted_header_extensions():
     assert len(got) == len(plain) + 16
     assert got[:len(want8)] == want8                # libsrtp's 8-byte tag is our tag's first half
     assert Session(Profile.AEAD_AES_128_GCM, key, encrypted_header_ids=ids).unprotect(got) == plain
+    kat("libsrtp", 1)
 
 
 def rfc9335_cases():
@@ -273,12 +276,13 @@ def rfc9335_cases():
 
 
 @pytest.mark.parametrize("case", rfc9335_cases(), ids=lambda c: f"{c['suite'].name}-{c['name']}")
-def test_rfc9335_appendix_a(case):
+def test_rfc9335_appendix_a(case, kat):
     key = bytes.fromhex(case["master_key"] + case["master_salt"])
     plain, want = bytes.fromhex(case["rtp_packet"]), bytes.fromhex(case["encrypted_packet"])
     assert Session(case["suite"], key, cryptex=True).protect(plain) == want
     rx = Session(case["suite"], key, cryptex=True)
     assert rx.unprotect(want) == plain
+    kat("RFC 9335", 2)
     with pytest.raises(ReplayError):
         rx.unprotect(want)
 
@@ -290,7 +294,7 @@ def test_rfc9335_vectors_count():
 
 
 @pytest.mark.parametrize("suite", ["ctr", "gcm"])
-def test_cryptex_libsrtp_packets(suite):
+def test_cryptex_libsrtp_packets(suite, kat):
     v = json.loads(vector_file("srtp", "cryptex_libsrtp.json").read_text())[suite]
     if suite == "ctr":
         prof, key = Profile.AES_CM_128_HMAC_SHA1_80, "e1f97a0d3e018be0d64fa32c06de41390ec675ad498afeebb6960b3aabe6"
@@ -303,6 +307,7 @@ def test_cryptex_libsrtp_packets(suite):
         want = bytes.fromhex(v[name[:-4] + ("_cryptex_gcm" if suite == "gcm" else "_cryptex")])
         assert Session(prof, bytes.fromhex(key), cryptex=True).protect(plain) == want, name
         assert Session(prof, bytes.fromhex(key), cryptex=True).unprotect(want) == plain, name
+    kat("libsrtp", 2 * len(refs))
 
 
 # ---- interop with libsrtp (pylibsrtp) for RFC 6904 -------------------------------------------------

@@ -121,7 +121,39 @@ def _profile_lengths(int profile):
     return kl, sl, tl
 
 
-cdef object _exception(int rc):
+# Profile names for messages (ccfast.srtp fills this from its Profile enum).
+_PROFILE_NAMES = {}
+
+
+cdef str _profile_name(int profile):
+    return _PROFILE_NAMES.get(profile, f"profile {profile:#x}")
+
+
+cdef str _rtp_problem(const uint8_t *p, size_t n):
+    """What is wrong with an RTP header ccf_srtp_rtp_header_len refused (error path only)."""
+    cdef size_t h
+    if n < 12:
+        return f"RTP packet shorter than the 12-byte header ({n} bytes)"
+    if (p[0] >> 6) != 2:
+        return f"not an RTP packet: version {p[0] >> 6}, not 2"
+    h = 12 + 4 * <size_t>(p[0] & 0x0F)
+    if h > n:
+        return f"RTP packet of {n} bytes is shorter than its header with {p[0] & 0x0F} CSRCs ({h} bytes)"
+    if p[0] & 0x10:
+        if h + 4 > n:
+            return f"RTP packet of {n} bytes ends inside its header extension's first word (byte {h})"
+        return (f"RTP header extension of {4 * ((<size_t>p[h + 2] << 8) | p[h + 3])} bytes after "
+                f"its first word runs past the end of the {n}-byte packet")
+    return "malformed RTP header"
+
+
+cdef str _rtcp_problem(const uint8_t *p, size_t n):
+    if n < 8:
+        return f"RTCP packet shorter than the 8-byte header ({n} bytes)"
+    return f"not an RTCP packet: version {p[0] >> 6}, not 2"
+
+
+cdef object _exception(int rc, bint sending=False, bint rtcp=False):
     # Built directly, not raised and caught: a flood of forged packets meets this path.
     if rc == CCF_SRTP_ERR_MKI:
         return AuthenticationError("SRTP authentication failed: the packet's MKI names no master key "
@@ -131,6 +163,13 @@ cdef object _exception(int rc):
                              "2^31 SRTCP packets): switch to a new master key")
     if rc == CCF_ERR_AUTH:
         return AuthenticationError("SRTP authentication failed")
+    if rc == CCF_ERR_REPLAY and sending and rtcp:
+        return ReplayError("SRTCP index space used up on protect_rtcp (2**31 packets): re-key the session")
+    if rc == CCF_ERR_REPLAY and sending:
+        return ReplayError("repeated sequence number on protect: this stream already sent this RTP "
+                           "sequence number (or one too far behind it), and sending it again would "
+                           "reuse its keystream; Session(..., allow_repeat_tx=True) allows "
+                           "retransmitting the identical packet")
     if rc == CCF_ERR_REPLAY:
         return ReplayError("SRTP packet replayed or outside the replay window")
     if rc == CCF_ERR_PACKET:
@@ -140,6 +179,10 @@ cdef object _exception(int rc):
     if rc == CCF_ERR_PARAM:
         return SRTPError("packet SSRC does not match the stream")
     return SRTPError(f"SRTP error (status {rc})")
+
+
+cdef int _raise(int rc, bint sending=False, bint rtcp=False) except -1:
+    raise _exception(rc, sending, rtcp)
 
 
 # Why ccf_srtp_hdrext_check refused a packet (enum ccf_srtp_ext_reason).
@@ -164,10 +207,6 @@ cdef object _packet_error(const ccf_srtp_ctx *ctx, const uint8_t *p, Py_ssize_t 
     if why in _EXT_REASONS:
         return PacketError(_EXT_REASONS[why])
     return PacketError("malformed SRTP/RTP packet")
-
-
-cdef int _raise(int rc) except -1:
-    raise _exception(rc)
 
 
 ctypedef struct _BatchItem:
@@ -453,8 +492,9 @@ cdef class Session:
         cdef _MasterKey mk
         if ccf_srtp_profile_lengths(profile, &kl, &sl, &tl) != CCF_OK:
             raise ValueError(f"unknown SRTP profile {profile!r}")
-        if not 1 <= replay_window <= CCF_SRTP_MAX_WINDOW:
-            raise ValueError(f"replay_window must be 1..{CCF_SRTP_MAX_WINDOW}")
+        if not 64 <= replay_window <= CCF_SRTP_MAX_WINDOW:
+            raise ValueError(f"replay_window must be 64..{CCF_SRTP_MAX_WINDOW}, not {replay_window} "
+                             "(RFC 3711 3.3.2: a receiver's replay list covers at least 64 packets)")
         if isinstance(kdr, bool) or not isinstance(kdr, int):
             raise TypeError(f"kdr must be an int, not {type(kdr).__name__}")
         if kdr != 0 and (kdr < 0 or kdr > 1 << 24 or kdr & (kdr - 1)):
@@ -521,7 +561,7 @@ cdef class Session:
         try:
             if <size_t>kb.len != kl + sl:
                 raise ValueError(f"key must be {kl + sl} bytes (master key {kl} + master salt {sl}) "
-                                 f"for this profile, not {kb.len}")
+                                 f"for {_profile_name(self.profile)}, not {kb.len}")
             mk.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
             if mk.ctx == NULL:
                 raise MemoryError()
@@ -864,11 +904,11 @@ cdef class Session:
         cdef list evs = None
         if op < 2:
             if ccf_srtp_rtp_header_len(p, n, &hdr) != CCF_OK:
-                self._refuse_header(p, n, op, "malformed RTP header")
+                self._refuse_header(p, n, op, _rtp_problem(p, n))
             ssrc = _load32(p + 8)
         else:
             if n < 8 or (p[0] >> 6) != 2:
-                self._refuse_header(p, n, op, "malformed RTCP header")
+                self._refuse_header(p, n, op, _rtcp_problem(p, n))
             ssrc = _load32(p + 4)
         if op == 0:
             outn = n + self.ovh_rtp
@@ -907,7 +947,7 @@ cdef class Session:
         if rc != CCF_OK:
             if rc == CCF_ERR_PACKET and op < 2:
                 raise _packet_error(self.ctx, p, n, op == 1)
-            _raise(rc)
+            _raise(rc, op == 0 or op == 2, op >= 2)
         if <Py_ssize_t>out_len != outn:
             raise SRTPError("internal length mismatch")
         return out
@@ -927,7 +967,7 @@ cdef class Session:
                 raise ValueError(f"length must be 0..{b.len}")
             p = <uint8_t *>b.buf
             if ccf_srtp_rtp_header_len(p, length, &hdr) != CCF_OK:
-                self._refuse_header(p, length, op, "malformed RTP header")
+                self._refuse_header(p, length, op, _rtp_problem(p, length))
             ssrc = _load32(p + 8)
             self._acquire()
             try:
@@ -950,7 +990,7 @@ cdef class Session:
             if rc != CCF_OK:
                 if rc == CCF_ERR_PACKET:
                     raise _packet_error(self.ctx, p, length, op == 1)
-                _raise(rc)
+                _raise(rc, op == 0)
             return out_len
         finally:
             release_buffer(&b)
@@ -1063,7 +1103,7 @@ cdef class Session:
                 items[i].length = views[i].len
                 items[i].rc = CCF_ERR_PACKET
                 if ccf_srtp_rtp_header_len(p, views[i].len, &hdr) != CCF_OK:
-                    outs[i] = PacketError("malformed RTP header")
+                    outs[i] = PacketError(_rtp_problem(p, views[i].len))
                     continue
                 outn = views[i].len - <Py_ssize_t>self.ovh_rtp if unprotect else views[i].len + <Py_ssize_t>self.ovh_rtp
                 if not unprotect and self.ctx.cryptex and (p[0] & 0x1F) > 0 and not (p[0] & 0x10):
@@ -1081,7 +1121,7 @@ cdef class Session:
                     continue
                 if not isinstance(outs[i], Exception):
                     outs[i] = (_packet_error(self.ctx, items[i].inp, views[i].len, unprotect)
-                               if items[i].rc == CCF_ERR_PACKET else _exception(items[i].rc))
+                               if items[i].rc == CCF_ERR_PACKET else _exception(items[i].rc, not unprotect))
                 if not unprotect:
                     raise outs[i]
             return outs
@@ -1145,7 +1185,7 @@ cdef class Session:
                     errors[i] = ValueError(f"row {i} has no room for the {ovh + extra}-byte trailer")
                     continue
                 if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
-                    errors[i] = PacketError("malformed RTP header")
+                    errors[i] = PacketError(_rtp_problem(row, <size_t>ln))
                     continue
                 items[i].inp = row
                 items[i].out = row
@@ -1160,7 +1200,7 @@ cdef class Session:
                     if errors[i] is None:
                         errors[i] = (_packet_error(self.ctx, items[i].inp, items[i].length, unprotect)
                                      if items[i].rc == CCF_ERR_PACKET and items[i].inp != NULL
-                                     else _exception(items[i].rc))
+                                     else _exception(items[i].rc, not unprotect))
                     if unprotect:
                         _set_length(<char *>lv.buf, lstride, kind, i, 0)
             if not unprotect:
