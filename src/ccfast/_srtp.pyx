@@ -849,6 +849,10 @@ cdef class Session:
             self._release()
         return out
 
+    def _master_key(self, Py_ssize_t i=0):
+        """Test hook (not API): the i-th master key object (the sending key first)."""
+        return self._keys[i]
+
     def _set_key_usage(self, mki=None, rtp=None, rtcp=None):
         """Test hook (not API): set a master key's packet counts, to reach the limits quickly."""
         cdef _MasterKey k
