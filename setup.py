@@ -17,7 +17,7 @@ COMPONENTS = {
     "ccfast._sm3": ["common", "sm3"],
     "ccfast._sm4": ["common", "sm4", "aes", "gcm"],
     "ccfast._sm2": ["common", "sm3", "sm2"],
-    "ccfast._srtp": ["common", "aes", "gcm", "sha1", "srtp"],
+    "ccfast._srtp": ["common", "aes", "gcm", "sha1", "sm4", "srtp"],
     "ccfast._jitter": ["common", "jitter"],
 }
 
