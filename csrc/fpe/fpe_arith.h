@@ -22,7 +22,7 @@
 /* lo = a * b mod 2^64, *hi = floor(a * b / 2^64). */
 CCF_INLINE uint64_t fpe_mul64(uint64_t a, uint64_t b, uint64_t *hi)
 {
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && !defined(CCF_FPE_NO_INT128)
     unsigned __int128 p = (unsigned __int128)a * b;
     *hi = (uint64_t)(p >> 64);
     return (uint64_t)p;
@@ -50,7 +50,7 @@ CCF_INLINE uint64_t fpe_mulhi64(uint64_t a, uint64_t b)
 /* All-ones if a < b (unsigned), else zero: the borrow of a - b, without a comparison. */
 CCF_INLINE uint64_t fpe_lt64(uint64_t a, uint64_t b)
 {
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && !defined(CCF_FPE_NO_INT128)
     return (uint64_t)(((unsigned __int128)a - b) >> 64);       /* sub, sbb */
 #else
     return (uint64_t)0 - (((~a & b) | (~(a ^ b) & (a - b))) >> 63);
@@ -202,7 +202,7 @@ CCF_INLINE uint64_t fpe_divrem64(uint64_t x, const fpe_divisor *dv, uint64_t *re
 /* (a + b) mod m and (a - b) mod m for a, b < m (any m >= 1 up to 2^64 - 1), branch-free. */
 CCF_INLINE uint64_t fpe_addmod64(uint64_t a, uint64_t b, uint64_t m)
 {
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && !defined(CCF_FPE_NO_INT128)
     unsigned __int128 t = (unsigned __int128)a + b - m;        /* in (-2^64, 2^64) */
     uint64_t neg = (uint64_t)(t >> 127);                        /* 1 if a + b < m */
     return (uint64_t)t + ((0 - neg) & m);

@@ -117,7 +117,7 @@ size_t fpe_bn_bitlen(const fpe_limb *x, size_t L)
     if (i == 0)
         return 0;
     b = 0;
-    while ((x[i - 1] >> b) != 0 && b < 32)
+    while (b < 32 && (x[i - 1] >> b) != 0)
         b++;
     return (i - 1) * FPE_LIMB_BITS + b;
 }

@@ -155,12 +155,14 @@ static int check_common(const ccf_fpe_ctx *c, size_t tweak_len)
 int ccf_fpe_crypt(const ccf_fpe_ctx *c, int decrypt, const uint8_t *tweak, size_t tweak_len,
                   const uint16_t *in, uint16_t *out, size_t n)
 {
-    int rc = check_common(c, tweak_len);
+    int ok, rc = check_common(c, tweak_len);
     if (rc != CCF_OK)
         return rc;
     if (n < c->minlen || n > c->maxlen)
         return CCF_ERR_LENGTH;
-    if (!fpe_numerals_ok(c, in, n))
+    ok = fpe_numerals_ok(c, in, n);
+    CCF_DECLASSIFY(&ok, sizeof(ok));                 /* the verdict is public */
+    if (!ok)
         return CCF_ERR_PARAM;
     if (c->algo == CCF_FPE_FF1)
         return ccf_ff1_crypt(c, decrypt, tweak, tweak_len, in, out, n);
@@ -177,7 +179,12 @@ int ccf_fpe_crypt_many(const ccf_fpe_ctx *c, int decrypt, const uint8_t *tweak, 
     if (rc != CCF_OK)
         return rc;
     for (i = 0; i < count; i++) {
-        if (lens[i] < c->minlen || lens[i] > c->maxlen || !fpe_numerals_ok(c, in + off, lens[i])) {
+        int ok = lens[i] >= c->minlen && lens[i] <= c->maxlen;
+        if (ok) {
+            ok = fpe_numerals_ok(c, in + off, lens[i]);
+            CCF_DECLASSIFY(&ok, sizeof(ok));         /* the verdict is public */
+        }
+        if (!ok) {
             if (bad)
                 *bad = i;
             return lens[i] < c->minlen || lens[i] > c->maxlen ? CCF_ERR_LENGTH : CCF_ERR_PARAM;

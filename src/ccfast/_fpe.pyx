@@ -230,13 +230,20 @@ cdef class _FPE:
         cdef void *data
         cdef unsigned int kind
         cdef Py_ssize_t i
+        cdef Py_UCS4 mx
         if self.chars8 != NULL:
             s = PyUnicode_New(n, 127)
             d8 = <uint8_t *>PyUnicode_DATA(s)
             for i in range(n):
                 d8[i] = self.chars8[x[i]]
             return s
-        s = PyUnicode_New(n, self.maxchar)
+        # CPython strings must use the narrowest kind their characters allow (equality and
+        # hashing assume it), so the largest character of this output decides, not the alphabet's
+        mx = 0
+        for i in range(n):
+            if self.chars[x[i]] > mx:
+                mx = self.chars[x[i]]
+        s = PyUnicode_New(n, mx)
         kind = PyUnicode_KIND(s)
         data = PyUnicode_DATA(s)
         for i in range(n):
