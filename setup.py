@@ -20,6 +20,7 @@ COMPONENTS = {
     "ccfast._srtp": ["common", "aes", "gcm", "sha1", "srtp"],
     "ccfast._jitter": ["common", "jitter"],
     "ccfast._fpe": ["common", "aes", "gcm", "sm4", "fpe"],
+    "ccfast._mask": ["common", "mask"],
 }
 
 HERE = os.path.dirname(os.path.abspath(__file__))
