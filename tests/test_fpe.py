@@ -379,6 +379,20 @@ def test_bad_values_and_tweaks():
     assert FF1(bytearray(16)).encrypt("123456") == FF1(memoryview(bytes(16))).encrypt("123456")
 
 
+def test_uninitialised_and_reinitialised_objects():
+    for cls in (FF1, FF3_1):
+        bare = cls.__new__(cls)
+        assert "not initialised" in repr(bare)
+        with pytest.raises(TypeError, match="not initialised"):
+            bare.encrypt("0123456789", bytes(7))
+        with pytest.raises(TypeError, match="not initialised"):
+            bare.encrypt_many(["0123456789"], bytes(7))
+        c = cls(bytes(16))
+        with pytest.raises(TypeError, match="cannot be initialised twice"):
+            c.__init__(bytes(32))
+        assert c.cipher == "AES-128"
+
+
 def test_no_key_in_repr_and_no_pickling():
     key = bytes(range(0x41, 0x51))
     for c in (FF1(key), FF3_1(key), FF1(key, cipher="sm4")):

@@ -74,6 +74,8 @@ cdef class _FPE:
         cdef Py_UCS4 ch, mx = 0
         cdef const void *im = NULL
         cdef Py_ssize_t klen = 0
+        if self.ctx != NULL:
+            raise TypeError(f"{name} objects cannot be initialised twice")
         self.algo = algo
         self.name = name
         if not isinstance(cipher, str):
@@ -171,14 +173,18 @@ cdef class _FPE:
         return 0
 
     def __reduce__(self):
-        raise TypeError(f"{self.name} objects hold a key and cannot be pickled")
+        raise TypeError(f"{type(self).__name__} objects hold a key and cannot be pickled")
 
     def __repr__(self):
+        if self.ctx == NULL:
+            return f"<{type(self).__name__}, not initialised>"
         a = self.alphabet if len(self.alphabet) <= 64 else self.alphabet[:61] + "..."
         return f"{self.name}(cipher={self.cipher!r}, radix={self.radix}, alphabet={a!r})"
 
     @property
     def _implementation(self):
+        if self.ctx == NULL:
+            raise TypeError("this object was not initialised")
         return ccf_fpe_impl_name(self.ctx).decode()
 
     # ---- conversions ---------------------------------------------------------------------
@@ -281,6 +287,8 @@ cdef class _FPE:
         cdef Py_buffer tb
         cdef int rc
         cdef str out
+        if self.ctx == NULL:
+            raise TypeError("this object was not initialised (call FF1(key, ...) or FF3_1(key, ...))")
         if not PyUnicode_Check(value):
             raise TypeError(f"{self.name} value must be str, not {type(value).__name__}")
         n = PyUnicode_GET_LENGTH(value)
@@ -318,6 +326,8 @@ cdef class _FPE:
         cdef size_t bad = 0
         cdef int rc
         cdef list out
+        if self.ctx == NULL:
+            raise TypeError("this object was not initialised (call FF1(key, ...) or FF3_1(key, ...))")
         if isinstance(values, (str, bytes)):
             raise TypeError(f"values must be an iterable of str, not a single {type(values).__name__}")
         seq = PySequence_Fast(values, "values must be an iterable of str")
