@@ -49,6 +49,11 @@ typedef struct ccf_fpe_ctx {
         ccf_aes_key aes;          /* FF3-1: keyed with REVB(K) */
         ccf_sm4_key sm4;
     } key;                        /* secret */
+    /* AES for one block at a time (the rounds of a single string): the VAES kernels' wide
+     * registers and key broadcasts cost more latency on one block than AES-NI, so when the
+     * best kernel is a VAES one the schedule is also expanded for AES-NI (secret) */
+    ccf_aes_key aes1;
+    int has_aes1;
     int algo;                     /* CCF_FPE_FF1 / CCF_FPE_FF3_1 */
     int cipher;                   /* CCF_FPE_AES / CCF_FPE_SM4 */
     uint32_t radix;

@@ -75,10 +75,16 @@ int ccf_fpe_init(ccf_fpe_ctx *c, int algo, int cipher, const uint8_t *key, size_
             rkey[i] = key[key_len - 1 - i];
         k = rkey;
     }
-    if (cipher == CCF_FPE_AES)
-        rc = ccf_aes_init_impl(&c->key.aes, k, key_len,
-                               impl ? (const ccf_aes_impl *)impl : ccf_aes_best());
-    else
+    if (cipher == CCF_FPE_AES) {
+        const ccf_aes_impl *best = impl ? (const ccf_aes_impl *)impl : ccf_aes_best();
+        rc = ccf_aes_init_impl(&c->key.aes, k, key_len, best);
+        if (rc == CCF_OK && !impl && strncmp(best->name, "vaes", 4) == 0) {
+            const ccf_aes_impl *const *t = ccf_aes_impls();
+            for (i = 0; t[i]; i++)
+                if (strcmp(t[i]->name, "aesni") == 0 && t[i]->supported())
+                    c->has_aes1 = ccf_aes_init_impl(&c->aes1, k, key_len, t[i]) == CCF_OK;
+        }
+    } else
         rc = ccf_sm4_init_impl(&c->key.sm4, k, key_len,
                                impl ? (const ccf_sm4_impl *)impl : ccf_sm4_best());
     ccf_memzero(rkey, sizeof(rkey));

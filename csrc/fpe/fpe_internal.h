@@ -9,9 +9,10 @@
 /* CIPH_K on nblocks independent 16-byte blocks (in == out allowed). */
 CCF_INLINE void fpe_ciph(const ccf_fpe_ctx *c, const uint8_t *in, uint8_t *out, size_t nblocks)
 {
-    if (c->cipher == CCF_FPE_AES)
-        c->key.aes.impl->encrypt_blocks(&c->key.aes, in, out, nblocks);
-    else
+    if (c->cipher == CCF_FPE_AES) {
+        const ccf_aes_key *k = nblocks == 1 && c->has_aes1 ? &c->aes1 : &c->key.aes;
+        k->impl->encrypt_blocks(k, in, out, nblocks);
+    } else
         c->key.sm4.impl->encrypt_blocks(c->key.sm4.rk_enc, in, out, nblocks);
 }
 
