@@ -12,8 +12,9 @@
  *           FF3-1: 2 * floor(log_radix(2^96)) (Algorithm 9's precondition).
  *   tweak   FF1: 0 .. CCF_FF1_MAX_TWEAK bytes; FF3-1: exactly 7 bytes (56 bits).
  * FF1's bound: the rounds keep each half as an integer below radix^v; converting the input and
- * output costs O(n^2) word operations for a radix that is not a power of two, about 10 ms at
- * n = 4096 and radix 65535.  Longer strings are refused rather than made slow.
+ * output costs O(n^2) word operations for a radix that is not a power of two (a power of two
+ * is a bit field: linear), some 20 ms at n = 4096 and radix 65535.  Longer strings are
+ * refused rather than made slow.
  *
  * SM4 variant: the same algorithms with SM4 (GB/T 32907, 128-bit block and key) as CIPH_K:
  * FF1's PRF is CBC-MAC with SM4 and S is extended with SM4; FF3-1 keys SM4 with REVB(K) and

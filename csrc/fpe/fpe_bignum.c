@@ -46,11 +46,36 @@ static uint32_t chunk_value(const ccf_fpe_ctx *c, const uint16_t *d, size_t m, s
     return v;
 }
 
+/* log2(radix) if the radix is a power of two, else 0: such strings are bit fields. */
+static unsigned pow2_bits(const ccf_fpe_ctx *c)
+{
+    unsigned w = 0;
+    if (c->radix & (c->radix - 1))
+        return 0;
+    while ((1u << w) < c->radix)
+        w++;
+    return w;
+}
+
 /* see fpe_internal.h */
 void fpe_bn_from_numerals(const ccf_fpe_ctx *c, fpe_limb *x, size_t L, const uint16_t *d, size_t m, int reverse)
 {
     size_t k = c->chunk_k, pos = 0, first = m % k;
+    unsigned w = pow2_bits(c);
     memset(x, 0, L * sizeof(fpe_limb));
+    if (w) {
+        /* numeral j from the least significant end sits at bits j*w .. j*w+w-1 */
+        size_t j;
+        for (j = 0; j < m; j++) {
+            uint64_t v = d[reverse ? j : m - 1 - j];
+            size_t bit = j * w, limb = bit / FPE_LIMB_BITS;
+            uint64_t t = v << (bit % FPE_LIMB_BITS);
+            x[limb] |= (fpe_limb)t;
+            if (limb + 1 < L)
+                x[limb + 1] |= (fpe_limb)(t >> 32);
+        }
+        return;
+    }
     if (first == 0)
         first = k;
     while (pos < m) {
@@ -69,6 +94,19 @@ void fpe_bn_from_numerals(const ccf_fpe_ctx *c, fpe_limb *x, size_t L, const uin
 void fpe_bn_to_numerals(const ccf_fpe_ctx *c, fpe_limb *x, size_t L, uint16_t *out, size_t m, int reverse)
 {
     size_t k = c->chunk_k, done = 0;
+    unsigned w = pow2_bits(c);
+    if (w) {
+        size_t j;
+        for (j = 0; j < m; j++) {
+            size_t bit = j * w, limb = bit / FPE_LIMB_BITS;
+            uint64_t t = x[limb];
+            if (limb + 1 < L)
+                t |= (uint64_t)x[limb + 1] << 32;
+            out[reverse ? j : m - 1 - j] = (uint16_t)((t >> (bit % FPE_LIMB_BITS)) & (c->radix - 1));
+        }
+        memset(x, 0, L * sizeof(fpe_limb));
+        return;
+    }
     while (done < m) {
         size_t len = m - done < k ? m - done : k, i, n = limbs_for(c, m - done, L);
         uint64_t rem = 0, v;

@@ -40,7 +40,7 @@ int main(void)
     static ccf_fpe_ctx c;
     static uint8_t key[32], tweak[40];
     static uint16_t x[400], y[400];
-    static const uint32_t radices[] = { 10, 65535 };
+    static const uint32_t radices[] = { 10, 256, 65535 };
     static const size_t lens[] = { 6, 16, 39, 56, 120 };
     uint32_t many_lens[3];
     size_t r, l, j;
