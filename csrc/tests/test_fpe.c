@@ -169,6 +169,7 @@ int main(void)
     }
     sm4_agree(CCF_FPE_FF1, 10);
     sm4_agree(CCF_FPE_FF1, 65535);
+    sm4_agree(CCF_FPE_FF1, 256);
     sm4_agree(CCF_FPE_FF3_1, 10);
     sm4_agree(CCF_FPE_FF3_1, 36);
     limits();
