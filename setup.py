@@ -19,6 +19,8 @@ COMPONENTS = {
     "ccfast._sm2": ["common", "sm3", "sm2"],
     "ccfast._srtp": ["common", "aes", "gcm", "sha1", "sm4", "srtp"],
     "ccfast._jitter": ["common", "jitter"],
+    "ccfast._fpe": ["common", "aes", "gcm", "sm4", "fpe"],
+    "ccfast._mask": ["common", "mask"],
 }
 
 HERE = os.path.dirname(os.path.abspath(__file__))

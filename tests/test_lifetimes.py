@@ -29,7 +29,7 @@ import pytest
 
 from conftest import skip_platform
 
-from ccfast import aead, jitter, sm2, sm3, sm4, srtp
+from ccfast import aead, fpe, jitter, mask, sm2, sm3, sm4, srtp
 from ccfast.compat import gmssl as cgmssl
 from ccfast.compat import pylibsrtp as cpylibsrtp
 from ccfast.exceptions import (AuthenticationError, DecryptionError, InvalidSignature, InvalidTag,
@@ -316,8 +316,37 @@ def cycle_srtp_extensions():
     must_fail(srtp.KeyLimitError, lambda: tx.protect(rtp(9, 0x5151)))   # lifetime 2^3
 
 
+LONG_DIGITS = "31415926535897932384626433832795028841971693993751"      # FF1's bignum path
+TRANSCRIPT = "卡号 6222 0200 1234 5671，电话 +86 138-1234-5678，身份证 11010519491231002X，a.b@example.com"
+
+
+def cycle_fpe():
+    f = fpe.FF1(K16, cipher="sm4" if K16[0] & 1 else "aes")
+    f.decrypt(f.encrypt("6222020012345671", b"t"), b"t")
+    f.decrypt_many(f.encrypt_many(["0123456789", LONG_DIGITS], b"t"), b"t")
+    g = fpe.FF3_1(K16, radix=36)
+    g.decrypt(g.encrypt("0123456789abcdefghi", bytes(7)), bytes(7))
+    must_fail(ValueError, lambda: f.encrypt("12345a7890"))
+    must_fail(ValueError, lambda: g.encrypt("0123456789", bytes(8)))
+    must_fail(ValueError, lambda: f.encrypt_many(["0123456789", "1"]))
+    must_fail(ValueError, lambda: fpe.FF1(bytes(5)))
+
+
+def cycle_mask():
+    mask.scan(TRANSCRIPT)
+    mask.redact(TRANSCRIPT)
+    tk = mask.Tokenizer(K16)
+    tk.detokenize("card", tk.card("6222 0200 1234 5671"))
+    tk.detokenize("id_cn", tk.id_cn("11010519491231002X"))
+    tk.phone_cn("13812345678")
+    mask.card("6222020012345678")
+    must_fail(ValueError, lambda: tk.card("6222020012345678"))
+    must_fail(ValueError, lambda: mask.id_cn("1101051949"))
+
+
 # (cycle, how many times)
 CYCLERS = [
+    (cycle_fpe, CYCLES // 5), (cycle_mask, CYCLES // 10),
     (cycle_aesgcm, CYCLES), (cycle_sm4_aeads, CYCLES), (cycle_sm4, CYCLES), (cycle_sm3, CYCLES),
     (cycle_hmac_sm3, CYCLES), (cycle_sm2_load, CYCLES), (cycle_sm2_kx_create, CYCLES),
     (cycle_sm2_ops, PUBLIC_KEY_CYCLES), (cycle_srtp, CYCLES), (cycle_srtp_gcm_kdr, CYCLES),
