@@ -80,6 +80,8 @@ STANDARDS = {
             "published with them (OSCCA, GmSSL, OpenSSL test data)",
     "draft-ribose-cfrg-sm4": "draft-ribose-cfrg-sm4-10 examples (cryptography-vectors)",
     "FIPS 180": "FIPS 180 SHA-1 examples",
+    "NIST SP 800-38G": "FF1 samples published with NIST SP 800-38G (FF1 samples 1-9)",
+    "NIST ACVP": "NIST ACVP-Server FF1 and FF3-1 known answers (tests/vectors/fpe)",
 }
 
 SKIP_CATEGORIES = ("[cpu]", "[peer absent]", "[tool absent]", "[platform]")

@@ -44,12 +44,13 @@ def tweak_of(rec):
 # ---- known answers ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("impl", AES_IMPLS)
-def test_nist_ff1_samples(impl):
+def test_nist_ff1_samples(impl, kat):
     for r in nist_samples():
         f = FF1(bytes.fromhex(r["Key"]), radix=int(r["Radix"]), _impl=impl)
         assert f.encrypt(r["PT"], tweak_of(r)) == r["CT"], r["Sample"]
         assert f.decrypt(r["CT"], tweak_of(r)) == r["PT"], r["Sample"]
         assert f.encrypt_many([r["PT"]] * 3, tweak_of(r)) == [r["CT"]] * 3
+        kat("NIST SP 800-38G")
 
 
 def test_reference_matches_nist_samples():
@@ -62,7 +63,7 @@ def test_reference_matches_nist_samples():
 
 @pytest.mark.parametrize("impl", AES_IMPLS)
 @pytest.mark.parametrize("name,cls", [("acvp_ff1_subset.json", FF1), ("acvp_ff3_1_subset.json", FF3_1)])
-def test_acvp(impl, name, cls):
+def test_acvp(impl, name, cls, kat):
     cases = acvp_cases(name)
     assert len(cases) > 40
     by_group = {}
@@ -75,6 +76,7 @@ def test_acvp(impl, name, cls):
         else:
             assert c.decrypt(t["ct"], tw) == t["pt"], t["tcId"]
         assert c.decrypt(c.encrypt(t["pt"], tw), tw) == t["pt"]
+        kat("NIST ACVP")
         by_group.setdefault((t["key"], t["tweak"], g["alphabet"]), []).append(t)
     for (key, tweak, alphabet), ts in by_group.items():    # batches of the same key and tweak
         c = cls(bytes.fromhex(key), alphabet=alphabet, _impl=impl)

@@ -1,5 +1,6 @@
 # Format-preserving encryption (NIST SP 800-38G Rev. 1 FF1 and FF3-1) over csrc/fpe: the
 # alphabet <-> numeral mapping and argument checks here, the rounds in C.
+cimport cython
 from cpython.bytes cimport PyBytes_CheckExact, PyBytes_GET_SIZE
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
@@ -377,8 +378,9 @@ cdef class _FPE:
             PyMem_Free(lens)
 
 
+@cython.embedsignature(False)      # the docstring's first line is the signature
 cdef class FF1(_FPE):
-    """FF1 (NIST SP 800-38G Rev. 1) on AES-128/192/256 or SM4.
+    """FF1(key, *, radix=None, alphabet=None, cipher="aes")\n--\n\nFF1 (NIST SP 800-38G Rev. 1) on AES-128/192/256 or SM4.
 
     ``FF1(key, radix=10)`` encrypts strings of ``radix`` characters; without an ``alphabet``
     the characters are ``0-9``, then ``a-z``, then ``A-Z`` (radix up to 62); with one, its first
@@ -408,8 +410,9 @@ cdef class FF1(_FPE):
         return self._many(values, tweak, 1)
 
 
+@cython.embedsignature(False)      # the docstring's first line is the signature
 cdef class FF3_1(_FPE):
-    """FF3-1 (NIST SP 800-38G Rev. 1) on AES-128/192/256 or SM4, with a 7-byte (56-bit) tweak.
+    """FF3_1(key, *, radix=None, alphabet=None, cipher="aes")\n--\n\nFF3-1 (NIST SP 800-38G Rev. 1) on AES-128/192/256 or SM4, with a 7-byte (56-bit) tweak.
 
     Same alphabet rules as :class:`FF1`.  Strings must be ``minlen`` (radix^minlen >=
     1,000,000) to ``maxlen`` = 2 * floor(log_radix(2^96)) characters (56 for decimal digits).

@@ -10,7 +10,7 @@ import datetime
 
 from ._mask import (Match, _digits, _id_check, _luhn, _mask_address, _mask_card, _mask_id_cn, _mask_phone_cn,
                     _parse_strict, _render, redact, scan, valid_card, valid_email, valid_id_cn, valid_phone_cn)
-from .fpe import FF1
+from .fpe import FF1 as _FF1
 
 __all__ = [
     "Match", "Tokenizer", "scan", "redact",
@@ -104,7 +104,7 @@ class Tokenizer:
     __slots__ = ("_ff1", "_first", "_days", "_id_values", "_id_digits", "_id_tweak")
 
     def __init__(self, key, *, cipher="sm4", birth_years=(1900, 2099)):
-        self._ff1 = FF1(key, cipher=cipher)
+        self._ff1 = _FF1(key, cipher=cipher)
         try:
             y0, y1 = birth_years
         except (TypeError, ValueError):
