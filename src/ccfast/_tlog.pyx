@@ -1,0 +1,311 @@
+# Merkle tree hashing for ccfast.tlog over csrc/tlog (RFC 9162 2.1) and csrc/sha256: batches of
+# leaf and node hashes with the GIL released, entry-bundle packing, proof verifiers.
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
+from cpython.mem cimport PyMem_Calloc, PyMem_Malloc, PyMem_Free
+from libc.stdint cimport uint8_t, uint64_t
+from libc.string cimport memcpy
+
+from ccfast._tlog cimport *
+from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
+from ccfast._impls cimport impl_table, impl_named
+from ccfast._common cimport ccf_cpu_init, CCF_OK, CCF_ERR_AUTH, CCF_ERR_NOMEM
+
+ccf_cpu_init()
+
+DEF HASH_SIZE = 32
+# Entries of a C2SP tlog-tiles entry bundle carry a big-endian uint16 length.
+DEF MAX_RECORD = 65535
+DEF BUNDLE = 256
+
+HASHES = {"sm3": CCF_TLOG_SM3, "sha256": CCF_TLOG_SHA256}
+
+
+def _implementations():
+    return {"sha256": ccf_sha256_best().name.decode()}
+
+
+def _available_implementations():
+    return {"sha256": impl_table(ccf_sha256_impls())}
+
+
+def sha256(data, *, _impl=None):
+    """SHA-256 of data (FIPS 180-4), with the best or a named implementation (self-test)."""
+    cdef Py_buffer b
+    cdef ccf_sha256_ctx c
+    cdef uint8_t *o
+    cdef const ccf_sha256_impl *impl = ccf_sha256_best()
+    if _impl is not None:
+        impl = <const ccf_sha256_impl *>impl_named(ccf_sha256_impls(), "SHA-256", _impl)
+    get_read_buffer(data, &b, "data")
+    try:
+        out = new_bytes(HASH_SIZE)
+        o = <uint8_t *>PyBytes_AS_STRING(out)
+        ccf_sha256_init_impl(&c, impl)
+        with nogil:
+            ccf_sha256_update(&c, <const uint8_t *>b.buf, b.len)
+            ccf_sha256_final(&c, o)
+        return out
+    finally:
+        release_buffer(&b)
+
+
+cdef inline int _check(int rc) except -1:
+    if rc == CCF_ERR_NOMEM:
+        raise MemoryError()
+    if rc != CCF_OK:
+        raise ValueError("unknown hash")
+    return 0
+
+
+def leaf_hash(int alg, data):
+    """H(0x00 || data)."""
+    cdef Py_buffer b
+    get_read_buffer(data, &b, "data")
+    try:
+        out = new_bytes(HASH_SIZE)
+        _check(ccf_tlog_leaf_hash(alg, <const uint8_t *>b.buf, b.len, <uint8_t *>PyBytes_AS_STRING(out)))
+        return out
+    finally:
+        release_buffer(&b)
+
+
+def node_hash(int alg, bytes left, bytes right):
+    """H(0x01 || left || right) of two 32-byte hashes."""
+    if PyBytes_GET_SIZE(left) != HASH_SIZE or PyBytes_GET_SIZE(right) != HASH_SIZE:
+        raise ValueError("node hashes are 32 bytes")
+    out = new_bytes(HASH_SIZE)
+    _check(ccf_tlog_node_hash(alg, <const uint8_t *>PyBytes_AS_STRING(left),
+                              <const uint8_t *>PyBytes_AS_STRING(right), <uint8_t *>PyBytes_AS_STRING(out)))
+    return out
+
+
+def node_hashes(int alg, bytes children):
+    """The parents of adjacent pairs: children holds 2k hashes, the result k."""
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(children) // (2 * HASH_SIZE)
+    cdef int rc = 0
+    cdef const uint8_t (*src)[32]
+    cdef uint8_t (*dst)[32]
+    if PyBytes_GET_SIZE(children) != n * 2 * HASH_SIZE:
+        raise ValueError("children must hold an even number of 32-byte hashes")
+    out = new_bytes(n * HASH_SIZE)
+    src = <const uint8_t (*)[32]>PyBytes_AS_STRING(children)
+    dst = <uint8_t (*)[32]>PyBytes_AS_STRING(out)
+    if n:
+        with nogil:
+            rc = ccf_tlog_node_hashes(alg, src, <size_t>n, dst)
+        _check(rc)
+    return out
+
+
+def leaf_hashes(int alg, records):
+    """H(0x00 || r) of every record (a list of bytes-like objects), concatenated."""
+    cdef Py_ssize_t n, i
+    cdef Py_buffer *views = NULL
+    cdef const uint8_t **ptrs = NULL
+    cdef size_t *lens = NULL
+    cdef int rc = 0
+    cdef uint8_t (*dst)[32]
+    recs = records if isinstance(records, list) else list(records)
+    n = len(recs)
+    views = <Py_buffer *>PyMem_Calloc(n + 1, sizeof(Py_buffer))
+    ptrs = <const uint8_t **>PyMem_Calloc(n + 1, sizeof(uint8_t *))
+    lens = <size_t *>PyMem_Calloc(n + 1, sizeof(size_t))
+    try:
+        if views == NULL or ptrs == NULL or lens == NULL:
+            raise MemoryError()
+        for i in range(n):
+            get_read_buffer(recs[i], &views[i], "record")
+            ptrs[i] = <const uint8_t *>views[i].buf
+            lens[i] = <size_t>views[i].len
+        out = new_bytes(n * HASH_SIZE)
+        dst = <uint8_t (*)[32]>PyBytes_AS_STRING(out)
+        if n:
+            with nogil:
+                rc = ccf_tlog_leaf_hashes(alg, ptrs, lens, <size_t>n, dst)
+            _check(rc)
+        return out
+    finally:
+        if views != NULL:
+            for i in range(n):
+                release_buffer(&views[i])
+        PyMem_Free(views)
+        PyMem_Free(ptrs)
+        PyMem_Free(lens)
+
+
+def pack(int alg, list records, bytes head, Py_ssize_t head_count):
+    """Entry bundles and leaf hashes for records appended after a bundle that already holds
+    head_count (0..255) entries encoded in head.
+
+    Returns (bundles, leaf_hashes): bundles[0] is head extended with the first records (a
+    partial or full bundle), the others hold the following records 256 at a time; each entry
+    is a big-endian uint16 length then the record (C2SP tlog-tiles entry bundles).  TypeError
+    for a record that is not bytes-like, ValueError for one longer than 65535 bytes."""
+    cdef Py_ssize_t n = len(records), i, j, k, nb, total, off, first, cnt
+    cdef Py_buffer *views = NULL
+    cdef const uint8_t **ptrs = NULL
+    cdef size_t *lens = NULL
+    cdef uint8_t *o
+    cdef uint8_t (*dst)[32]
+    cdef int rc = 0
+    if head_count < 0 or head_count >= BUNDLE:
+        raise ValueError("head_count must be 0..255")
+    views = <Py_buffer *>PyMem_Calloc(n + 1, sizeof(Py_buffer))
+    ptrs = <const uint8_t **>PyMem_Calloc(n + 1, sizeof(uint8_t *))
+    lens = <size_t *>PyMem_Calloc(n + 1, sizeof(size_t))
+    try:
+        if views == NULL or ptrs == NULL or lens == NULL:
+            raise MemoryError()
+        for i in range(n):
+            r = records[i]
+            if not PyBytes_CheckExact(r) and isinstance(r, str):
+                raise TypeError(f"record {i} must be a bytes-like object, not str (encode it first)")
+            get_read_buffer(r, &views[i], f"record {i}")
+            if views[i].len > MAX_RECORD:
+                raise ValueError(f"record {i} is {views[i].len} bytes; a record is at most {MAX_RECORD} bytes "
+                                 "(a tlog-tiles entry bundle holds 16-bit lengths): log a digest of larger data")
+            ptrs[i] = <const uint8_t *>views[i].buf
+            lens[i] = <size_t>views[i].len
+        hashes = new_bytes(n * HASH_SIZE)
+        dst = <uint8_t (*)[32]>PyBytes_AS_STRING(hashes)
+        if n:
+            with nogil:
+                rc = ccf_tlog_leaf_hashes(alg, ptrs, lens, <size_t>n, dst)
+            _check(rc)
+        bundles = []
+        i = 0
+        first = BUNDLE - head_count          # records that go into the head bundle
+        while i < n or (i == 0 and n == 0):
+            cnt = first if i == 0 else BUNDLE
+            if cnt > n - i:
+                cnt = n - i
+            total = PyBytes_GET_SIZE(head) if i == 0 else 0
+            for j in range(i, i + cnt):
+                total += 2 + <Py_ssize_t>lens[j]
+            b = new_bytes(total)
+            o = <uint8_t *>PyBytes_AS_STRING(b)
+            off = 0
+            if i == 0 and PyBytes_GET_SIZE(head):
+                memcpy(o, PyBytes_AS_STRING(head), PyBytes_GET_SIZE(head))
+                off = PyBytes_GET_SIZE(head)
+            for j in range(i, i + cnt):
+                o[off] = <uint8_t>(lens[j] >> 8)
+                o[off + 1] = <uint8_t>(lens[j] & 0xff)
+                if lens[j]:
+                    memcpy(o + off + 2, ptrs[j], lens[j])
+                off += 2 + <Py_ssize_t>lens[j]
+            bundles.append(b)
+            i += cnt
+            if n == 0:
+                break
+        return bundles, hashes
+    finally:
+        if views != NULL:
+            for i in range(n):
+                release_buffer(&views[i])
+        PyMem_Free(views)
+        PyMem_Free(ptrs)
+        PyMem_Free(lens)
+
+
+def parse_bundle(bytes data):
+    """The entries of an entry bundle (uint16 big-endian length, then the bytes);
+    ValueError if the encoding is broken (a length running past the end)."""
+    cdef const uint8_t *p = <const uint8_t *>PyBytes_AS_STRING(data)
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(data), off = 0, ln
+    out = []
+    while off < n:
+        if n - off < 2:
+            raise ValueError(f"entry bundle ends inside a length field (at byte {off})")
+        ln = (<Py_ssize_t>p[off] << 8) | p[off + 1]
+        if n - off - 2 < ln:
+            raise ValueError(f"entry {len(out)} of the bundle runs past its end")
+        out.append(data[off + 2:off + 2 + ln])
+        off += 2 + ln
+    return out
+
+
+def levels(int alg, Py_ssize_t old_size, list frontier, bytes leaves):
+    """Every new complete-subtree hash when the leaves `leaves` (32 bytes each) follow a tree
+    of old_size leaves.
+
+    frontier[k] is the hash of node (old_size >> k) - 1 of level k wherever old_size >> k is
+    odd (the left sibling a new node at level k + 1 needs).  Returns [leaves, level1, level2,
+    ...]: level k holds the new nodes from index old_size >> k on, concatenated; the list ends
+    before the first level with no new node."""
+    cdef Py_ssize_t new_size = old_size + PyBytes_GET_SIZE(leaves) // HASH_SIZE
+    cdef Py_ssize_t k = 1, s, e, ps, cnt
+    cdef uint8_t *tmp
+    cdef const uint8_t (*src)[32]
+    cdef int rc
+    if PyBytes_GET_SIZE(leaves) % HASH_SIZE:
+        raise ValueError("leaves must be 32-byte hashes")
+    out = [leaves]
+    prev = leaves
+    while True:
+        s = old_size >> k
+        e = new_size >> k
+        if e == s:
+            break
+        ps = old_size >> (k - 1)                # first new index of level k - 1
+        cnt = e - s
+        if ps & 1:
+            left = frontier[k - 1]
+            if not isinstance(left, bytes) or PyBytes_GET_SIZE(left) != HASH_SIZE:
+                raise ValueError(f"frontier hash of level {k - 1} missing")
+            children = left + prev[:(2 * cnt - 1) * HASH_SIZE]
+        else:
+            children = prev[:2 * cnt * HASH_SIZE]
+        cur = new_bytes(cnt * HASH_SIZE)
+        tmp = <uint8_t *>PyBytes_AS_STRING(cur)
+        src = <const uint8_t (*)[32]>PyBytes_AS_STRING(children)
+        with nogil:
+            rc = ccf_tlog_node_hashes(alg, src, <size_t>cnt, <uint8_t (*)[32]>tmp)
+        _check(rc)
+        out.append(cur)
+        prev = cur
+        k += 1
+    return out
+
+
+cdef int _proof_array(list proof, uint8_t **arr) except -1:
+    cdef Py_ssize_t i, n = len(proof)
+    arr[0] = <uint8_t *>PyMem_Malloc(n * HASH_SIZE + 1)
+    if arr[0] == NULL:
+        raise MemoryError()
+    for i in range(n):
+        p = proof[i]
+        memcpy(arr[0] + i * HASH_SIZE, PyBytes_AS_STRING(p), HASH_SIZE)
+    return 0
+
+
+def verify_inclusion(int alg, uint64_t index, uint64_t size, bytes leaf, list proof, bytes root):
+    """RFC 9162 2.1.3.2 over 32-byte hashes (the caller checks lengths): True if it verifies."""
+    cdef uint8_t *arr = NULL
+    cdef int rc
+    _proof_array(proof, &arr)
+    try:
+        rc = ccf_tlog_verify_inclusion(alg, index, size, <const uint8_t *>PyBytes_AS_STRING(leaf),
+                                       <const uint8_t (*)[32]>arr, <size_t>len(proof),
+                                       <const uint8_t *>PyBytes_AS_STRING(root))
+    finally:
+        PyMem_Free(arr)
+    if rc != CCF_OK and rc != CCF_ERR_AUTH:
+        _check(rc)
+    return rc == CCF_OK
+
+
+def verify_consistency(int alg, uint64_t first, uint64_t second, list proof, bytes first_root, bytes second_root):
+    """RFC 9162 2.1.4.2 over 32-byte hashes (the caller checks lengths): True if it verifies."""
+    cdef uint8_t *arr = NULL
+    cdef int rc
+    _proof_array(proof, &arr)
+    try:
+        rc = ccf_tlog_verify_consistency(alg, first, second, <const uint8_t (*)[32]>arr, <size_t>len(proof),
+                                         <const uint8_t *>PyBytes_AS_STRING(first_root),
+                                         <const uint8_t *>PyBytes_AS_STRING(second_root))
+    finally:
+        PyMem_Free(arr)
+    if rc != CCF_OK and rc != CCF_ERR_AUTH:
+        _check(rc)
+    return rc == CCF_OK
