@@ -268,25 +268,63 @@ def levels(int alg, Py_ssize_t old_size, list frontier, bytes leaves):
     return out
 
 
-cdef int _proof_array(list proof, uint8_t **arr) except -1:
-    cdef Py_ssize_t i, n = len(proof)
+def bundle_entry(bytes data, Py_ssize_t k):
+    """Entry k of an entry bundle, without splitting the others out; ValueError if the bundle
+    is broken before it or has no entry k."""
+    cdef const uint8_t *p = <const uint8_t *>PyBytes_AS_STRING(data)
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(data), off = 0, ln, i = 0
+    while off < n:
+        if n - off < 2:
+            raise ValueError(f"entry bundle ends inside a length field (at byte {off})")
+        ln = (<Py_ssize_t>p[off] << 8) | p[off + 1]
+        if n - off - 2 < ln:
+            raise ValueError(f"entry {i} of the bundle runs past its end")
+        if i == k:
+            return data[off + 2:off + 2 + ln]
+        off += 2 + ln
+        i += 1
+    raise ValueError(f"the entry bundle holds {i} entries, not {k + 1}")
+
+
+cdef int _proof_array(object proof, uint8_t **arr, Py_ssize_t *count) except -1:
+    """Copy a list or tuple of 32-byte hashes into a C array; ValueError naming a hash of
+    another length, TypeError for something else."""
+    cdef Py_ssize_t i, n
+    cdef Py_buffer b
+    if not isinstance(proof, (list, tuple)):
+        raise TypeError(f"proof must be a list of 32-byte hashes, not {type(proof).__name__}")
+    n = len(proof)
     arr[0] = <uint8_t *>PyMem_Malloc(n * HASH_SIZE + 1)
     if arr[0] == NULL:
         raise MemoryError()
+    count[0] = n
     for i in range(n):
-        p = proof[i]
-        memcpy(arr[0] + i * HASH_SIZE, PyBytes_AS_STRING(p), HASH_SIZE)
+        x = proof[i]
+        if PyBytes_CheckExact(x) and PyBytes_GET_SIZE(x) == HASH_SIZE:
+            memcpy(arr[0] + i * HASH_SIZE, PyBytes_AS_STRING(x), HASH_SIZE)
+            continue
+        if isinstance(x, str):
+            raise TypeError(f"proof element {i} must be a bytes-like object, not str")
+        get_read_buffer(x, &b, f"proof element {i}")
+        try:
+            if b.len != HASH_SIZE:
+                raise ValueError(f"proof element {i} is {b.len} bytes; hashes are {HASH_SIZE} bytes")
+            memcpy(arr[0] + i * HASH_SIZE, b.buf, HASH_SIZE)
+        finally:
+            release_buffer(&b)
     return 0
 
 
-def verify_inclusion(int alg, uint64_t index, uint64_t size, bytes leaf, list proof, bytes root):
-    """RFC 9162 2.1.3.2 over 32-byte hashes (the caller checks lengths): True if it verifies."""
+def verify_inclusion(int alg, uint64_t index, uint64_t size, bytes leaf, proof, bytes root):
+    """RFC 9162 2.1.3.2 (leaf and root: 32 bytes, checked by the caller): True if it verifies.
+    ValueError for a proof hash of the wrong length."""
     cdef uint8_t *arr = NULL
+    cdef Py_ssize_t n = 0
     cdef int rc
-    _proof_array(proof, &arr)
     try:
+        _proof_array(proof, &arr, &n)
         rc = ccf_tlog_verify_inclusion(alg, index, size, <const uint8_t *>PyBytes_AS_STRING(leaf),
-                                       <const uint8_t (*)[32]>arr, <size_t>len(proof),
+                                       <const uint8_t (*)[32]>arr, <size_t>n,
                                        <const uint8_t *>PyBytes_AS_STRING(root))
     finally:
         PyMem_Free(arr)
@@ -295,13 +333,15 @@ def verify_inclusion(int alg, uint64_t index, uint64_t size, bytes leaf, list pr
     return rc == CCF_OK
 
 
-def verify_consistency(int alg, uint64_t first, uint64_t second, list proof, bytes first_root, bytes second_root):
-    """RFC 9162 2.1.4.2 over 32-byte hashes (the caller checks lengths): True if it verifies."""
+def verify_consistency(int alg, uint64_t first, uint64_t second, proof, bytes first_root, bytes second_root):
+    """RFC 9162 2.1.4.2 (roots: 32 bytes, checked by the caller): True if it verifies.
+    ValueError for a proof hash of the wrong length."""
     cdef uint8_t *arr = NULL
+    cdef Py_ssize_t n = 0
     cdef int rc
-    _proof_array(proof, &arr)
     try:
-        rc = ccf_tlog_verify_consistency(alg, first, second, <const uint8_t (*)[32]>arr, <size_t>len(proof),
+        _proof_array(proof, &arr, &n)
+        rc = ccf_tlog_verify_consistency(alg, first, second, <const uint8_t (*)[32]>arr, <size_t>n,
                                          <const uint8_t *>PyBytes_AS_STRING(first_root),
                                          <const uint8_t *>PyBytes_AS_STRING(second_root))
     finally:
@@ -309,3 +349,176 @@ def verify_consistency(int alg, uint64_t first, uint64_t second, list proof, byt
     if rc != CCF_OK and rc != CCF_ERR_AUTH:
         _check(rc)
     return rc == CCF_OK
+
+
+# ---- stored tiles: proofs and appends (see tlog.py for the layout) ---------------------------
+#
+# A stored tile (L, N) holds the height-8 subtree over the level-8L nodes 256N .. 256N+255:
+# region r (0..7) holds the 256 >> r nodes of level 8L + r from hash 512 - (512 >> r) on.
+
+DEF TILE_HASHES = 511
+DEF GROUP_SHIFT = 48
+DEF MAX_RANGES = 130
+DEF MAX_NODES = 64
+
+
+cdef inline int _bitlen(uint64_t x) noexcept nogil:
+    cdef int n = 0
+    while x:
+        x >>= 1
+        n += 1
+    return n
+
+
+cdef inline uint64_t _split(uint64_t n) noexcept nogil:
+    """The largest power of two smaller than n (n >= 2)."""
+    return (<uint64_t>1) << (_bitlen(n - 1) - 1)
+
+
+cdef int _ranges(int kind, uint64_t a, uint64_t b, uint64_t *lo, uint64_t *hi) except -1:
+    """The ranges [lo, hi) whose hashes make a proof, deepest first: kind 0 PATH(a, D[0:b])
+    (RFC 9162 2.1.3.1), kind 1 PROOF(a, D[0:b]) with 0 < a < b (2.1.4.1), kind 2 the root
+    MTH(D[0:b]).  Returns their number."""
+    cdef uint64_t l = 0, h = b, k, m = a
+    cdef int n = 0, i
+    cdef bint whole = True
+    if kind == 2:
+        lo[0] = 0
+        hi[0] = b
+        return 1
+    if kind == 0:
+        while h - l > 1:
+            k = _split(h - l)
+            if a < l + k:
+                lo[n] = l + k; hi[n] = h; h = l + k
+            else:
+                lo[n] = l; hi[n] = l + k; l += k
+            n += 1
+    else:
+        while True:
+            if m == h - l:
+                if not whole:
+                    lo[n] = l; hi[n] = h; n += 1
+                break
+            k = _split(h - l)
+            if m <= k:
+                lo[n] = l + k; hi[n] = h; h = l + k
+            else:
+                lo[n] = l; hi[n] = l + k; m -= k; l += k; whole = False
+            n += 1
+    for i in range(n // 2):
+        lo[i], lo[n - 1 - i] = lo[n - 1 - i], lo[i]
+        hi[i], hi[n - 1 - i] = hi[n - 1 - i], hi[i]
+    return n
+
+
+cdef inline int _decompose(uint64_t l, uint64_t h, int *lev, uint64_t *idx) noexcept nogil:
+    """The perfect subtrees (level, index) of D[l:h], left to right."""
+    cdef int n = 0, p
+    while l < h:
+        p = _bitlen(h - l) - 1
+        lev[n] = p
+        idx[n] = l >> p
+        l += (<uint64_t>1) << p
+        n += 1
+    return n
+
+
+cdef inline uint64_t _tile_of(int level, uint64_t index, Py_ssize_t *off) noexcept nogil:
+    cdef int g = level >> 3, r = level & 7
+    cdef uint64_t n = index >> (8 - r)
+    off[0] = (512 - (512 >> r) + <Py_ssize_t>(index - (n << (8 - r)))) * HASH_SIZE
+    return ((<uint64_t>g) << GROUP_SHIFT) | n
+
+
+def proof_tiles(int kind, uint64_t a, uint64_t b):
+    """The ids of the stored tiles holding every hash a proof (kind as _ranges) needs."""
+    cdef uint64_t lo[MAX_RANGES]
+    cdef uint64_t hi[MAX_RANGES]
+    cdef uint64_t idx[MAX_NODES]
+    cdef int lev[MAX_NODES]
+    cdef int nr, nn, i, j
+    cdef Py_ssize_t off
+    nr = _ranges(kind, a, b, lo, hi)
+    ids = set()
+    for i in range(nr):
+        nn = _decompose(lo[i], hi[i], lev, idx)
+        for j in range(nn):
+            ids.add(_tile_of(lev[j], idx[j], &off))
+    return sorted(ids)
+
+
+def proof_assemble(int alg, int kind, uint64_t a, uint64_t b, dict tiles):
+    """The proof (kind as _ranges) from the stored tiles {id: bytes}: one hash per range,
+    folded from its perfect subtrees.  LookupError (naming the node) if a tile is missing or
+    cut."""
+    cdef uint64_t lo[MAX_RANGES]
+    cdef uint64_t hi[MAX_RANGES]
+    cdef uint64_t idx[MAX_NODES]
+    cdef int lev[MAX_NODES]
+    cdef int nr, nn, i, j
+    cdef Py_ssize_t off
+    cdef uint8_t h[32]
+    cdef const uint8_t *src
+    nr = _ranges(kind, a, b, lo, hi)
+    out = []
+    for i in range(nr):
+        nn = _decompose(lo[i], hi[i], lev, idx)
+        for j in range(nn - 1, -1, -1):
+            t = tiles.get(_tile_of(lev[j], idx[j], &off))
+            if t is None or PyBytes_GET_SIZE(t) != TILE_HASHES * HASH_SIZE:
+                raise LookupError(f"level {lev[j]} node {idx[j]}")
+            src = <const uint8_t *>PyBytes_AS_STRING(t) + off
+            if j == nn - 1:
+                memcpy(h, src, HASH_SIZE)
+            else:
+                ccf_tlog_node_hash(alg, src, h, h)
+        out.append(<bytes>h[:HASH_SIZE])
+    return out
+
+
+def proof_length(int kind, uint64_t a, uint64_t b):
+    """How many hashes a proof of this kind has."""
+    cdef uint64_t lo[MAX_RANGES]
+    cdef uint64_t hi[MAX_RANGES]
+    return _ranges(kind, a, b, lo, hi)
+
+
+def fill_tiles(uint64_t size, uint64_t new_size, list lv, dict partial):
+    """The stored tiles after appending: lv[p] holds the new nodes of level p from index
+    size >> p on (from levels()); partial {L: bytearray} the current partial tile of each level
+    group, replaced by the new partial tiles.  Returns [(id, bytes)] to write."""
+    cdef int g, r, p, nlev = len(lv)
+    cdef uint64_t s0, e0, n, sp, ep, lo, hi
+    cdef Py_ssize_t off
+    cdef uint8_t *dst
+    cdef const uint8_t *src
+    rows = []
+    for g in range((nlev + 7) // 8):
+        s0 = size >> (8 * g)
+        e0 = new_size >> (8 * g)
+        n = s0 >> 8
+        while n <= (e0 - 1) >> 8:
+            if n == s0 >> 8 and (s0 & 255):
+                blob = partial.pop(g)
+            else:
+                blob = bytearray(TILE_HASHES * HASH_SIZE)
+            dst = <uint8_t *>(<char *>blob)
+            for r in range(8):
+                p = 8 * g + r
+                if p >= nlev:
+                    break
+                sp = size >> p
+                ep = new_size >> p
+                lo = sp if sp > (n << (8 - r)) else (n << (8 - r))
+                hi = ep if ep < ((n + 1) << (8 - r)) else ((n + 1) << (8 - r))
+                if hi > lo:
+                    level = lv[p]
+                    src = <const uint8_t *>PyBytes_AS_STRING(level)
+                    off = (512 - (512 >> r) + <Py_ssize_t>(lo - (n << (8 - r)))) * HASH_SIZE
+                    memcpy(dst + off, src + (lo - sp) * HASH_SIZE, (hi - lo) * HASH_SIZE)
+            rows.append((((<uint64_t>g) << GROUP_SHIFT) | n, bytes(blob)))
+            if n == e0 >> 8:
+                partial[g] = blob
+            n += 1
+    return rows

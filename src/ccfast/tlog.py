@@ -11,6 +11,7 @@ stays), ``export`` writes the tiles.  The verifiers (``verify_inclusion``,
 standard library and ccfast.  The formats are specified in docs/tlog.md.
 """
 import base64
+import collections
 import dataclasses
 import datetime
 import hashlib
@@ -54,15 +55,21 @@ SIGNATURE_TYPE = b"\xff" + b"ccfast/sm2-sm3/v1"
 HASH_SIZE = 32
 MAX_RECORD = 65535          # a tlog-tiles entry bundle stores 16-bit lengths
 BUNDLE = 256                # records per entry bundle, hashes per tile (C2SP tlog-tiles)
-_LEVEL_SHIFT = 48           # hashes.id = level << 48 | chunk
-MAX_SIZE = 1 << 56          # chunks of level 0 stay below 2**48
+# A stored tile (L, N) holds the complete subtree of height 8 over the level-8L nodes
+# 256N .. 256N+255: region r (0..7) holds the 256 >> r nodes of level 8L + r, from hash
+# 512 - (512 >> r) on; 511 hashes, zeros where a partial tile's nodes are not complete yet.
+_TILE_HASHES = 511
+_TILE_BYTES = _TILE_HASHES * HASH_SIZE
+_GROUP_SHIFT = 48           # tiles.id = L << 48 | N
+MAX_SIZE = 1 << 56          # tile numbers of level 0 stay below 2**48
 _CHUNK = 65536              # records packed and hashed per step of append_many
 _MAX_NOTE = 1 << 20         # bytes; far above 16 signatures of any kind
 _MAX_SIGNATURES = 64
+_TILE_CACHE = 64            # full stored tiles kept for proofs (1 MiB)
 
 _APP_ID = 0x63637446        # PRAGMA application_id: "ccfF"
 _SCHEMA_VERSION = 1         # PRAGMA user_version
-_PAGE_SIZE = 16384
+_PAGE_SIZE = 32768          # a tile (16,352 bytes) fits in one page
 
 def _alg(hash):
     if not isinstance(hash, str):
@@ -90,6 +97,10 @@ def _int(value, what):
 
 def _hash_bytes(value, what):
     """A 32-byte hash from untrusted input: ProofError if it has another length."""
+    if type(value) is bytes and len(value) == HASH_SIZE:
+        return value
+    if isinstance(value, str):
+        raise TypeError(f"{what} must be a bytes-like object, not str")
     try:
         b = bytes(memoryview(value))
     except TypeError:
@@ -97,12 +108,6 @@ def _hash_bytes(value, what):
     if len(b) != HASH_SIZE:
         raise ProofError(f"{what} is {len(b)} bytes; hashes are {HASH_SIZE} bytes")
     return b
-
-
-def _proof_list(proof, what="proof"):
-    if isinstance(proof, (str, bytes, bytearray, memoryview)) or not isinstance(proof, (list, tuple)):
-        raise TypeError(f"{what} must be a list of 32-byte hashes, not {type(proof).__name__}")
-    return [_hash_bytes(p, f"{what} element {i}") for i, p in enumerate(proof)]
 
 
 # ---- tree arithmetic (RFC 9162 2.1) ---------------------------------------------------------
@@ -198,6 +203,11 @@ def verify_inclusion(data, index, size, proof, root, hash="sm3"):
     verify_inclusion_hash(_tlog.leaf_hash(_alg(hash), data), index, size, proof, root, hash)
 
 
+def _inclusion_length(index, size):
+    inner = (index ^ (size - 1)).bit_length()
+    return inner + bin(index >> inner).count("1")
+
+
 def verify_inclusion_hash(leaf_hash, index, size, proof, root, hash="sm3"):
     """verify_inclusion from the record's leaf hash (for a redacted record, or a CT leaf)."""
     alg = _alg(hash)
@@ -205,16 +215,19 @@ def verify_inclusion_hash(leaf_hash, index, size, proof, root, hash="sm3"):
     size = _int(size, "size")
     leaf = _hash_bytes(leaf_hash, "leaf hash")
     root = _hash_bytes(root, "root")
-    path = _proof_list(proof)
     if size >= 1 << 64:
         raise ProofError(f"tree size {size} is beyond 2**64 - 1")
     if index >= size:
         raise ProofError(f"index {index} is not in a tree of size {size}")
-    want = len(_inclusion_ranges(index, size))
-    if len(path) != want:
-        raise ProofError(f"an inclusion proof of index {index} in a tree of size {size} has {want} hashes, "
-                         f"not {len(path)}")
-    if not _tlog.verify_inclusion(alg, index, size, leaf, path, root):
+    try:
+        ok = _tlog.verify_inclusion(alg, index, size, leaf, proof, root)
+    except ValueError as exc:
+        raise ProofError(str(exc)) from None
+    if not ok:
+        want = _inclusion_length(index, size)
+        if len(proof) != want:
+            raise ProofError(f"an inclusion proof of index {index} in a tree of size {size} has {want} hashes, "
+                             f"not {len(proof)}")
         raise ProofError(f"the inclusion proof of index {index} in a tree of size {size} does not lead to the root")
 
 
@@ -227,25 +240,27 @@ def verify_consistency(old_size, new_size, proof, old_root, new_root, hash="sm3"
     new_size = _int(new_size, "new_size")
     r1 = _hash_bytes(old_root, "old root")
     r2 = _hash_bytes(new_root, "new root")
-    path = _proof_list(proof)
     if new_size >= 1 << 64:
         raise ProofError(f"tree size {new_size} is beyond 2**64 - 1")
     if old_size > new_size:
         raise ProofError(f"old size {old_size} is larger than new size {new_size}")
     if old_size == 0:
         raise ProofError("a consistency proof from the empty tree proves nothing (old size 0)")
-    if old_size == new_size:
-        if path:
-            raise ProofError(f"the proof between two trees of size {old_size} must be empty, not {len(path)} hashes")
-        if r1 != r2:
-            raise ProofError(f"two different roots for the same tree size {old_size}: the log forked")
+    try:
+        ok = _tlog.verify_consistency(alg, old_size, new_size, proof, r1, r2)
+    except ValueError as exc:
+        raise ProofError(str(exc)) from None
+    if ok:
         return
+    if old_size == new_size:
+        if len(proof):
+            raise ProofError(f"the proof between two trees of size {old_size} must be empty, not {len(proof)} hashes")
+        raise ProofError(f"two different roots for the same tree size {old_size}: the log forked")
     want = len(_consistency_ranges(old_size, new_size))
-    if len(path) != want:
-        raise ProofError(f"a consistency proof from size {old_size} to {new_size} has {want} hashes, not {len(path)}")
-    if not _tlog.verify_consistency(alg, old_size, new_size, path, r1, r2):
-        raise ProofError(f"the tree of size {old_size} is not a prefix of the tree of size {new_size} "
-                         "(consistency proof fails: the log forked or the proof is wrong)")
+    if len(proof) != want:
+        raise ProofError(f"a consistency proof from size {old_size} to {new_size} has {want} hashes, not {len(proof)}")
+    raise ProofError(f"the tree of size {old_size} is not a prefix of the tree of size {new_size} "
+                     "(consistency proof fails: the log forked or the proof is wrong)")
 
 
 # ---- signed notes and checkpoints ------------------------------------------------------------
@@ -504,15 +519,27 @@ _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE tree(id INTEGER PRIMARY KEY CHECK (id = 0), size INTEGER NOT NULL);
 CREATE TABLE bundles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE hashes(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE tiles(id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE redactions(record INTEGER PRIMARY KEY, at TEXT NOT NULL, reason TEXT NOT NULL);
 CREATE TABLE checkpoints(size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 INSERT INTO tree(id, size) VALUES (0, 0);
 """
 
 
-def _hid(level, chunk):
-    return (level << _LEVEL_SHIFT) | chunk
+def _tid(group, n):
+    return (group << _GROUP_SHIFT) | n
+
+
+def _region(r):
+    """Hash offset of region r (level 8L + r) in a stored tile."""
+    return 512 - (512 >> r)
+
+
+def _node_place(level, index):
+    """(tile id, byte offset) of the node (level, index)."""
+    g, r = level >> 3, level & 7
+    n = index >> (8 - r)
+    return _tid(g, n), (_region(r) + index - (n << (8 - r))) * HASH_SIZE
 
 
 class Log:
@@ -545,6 +572,9 @@ class Log:
         self.path = os.fspath(path)
         self._lock = threading.RLock()
         self._sql_cache = {}
+        self._tile_cache = collections.OrderedDict()
+        self._partial = {}
+        self._partial_size = -1
         self._db = sqlite3.connect(self.path, timeout=float(timeout), isolation_level=None,
                                    check_same_thread=False)
         try:
@@ -573,6 +603,7 @@ class Log:
         db.execute(f"PRAGMA synchronous = {synchronous.upper()}")
         db.execute("PRAGMA journal_size_limit = 67108864")
         db.execute("PRAGMA cache_size = -16384")
+        db.execute("PRAGMA mmap_size = 268435456")     # reads of random tiles without a copy per page
         if ver == 0:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -622,36 +653,71 @@ class Log:
             return self._size()
 
     def _fetch(self, nodes):
-        """{(level, index): hash} of stored complete subtrees, in one query."""
+        """{(level, index): hash} of stored complete subtrees, from the few tiles they lie in."""
         if not nodes:
             return {}
-        n = len(nodes)
-        sql = self._sql_cache.get(n)
-        if sql is None:
-            values = ",".join(["(?,?)"] * n)
-            sql = (f"WITH q(k, o) AS (VALUES {values}) "
-                   "SELECT q.k, q.o, substr(h.data, q.o, 32) FROM q JOIN hashes AS h ON h.id = q.k")
-            self._sql_cache[n] = sql
-        args = []
-        for level, index in nodes:
-            args.append(_hid(level, index >> 8))
-            args.append((index & 255) * HASH_SIZE + 1)
-        got = {(k, o): h for k, o, h in self._db.execute(sql, args)}
+        places = [_node_place(*x) for x in nodes]
+        tiles = self._tiles(sorted({t for t, _ in places}))
         out = {}
-        for level, index in nodes:
-            h = got.get((_hid(level, index >> 8), (index & 255) * HASH_SIZE + 1))
-            if h is None or len(h) != HASH_SIZE:
-                raise TamperedError(f"the hash of level {level} node {index} is missing from {self.path}",
-                                    index << level)
+        for (level, index), (t, off) in zip(nodes, places):
+            data = tiles.get(t)
+            h = data[off:off + HASH_SIZE] if data is not None and len(data) == _TILE_BYTES else b""
+            if len(h) != HASH_SIZE:
+                raise TamperedError(f"the tile holding the hash of level {level} node {index} is missing or cut "
+                                    f"in {self.path}", index << level)
             out[(level, index)] = h
         return out
 
-    def _root(self, size):
+    def _tiles(self, ids, size=None):
+        """{id: data} of stored tiles.  Full tiles never change, so the most recently used
+        ones (at most _TILE_CACHE, 16 KB each) are kept; the partial tiles of a tree of
+        `size` records are kept while the log has that size."""
+        if size is None:
+            size = self._size()
+        out = {}
+        if self._partial_size != size:
+            self._partial_size = size
+            self._partial.clear()
+        cache, partial = self._tile_cache, self._partial
+        missing = []
+        for t in ids:
+            d = cache.get(t)
+            if d is None:
+                d = partial.get(t)
+            if d is None:
+                missing.append(t)
+            else:
+                out[t] = d
+        if missing:
+            sql = self._sql_cache.get(len(missing))
+            if sql is None:
+                sql = f"SELECT id, data FROM tiles WHERE id IN ({','.join('?' * len(missing))})"
+                self._sql_cache[len(missing)] = sql
+            for t, d in self._db.execute(sql, missing):
+                out[t] = d
+                if len(d) != _TILE_BYTES:
+                    continue
+                g, n = t >> _GROUP_SHIFT, t & ((1 << _GROUP_SHIFT) - 1)
+                if (n + 1) << 8 <= size >> (8 * g):
+                    cache[t] = d
+                    if len(cache) > _TILE_CACHE:
+                        cache.popitem(last=False)
+                else:
+                    partial[t] = d
+        return out
+
+    def _proof(self, kind, a, b, size=None):
+        """A proof from the stored tiles (kind 0 inclusion of a in b, 1 consistency a to b,
+        2 the root of b as a one-element list), in at most one query."""
+        try:
+            return _tlog.proof_assemble(self._alg, kind, a, b, self._tiles(_tlog.proof_tiles(kind, a, b), size))
+        except LookupError as exc:
+            raise TamperedError(f"the tile holding the hash of {exc.args[0]} is missing or cut in {self.path}") from None
+
+    def _root(self, size, current=None):
         if size == 0:
             return _empty_root(self.hash)
-        nodes = _decompose(0, size)
-        got = self._fetch(nodes)
-        return _fold(self._alg, [got[x] for x in nodes])
+        return self._proof(2, 0, size, current)[0]
 
     def _check_size_arg(self, size, current, what="size"):
         if size is None:
@@ -664,7 +730,8 @@ class Log:
     def root(self, size=None):
         """The Merkle tree hash of the first `size` records (default: all)."""
         with self._lock:
-            return self._root(self._check_size_arg(size, self._size()))
+            current = self._size()
+            return self._root(self._check_size_arg(size, current), current)
 
     def record(self, index):
         """Record `index`.  RedactedError if its data was deleted (redact)."""
@@ -677,9 +744,8 @@ class Log:
             if row is None:
                 raise TamperedError(f"entry bundle {index >> 8} is missing from {self.path}", index)
             try:
-                entries = _tlog.parse_bundle(row[0])
-                data = entries[index & 255]
-            except (ValueError, IndexError):
+                data = _tlog.bundle_entry(row[0], index & 255)
+            except ValueError:
                 raise TamperedError(f"entry bundle {index >> 8} is damaged", (index >> 8) << 8) from None
             if not data and self._db.execute("SELECT 1 FROM redactions WHERE record = ?", (index,)).fetchone():
                 raise RedactedError(f"record {index} was redacted: its data is deleted; its leaf hash "
@@ -700,26 +766,26 @@ class Log:
         (default: all), deepest hash first."""
         index = _int(index, "index")
         with self._lock:
-            size = self._check_size_arg(size, self._size())
+            current = self._size()
+            size = self._check_size_arg(size, current)
             if index >= size:
                 raise ValueError(f"index {index} is not in a tree of size {size}")
-            ranges = _inclusion_ranges(index, size)
-            return _resolve(self._alg, ranges, self._fetch(_range_nodes(ranges)))
+            return self._proof(0, index, size, current)
 
     def consistency_proof(self, old_size, new_size=None):
         """The RFC 9162 consistency proof from the tree of old_size records to the tree of
         new_size records (default: all); empty when the sizes are equal."""
         old_size = _int(old_size, "old_size")
         with self._lock:
-            new_size = self._check_size_arg(new_size, self._size(), "new_size")
+            current = self._size()
+            new_size = self._check_size_arg(new_size, current, "new_size")
             if old_size == 0:
                 raise ValueError("old_size must be at least 1 (every tree extends the empty tree)")
             if old_size > new_size:
                 raise ValueError(f"old_size {old_size} is larger than new_size {new_size}")
             if old_size == new_size:
                 return []
-            ranges = _consistency_ranges(old_size, new_size)
-            return _resolve(self._alg, ranges, self._fetch(_range_nodes(ranges)))
+            return self._proof(1, old_size, new_size, current)
 
     # -- appending ---------------------------------------------------------------------------
 
@@ -728,7 +794,7 @@ class Log:
 
     def _tail(self, size):
         """What appending after `size` records needs: the partial entry bundle (bytes, count)
-        and, per level, the partial chunk of hashes."""
+        and the partial tile of each level group {L: bytearray}."""
         head, count = b"", size & 255
         if count:
             row = self._db.execute("SELECT data FROM bundles WHERE id = ?", (size >> 8,)).fetchone()
@@ -736,52 +802,42 @@ class Log:
                 raise TamperedError(f"entry bundle {size >> 8} is missing from {self.path}", (size >> 8) << 8)
             head = row[0]
         want = {}
-        for k in range(size.bit_length()):
-            c = size >> k
+        g = 0
+        while size >> (8 * g):
+            c = size >> (8 * g)
             if c & 255:
-                want[_hid(k, c >> 8)] = k
+                want[_tid(g, c >> 8)] = g
+            g += 1
         partial = {}
         if want:
             q = ",".join("?" * len(want))
-            for hid, data in self._db.execute(f"SELECT id, data FROM hashes WHERE id IN ({q})", list(want)):
-                partial[want[hid]] = data
-        for hid, k in want.items():
-            data = partial.get(k)
-            if data is None or len(data) != ((size >> k) & 255) * HASH_SIZE:
-                raise TamperedError(f"the last hashes of level {k} are damaged in {self.path}",
-                                    ((size >> k) & ~255) << k)
+            for tid, data in self._db.execute(f"SELECT id, data FROM tiles WHERE id IN ({q})", list(want)):
+                partial[want[tid]] = bytearray(data)
+        for tid, g in want.items():
+            if len(partial.get(g, b"")) != _TILE_BYTES:
+                raise TamperedError(f"the last tile of level {8 * g} is missing or cut in {self.path}",
+                                    ((size >> (8 * g)) & ~255) << (8 * g))
         return [head, count, partial]
 
     def _append_chunk(self, records, size, tail):
         head, count, partial = tail
         bundles, leaves = _tlog.pack(self._alg, records, head, count)
-        n = len(records)
-        new_size = size + n
+        new_size = size + len(records)
         if new_size > MAX_SIZE:
-            raise OverflowError(f"a log holds at most 2**56 records")
+            raise OverflowError("a log holds at most 2**56 records")
         frontier = []
         for k in range(size.bit_length()):
-            frontier.append(partial[k][-HASH_SIZE:] if (size >> k) & 1 else None)
+            if (size >> k) & 1:
+                tid, off = _node_place(k, (size >> k) - 1)
+                frontier.append(bytes(partial[k >> 3][off:off + HASH_SIZE]))
+            else:
+                frontier.append(None)
         lv = _tlog.levels(self._alg, size, frontier, leaves)
-        rows = []
-        for k, new in enumerate(lv):
-            s = size >> k
-            if s & 255:
-                data = partial[k] + new
-            else:
-                data = new
-            first = s >> 8
-            for i in range(0, len(data), BUNDLE * HASH_SIZE):
-                rows.append((_hid(k, first + i // (BUNDLE * HASH_SIZE)), data[i:i + BUNDLE * HASH_SIZE]))
-            e = new_size >> k
-            if e & 255:
-                partial[k] = rows[-1][1]
-            else:
-                partial.pop(k, None)
+        rows = _tlog.fill_tiles(size, new_size, lv, partial)
         db = self._db
         db.executemany("INSERT OR REPLACE INTO bundles(id, data) VALUES (?, ?)",
                        [((size >> 8) + i, b) for i, b in enumerate(bundles)])
-        db.executemany("INSERT OR REPLACE INTO hashes(id, data) VALUES (?, ?)", rows)
+        db.executemany("INSERT OR REPLACE INTO tiles(id, data) VALUES (?, ?)", rows)
         if new_size & 255:
             tail[0], tail[1] = bundles[-1], new_size & 255
         else:
@@ -909,6 +965,8 @@ class Log:
         record index whose data or hashes disagree."""
         with self._lock:
             db = self._db
+            self._tile_cache.clear()
+            self._partial_size = -1
             db.execute("BEGIN")
             try:
                 self._verify(db)
@@ -924,62 +982,36 @@ class Log:
             bad.append((index, message))
 
         redacted = {r for (r,) in db.execute("SELECT record FROM redactions")}
-        chunk = BUNDLE * HASH_SIZE
-        # level 0: records against leaf hashes
-        for c in range((size + BUNDLE - 1) // BUNDLE):
-            lo = c * BUNDLE
-            w = min(BUNDLE, size - lo)
-            row = db.execute("SELECT data FROM bundles WHERE id = ?", (c,)).fetchone()
-            hrow = db.execute("SELECT data FROM hashes WHERE id = ?", (_hid(0, c),)).fetchone()
-            if row is None:
-                found(lo, f"entry bundle {c} (records {lo}..{lo + w - 1}) is missing")
-                continue
-            if hrow is None or len(hrow[0]) != w * HASH_SIZE:
-                found(lo, f"the leaf hashes of records {lo}..{lo + w - 1} are missing or cut")
-                continue
-            try:
-                entries = _tlog.parse_bundle(row[0])
-            except ValueError as exc:
-                found(lo, f"entry bundle {c} is damaged ({exc})")
-                continue
-            if len(entries) != w:
-                found(lo, f"entry bundle {c} holds {len(entries)} records, not {w}")
-                continue
-            stored = hrow[0]
-            got = _tlog.leaf_hashes(alg, entries)
-            if got != stored:
-                for j in range(w):
-                    a, b = got[j * HASH_SIZE:(j + 1) * HASH_SIZE], stored[j * HASH_SIZE:(j + 1) * HASH_SIZE]
-                    if a != b and not (lo + j in redacted and not entries[j]):
-                        found(lo + j, f"record {lo + j} does not match its stored leaf hash")
+        g = 0
+        while size >> (8 * g):
+            cnt = size >> (8 * g)
+            for n in range((cnt + BUNDLE - 1) // BUNDLE):
+                w = min(BUNDLE, cnt - n * BUNDLE)
+                first = (n * BUNDLE) << (8 * g)
+                row = db.execute("SELECT data FROM tiles WHERE id = ?", (_tid(g, n),)).fetchone()
+                if row is None or len(row[0]) != _TILE_BYTES:
+                    found(first, f"the tile of level {8 * g} over records {first}.. is missing or cut")
+                    continue
+                tile = row[0]
+                if g == 0:
+                    self._verify_bundle(db, n, w, tile[:w * HASH_SIZE], redacted, found)
+                else:
+                    lo, hi = _tid(g - 1, n * BUNDLE), _tid(g - 1, n * BUNDLE + w - 1)
+                    tops = db.execute("SELECT id, substr(data, ?, 64) FROM tiles WHERE id BETWEEN ? AND ? ORDER BY id",
+                                      (_region(7) * HASH_SIZE + 1, lo, hi)).fetchall()
+                    if [t for t, _ in tops] != list(range(lo, hi + 1)) or any(len(h) != 2 * HASH_SIZE for _, h in tops):
+                        found(first, f"tiles of level {8 * g - 8} under records {first}.. are missing or cut")
+                        continue
+                    self._verify_region(8 * g, n << 8, _tlog.node_hashes(alg, b"".join(h for _, h in tops)),
+                                        tile[:w * HASH_SIZE], found)
+                for r in range(1, 8):
+                    c = w >> r
+                    if not c:
                         break
-        # levels 1..: every interior hash from its children
-        k = 1
-        while size >> k:
-            cnt = size >> k
-            for c in range((cnt + BUNDLE - 1) // BUNDLE):
-                w = min(BUNDLE, cnt - c * BUNDLE)
-                ids = (_hid(k - 1, 2 * c), _hid(k - 1, 2 * c + 1), _hid(k, c))
-                got = dict(db.execute("SELECT id, data FROM hashes WHERE id IN (?, ?, ?)", ids).fetchall())
-                children = got.get(ids[0], b"") + got.get(ids[1], b"")
-                stored = got.get(ids[2])
-                first = (c * BUNDLE) << k
-                if len(children) < 2 * w * HASH_SIZE:
-                    found(first, f"hashes of level {k - 1} under records {first}.. are missing or cut")
-                    continue
-                if stored is None or len(stored) != w * HASH_SIZE:
-                    found(first, f"hashes of level {k} over records {first}.. are missing or cut")
-                    continue
-                comp = _tlog.node_hashes(alg, children[:2 * w * HASH_SIZE])
-                if comp != stored:
-                    for j in range(w):
-                        if comp[j * HASH_SIZE:(j + 1) * HASH_SIZE] != stored[j * HASH_SIZE:(j + 1) * HASH_SIZE]:
-                            node = c * BUNDLE + j
-                            lo = node << k
-                            found(lo, f"the hash of records {lo}..{lo + (1 << k) - 1} (level {k} node {node}) "
-                                      "differs from the hash of its children")
-                            break
-            k += 1
+                    below = tile[_region(r - 1) * HASH_SIZE:(_region(r - 1) + 2 * c) * HASH_SIZE]
+                    stored = tile[_region(r) * HASH_SIZE:(_region(r) + c) * HASH_SIZE]
+                    self._verify_region(8 * g + r, n << (8 - r), _tlog.node_hashes(alg, below), stored, found)
+            g += 1
         if bad:
             index, message = min(bad)
             raise TamperedError(f"{self.path}: {message}", index)
@@ -1000,6 +1032,38 @@ class Log:
             if cs != csize or croot != self._root(csize):
                 raise TamperedError(f"{self.path}: the tree of size {csize} no longer has the root its signed "
                                     "checkpoint gives: the history was rewritten")
+
+    def _verify_region(self, level, first_node, computed, stored, found):
+        if computed != stored:
+            for j in range(len(stored) // HASH_SIZE):
+                if computed[j * HASH_SIZE:(j + 1) * HASH_SIZE] != stored[j * HASH_SIZE:(j + 1) * HASH_SIZE]:
+                    node = first_node + j
+                    lo = node << level
+                    found(lo, f"the hash of records {lo}..{lo + (1 << level) - 1} (level {level} node {node}) "
+                              "differs from the hash of its children")
+                    return
+
+    def _verify_bundle(self, db, n, w, stored, redacted, found):
+        lo = n * BUNDLE
+        row = db.execute("SELECT data FROM bundles WHERE id = ?", (n,)).fetchone()
+        if row is None:
+            found(lo, f"entry bundle {n} (records {lo}..{lo + w - 1}) is missing")
+            return
+        try:
+            entries = _tlog.parse_bundle(row[0])
+        except ValueError as exc:
+            found(lo, f"entry bundle {n} is damaged ({exc})")
+            return
+        if len(entries) != w:
+            found(lo, f"entry bundle {n} holds {len(entries)} records, not {w}")
+            return
+        got = _tlog.leaf_hashes(self._alg, entries)
+        if got != stored:
+            for j in range(w):
+                a, b = got[j * HASH_SIZE:(j + 1) * HASH_SIZE], stored[j * HASH_SIZE:(j + 1) * HASH_SIZE]
+                if a != b and not (lo + j in redacted and not entries[j]):
+                    found(lo + j, f"record {lo + j} does not match its stored leaf hash")
+                    return
 
     # -- export ------------------------------------------------------------------------------
 
@@ -1082,8 +1146,8 @@ class _Exporter:
                 break
             for n in range((cnt + BUNDLE - 1) // BUNDLE):
                 w = min(BUNDLE, cnt - n * BUNDLE)
-                row = db.execute("SELECT data FROM hashes WHERE id = ?", (_hid(8 * level, n),)).fetchone()
-                if row is None or len(row[0]) < w * HASH_SIZE:
+                row = db.execute("SELECT data FROM tiles WHERE id = ?", (_tid(level, n),)).fetchone()
+                if row is None or len(row[0]) != _TILE_BYTES:
                     raise TamperedError(f"tile {level}/{n}: hashes missing from the database", (n * BUNDLE) << (8 * level))
                 self._write(_tile_name(str(level), n, w), row[0][:w * HASH_SIZE], immutable=w == BUNDLE)
             level += 1
