@@ -644,7 +644,10 @@ class Log:
     # -- reading -----------------------------------------------------------------------------
 
     def _size(self):
-        return self._db.execute("SELECT size FROM tree WHERE id = 0").fetchone()[0]
+        row = self._db.execute("SELECT size FROM tree WHERE id = 0").fetchone()
+        if row is None or type(row[0]) is not int or not 0 <= row[0] <= MAX_SIZE:
+            raise TamperedError(f"{self.path}: the stored tree size is missing or damaged")
+        return row[0]
 
     @property
     def size(self):
@@ -694,9 +697,9 @@ class Log:
                 sql = f"SELECT id, data FROM tiles WHERE id IN ({','.join('?' * len(missing))})"
                 self._sql_cache[len(missing)] = sql
             for t, d in self._db.execute(sql, missing):
+                if not isinstance(d, bytes) or len(d) != _TILE_BYTES:
+                    continue                    # a damaged tile: the caller reports it missing
                 out[t] = d
-                if len(d) != _TILE_BYTES:
-                    continue
                 g, n = t >> _GROUP_SHIFT, t & ((1 << _GROUP_SHIFT) - 1)
                 if (n + 1) << 8 <= size >> (8 * g):
                     cache[t] = d
@@ -745,7 +748,7 @@ class Log:
                 raise TamperedError(f"entry bundle {index >> 8} is missing from {self.path}", index)
             try:
                 data = _tlog.bundle_entry(row[0], index & 255)
-            except ValueError:
+            except (ValueError, TypeError):
                 raise TamperedError(f"entry bundle {index >> 8} is damaged", (index >> 8) << 8) from None
             if not data and self._db.execute("SELECT 1 FROM redactions WHERE record = ?", (index,)).fetchone():
                 raise RedactedError(f"record {index} was redacted: its data is deleted; its leaf hash "
@@ -801,6 +804,8 @@ class Log:
             if row is None:
                 raise TamperedError(f"entry bundle {size >> 8} is missing from {self.path}", (size >> 8) << 8)
             head = row[0]
+            if not isinstance(head, bytes):
+                raise TamperedError(f"entry bundle {size >> 8} is damaged in {self.path}", (size >> 8) << 8)
         want = {}
         g = 0
         while size >> (8 * g):
@@ -812,7 +817,8 @@ class Log:
         if want:
             q = ",".join("?" * len(want))
             for tid, data in self._db.execute(f"SELECT id, data FROM tiles WHERE id IN ({q})", list(want)):
-                partial[want[tid]] = bytearray(data)
+                if isinstance(data, bytes):
+                    partial[want[tid]] = bytearray(data)
         for tid, g in want.items():
             if len(partial.get(g, b"")) != _TILE_BYTES:
                 raise TamperedError(f"the last tile of level {8 * g} is missing or cut in {self.path}",
@@ -906,7 +912,10 @@ class Log:
                     row = db.execute("SELECT data FROM bundles WHERE id = ?", (index >> 8,)).fetchone()
                     if row is None:
                         raise TamperedError(f"entry bundle {index >> 8} is missing", index)
-                    entries = _tlog.parse_bundle(row[0])
+                    try:
+                        entries = _tlog.parse_bundle(row[0])
+                    except (ValueError, TypeError):
+                        raise TamperedError(f"entry bundle {index >> 8} is damaged", (index >> 8) << 8) from None
                     entries[index & 255] = b""
                     blob = b"".join(len(e).to_bytes(2, "big") + e for e in entries)
                     db.execute("UPDATE bundles SET data = ? WHERE id = ?", (blob, index >> 8))
@@ -976,7 +985,8 @@ class Log:
     def _verify(self, db):
         alg = self._alg
         size = self._size()
-        bad = []
+        bad = []            # (index, message) of missing or broken rows
+        fails = set()       # (level, node) whose stored hash differs from what its inputs give
 
         def found(index, message):
             bad.append((index, message))
@@ -989,29 +999,46 @@ class Log:
                 w = min(BUNDLE, cnt - n * BUNDLE)
                 first = (n * BUNDLE) << (8 * g)
                 row = db.execute("SELECT data FROM tiles WHERE id = ?", (_tid(g, n),)).fetchone()
-                if row is None or len(row[0]) != _TILE_BYTES:
+                if row is None or not isinstance(row[0], bytes) or len(row[0]) != _TILE_BYTES:
                     found(first, f"the tile of level {8 * g} over records {first}.. is missing or cut")
                     continue
                 tile = row[0]
                 if g == 0:
-                    self._verify_bundle(db, n, w, tile[:w * HASH_SIZE], redacted, found)
+                    self._verify_bundle(db, n, w, tile[:w * HASH_SIZE], redacted, found, fails)
                 else:
                     lo, hi = _tid(g - 1, n * BUNDLE), _tid(g - 1, n * BUNDLE + w - 1)
-                    tops = db.execute("SELECT id, substr(data, ?, 64) FROM tiles WHERE id BETWEEN ? AND ? ORDER BY id",
-                                      (_region(7) * HASH_SIZE + 1, lo, hi)).fetchall()
-                    if [t for t, _ in tops] != list(range(lo, hi + 1)) or any(len(h) != 2 * HASH_SIZE for _, h in tops):
-                        found(first, f"tiles of level {8 * g - 8} under records {first}.. are missing or cut")
-                        continue
-                    self._verify_region(8 * g, n << 8, _tlog.node_hashes(alg, b"".join(h for _, h in tops)),
-                                        tile[:w * HASH_SIZE], found)
+                    tops = {t: h for t, h in db.execute(
+                        "SELECT id, substr(data, ?, 64) FROM tiles WHERE id BETWEEN ? AND ?",
+                        (_region(7) * HASH_SIZE + 1, lo, hi)) if isinstance(h, bytes) and len(h) == 2 * HASH_SIZE}
+                    # (a missing or cut tile below is reported where its own level group is checked)
+                    have = [t - lo for t in range(lo, hi + 1) if t in tops]
+                    got = _tlog.node_hashes(alg, b"".join(tops[lo + t] for t in have))
+                    for k, t in enumerate(have):
+                        if got[k * HASH_SIZE:(k + 1) * HASH_SIZE] != tile[t * HASH_SIZE:(t + 1) * HASH_SIZE]:
+                            fails.add((8 * g, (n << 8) + t))
                 for r in range(1, 8):
                     c = w >> r
                     if not c:
                         break
                     below = tile[_region(r - 1) * HASH_SIZE:(_region(r - 1) + 2 * c) * HASH_SIZE]
                     stored = tile[_region(r) * HASH_SIZE:(_region(r) + c) * HASH_SIZE]
-                    self._verify_region(8 * g + r, n << (8 - r), _tlog.node_hashes(alg, below), stored, found)
+                    self._verify_region(8 * g + r, n << (8 - r), _tlog.node_hashes(alg, below), stored, fails)
             g += 1
+        # A changed stored hash breaks its own check and its parent's; a changed record only its
+        # leaf's.  A failure is a cause unless a child of the node failed too.
+        for level, node in fails:
+            if level and ((level - 1, 2 * node) in fails or (level - 1, 2 * node + 1) in fails):
+                continue
+            lo = node << level
+            if level == 0:
+                if (1, node >> 1) in fails:
+                    message = f"the stored leaf hash of record {lo} was changed"
+                else:
+                    message = f"record {lo} was changed (it does not hash to its stored leaf hash)"
+            else:
+                message = (f"the stored hash of records {lo}..{lo + (1 << level) - 1} (level {level} node {node}) "
+                           "was changed (it differs from the hash of its children)")
+            bad.append((lo, message))
         if bad:
             index, message = min(bad)
             raise TamperedError(f"{self.path}: {message}", index)
@@ -1033,17 +1060,14 @@ class Log:
                 raise TamperedError(f"{self.path}: the tree of size {csize} no longer has the root its signed "
                                     "checkpoint gives: the history was rewritten")
 
-    def _verify_region(self, level, first_node, computed, stored, found):
+    @staticmethod
+    def _verify_region(level, first_node, computed, stored, fails):
         if computed != stored:
             for j in range(len(stored) // HASH_SIZE):
                 if computed[j * HASH_SIZE:(j + 1) * HASH_SIZE] != stored[j * HASH_SIZE:(j + 1) * HASH_SIZE]:
-                    node = first_node + j
-                    lo = node << level
-                    found(lo, f"the hash of records {lo}..{lo + (1 << level) - 1} (level {level} node {node}) "
-                              "differs from the hash of its children")
-                    return
+                    fails.add((level, first_node + j))
 
-    def _verify_bundle(self, db, n, w, stored, redacted, found):
+    def _verify_bundle(self, db, n, w, stored, redacted, found, fails):
         lo = n * BUNDLE
         row = db.execute("SELECT data FROM bundles WHERE id = ?", (n,)).fetchone()
         if row is None:
@@ -1051,7 +1075,7 @@ class Log:
             return
         try:
             entries = _tlog.parse_bundle(row[0])
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             found(lo, f"entry bundle {n} is damaged ({exc})")
             return
         if len(entries) != w:
@@ -1062,8 +1086,7 @@ class Log:
             for j in range(w):
                 a, b = got[j * HASH_SIZE:(j + 1) * HASH_SIZE], stored[j * HASH_SIZE:(j + 1) * HASH_SIZE]
                 if a != b and not (lo + j in redacted and not entries[j]):
-                    found(lo + j, f"record {lo + j} does not match its stored leaf hash")
-                    return
+                    fails.add((0, lo + j))
 
     # -- export ------------------------------------------------------------------------------
 
@@ -1147,7 +1170,7 @@ class _Exporter:
             for n in range((cnt + BUNDLE - 1) // BUNDLE):
                 w = min(BUNDLE, cnt - n * BUNDLE)
                 row = db.execute("SELECT data FROM tiles WHERE id = ?", (_tid(level, n),)).fetchone()
-                if row is None or len(row[0]) != _TILE_BYTES:
+                if row is None or not isinstance(row[0], bytes) or len(row[0]) != _TILE_BYTES:
                     raise TamperedError(f"tile {level}/{n}: hashes missing from the database", (n * BUNDLE) << (8 * level))
                 self._write(_tile_name(str(level), n, w), row[0][:w * HASH_SIZE], immutable=w == BUNDLE)
             level += 1
@@ -1156,7 +1179,10 @@ class _Exporter:
             row = db.execute("SELECT data FROM bundles WHERE id = ?", (n,)).fetchone()
             if row is None:
                 raise TamperedError(f"entry bundle {n} is missing from the database", n * BUNDLE)
-            entries = _tlog.parse_bundle(row[0])[:w]
+            try:
+                entries = _tlog.parse_bundle(row[0])[:w]
+            except (ValueError, TypeError):
+                raise TamperedError(f"entry bundle {n} is damaged in the database", n * BUNDLE) from None
             blob = b"".join(len(e).to_bytes(2, "big") + e for e in entries)
             std = _tile_name("entries", n, w)
             ext = "ccfast/" + std[len("tile/"):]
