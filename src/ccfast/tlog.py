@@ -69,7 +69,7 @@ _TILE_CACHE = 64            # full stored tiles kept for proofs (1 MiB)
 
 _APP_ID = 0x63637446        # PRAGMA application_id: "ccfF"
 _SCHEMA_VERSION = 1         # PRAGMA user_version
-_PAGE_SIZE = 32768          # a tile (16,352 bytes) fits in one page
+_PAGE_SIZE = 8192           # the smallest file: bundles and tiles overflow into whole pages
 
 def _alg(hash):
     if not isinstance(hash, str):
