@@ -975,8 +975,7 @@ APPENDER = textwrap.dedent("""
 
 @pytest.mark.cpu_independent
 def test_four_processes_append_to_one_file(tmp_path):
-    path = tmp_path / "c.db"
-    tlog.Log(path, origin=ORIGIN).close()
+    path = tmp_path / "c.db"                               # created by whichever process comes first
     script = tmp_path / "appender.py"
     script.write_text(APPENDER.format(src=str(ROOT / "src"), origin=ORIGIN))
     procs = [subprocess.Popen([sys.executable, str(script), str(path), f"p{i}", str(tmp_path / f"p{i}.json")],
@@ -1092,3 +1091,44 @@ def test_docs_examples_run(tmp_path, monkeypatch):
     ns = {}
     for b in blocks:
         exec(compile(b, "docs/tlog.md", "exec"), ns)
+
+
+# ---- malformed input never crashes -------------------------------------------------------------
+
+def test_mutated_notes_bundles_and_tiles_only_raise_cleanly(tmp_path, key):
+    from hypothesis import given, settings, strategies as st
+    from ccfast import _tlog
+    log = new_log(tmp_path, signer=key)
+    log.append_many(recs(300))
+    note = log.checkpoint().encode()
+    bundle = log._db.execute("SELECT data FROM bundles WHERE id = 0").fetchone()[0]
+    log.export(tmp_path / "out")
+    tile = (tmp_path / "out/tile/0/000").read_bytes()
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.data())
+    def check(data):
+        pos = data.draw(st.integers(0, len(note) - 1))
+        new = data.draw(st.binary(min_size=0, max_size=4))
+        mutated = note[:pos] + new + note[pos + data.draw(st.integers(0, 3)):]
+        try:
+            cp = tlog.verify_checkpoint(mutated, key.public_key(), ORIGIN)
+            assert cp.size == 300 and cp.root == log.root()      # only an unchanged meaning verifies
+        except tlog.ProofError:
+            pass
+        junk = data.draw(st.binary(max_size=600))
+        for b in (junk, bundle[:data.draw(st.integers(0, len(bundle)))] + junk):
+            try:
+                _tlog.parse_bundle(b)
+            except ValueError:
+                pass
+            try:
+                _tlog.bundle_entry(b, data.draw(st.integers(0, 300)))
+            except ValueError:
+                pass
+        (tmp_path / "out/tile/0/000").write_bytes(tile[:data.draw(st.integers(0, len(tile)))] + junk)
+        try:
+            tlog.verify_tiles(tmp_path / "out", key.public_key(), ORIGIN, index=data.draw(st.integers(0, 299)))
+        except tlog.ProofError:
+            pass
+    check()

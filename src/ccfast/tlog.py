@@ -585,18 +585,23 @@ class Log:
 
     # -- opening ------------------------------------------------------------------------------
 
+    def _ids(self):
+        db = self._db
+        return db.execute("PRAGMA application_id").fetchone()[0], db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _check_ids(self, app, ver):
+        if app != _APP_ID:
+            raise ValueError(f"{self.path} is an SQLite database but not a ccfast tlog")
+        if ver > _SCHEMA_VERSION:
+            raise ValueError(f"{self.path} has tlog schema version {ver}; this ccfast reads version {_SCHEMA_VERSION}")
+
     def _open(self, synchronous):
         db = self._db
-        app = db.execute("PRAGMA application_id").fetchone()[0]
-        ver = db.execute("PRAGMA user_version").fetchone()[0]
-        if app == 0 and ver == 0:
-            if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise ValueError(f"{self.path} is an SQLite database but not a ccfast tlog")
-            db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
-        elif app != _APP_ID:
-            raise ValueError(f"{self.path} is an SQLite database but not a ccfast tlog")
-        elif ver > _SCHEMA_VERSION:
-            raise ValueError(f"{self.path} has tlog schema version {ver}; this ccfast reads version {_SCHEMA_VERSION}")
+        app, ver = self._ids()
+        if (app, ver) != (0, 0):
+            self._check_ids(app, ver)
+        else:
+            db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")     # only takes effect in an empty file
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal" and self.path != ":memory:":
             raise TlogError(f"SQLite cannot use WAL mode on {self.path} (journal mode {mode!r})")
@@ -604,10 +609,14 @@ class Log:
         db.execute("PRAGMA journal_size_limit = 67108864")
         db.execute("PRAGMA cache_size = -16384")
         db.execute("PRAGMA mmap_size = 268435456")     # reads of random tiles without a copy per page
-        if ver == 0:
+        if (app, ver) == (0, 0):
+            # Create under the write lock; another process may have created it meanwhile.
             db.execute("BEGIN IMMEDIATE")
             try:
-                if db.execute("PRAGMA user_version").fetchone()[0] == 0:
+                app, ver = self._ids()
+                if (app, ver) == (0, 0):
+                    if db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        raise ValueError(f"{self.path} is an SQLite database but not a ccfast tlog")
                     for stmt in _SCHEMA.strip().split(";\n"):
                         db.execute(stmt)
                     db.executemany("INSERT INTO meta(name, value) VALUES (?, ?)",
@@ -618,6 +627,7 @@ class Log:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+            self._check_ids(*self._ids())
         meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
         if meta.get("origin") != self.origin:
             raise ValueError(f"{self.path} is the log of origin {meta.get('origin')!r}, not {self.origin!r}")
@@ -1105,7 +1115,10 @@ class Log:
                     checkpoint = self._latest_checkpoint()
                     if checkpoint is None:
                         raise ValueError("export needs a checkpoint: give one, or open the Log with a signer")
-            size, root = _parse_checkpoint_unverified(checkpoint)
+            try:
+                size, root = _parse_checkpoint_unverified(checkpoint)
+            except (ProofError, ValueError, IndexError):
+                raise ValueError("checkpoint is not a signed checkpoint note") from None
             if self._signer is not None:
                 verify_checkpoint(checkpoint, self._signer.public_key(), self.origin)
             if size > self._size():
