@@ -431,8 +431,9 @@ cdef inline uint64_t _tile_of(int level, uint64_t index, Py_ssize_t *off) noexce
     return ((<uint64_t>g) << GROUP_SHIFT) | n
 
 
-def proof_tiles(int kind, uint64_t a, uint64_t b):
-    """The ids of the stored tiles holding every hash a proof (kind as _ranges) needs."""
+def proof_tiles(int kind, uint64_t a, uint64_t b, dict folded):
+    """The ids of the stored tiles holding the hashes a proof (kind as _ranges) needs; ranges
+    whose hash is in `folded` {(lo, hi): hash} need none."""
     cdef uint64_t lo[MAX_RANGES]
     cdef uint64_t hi[MAX_RANGES]
     cdef uint64_t idx[MAX_NODES]
@@ -443,15 +444,18 @@ def proof_tiles(int kind, uint64_t a, uint64_t b):
     ids = set()
     for i in range(nr):
         nn = _decompose(lo[i], hi[i], lev, idx)
+        if nn > 1 and (lo[i], hi[i]) in folded:
+            continue
         for j in range(nn):
             ids.add(_tile_of(lev[j], idx[j], &off))
     return sorted(ids)
 
 
-def proof_assemble(int alg, int kind, uint64_t a, uint64_t b, dict tiles):
-    """The proof (kind as _ranges) from the stored tiles {id: bytes}: one hash per range,
-    folded from its perfect subtrees.  LookupError (naming the node) if a tile is missing or
-    cut."""
+def proof_assemble(int alg, int kind, uint64_t a, uint64_t b, dict tiles, dict folded):
+    """The proof (kind as _ranges) from the stored tiles {id: bytes}: one hash per range, a
+    stored node or the fold of its perfect subtrees.  folded {(lo, hi): hash} holds ranges
+    folded before and gets the new ones (the hash of D[lo:hi] never changes in an append-only
+    log).  LookupError naming a node whose tile is missing or cut."""
     cdef uint64_t lo[MAX_RANGES]
     cdef uint64_t hi[MAX_RANGES]
     cdef uint64_t idx[MAX_NODES]
@@ -464,16 +468,26 @@ def proof_assemble(int alg, int kind, uint64_t a, uint64_t b, dict tiles):
     out = []
     for i in range(nr):
         nn = _decompose(lo[i], hi[i], lev, idx)
+        key = None
+        if nn > 1:
+            key = (lo[i], hi[i])
+            f = folded.get(key)
+            if f is not None:
+                out.append(f)
+                continue
         for j in range(nn - 1, -1, -1):
             t = tiles.get(_tile_of(lev[j], idx[j], &off))
-            if t is None or PyBytes_GET_SIZE(t) != TILE_HASHES * HASH_SIZE:
+            if t is None or not PyBytes_CheckExact(t) or PyBytes_GET_SIZE(t) != TILE_HASHES * HASH_SIZE:
                 raise LookupError(f"level {lev[j]} node {idx[j]}")
             src = <const uint8_t *>PyBytes_AS_STRING(t) + off
             if j == nn - 1:
                 memcpy(h, src, HASH_SIZE)
             else:
                 ccf_tlog_node_hash(alg, src, h, h)
-        out.append(<bytes>h[:HASH_SIZE])
+        r = <bytes>h[:HASH_SIZE]
+        if key is not None:
+            folded[key] = r
+        out.append(r)
     return out
 
 

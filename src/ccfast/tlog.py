@@ -11,7 +11,6 @@ stays), ``export`` writes the tiles.  The verifiers (``verify_inclusion``,
 standard library and ccfast.  The formats are specified in docs/tlog.md.
 """
 import base64
-import collections
 import dataclasses
 import datetime
 import hashlib
@@ -572,9 +571,10 @@ class Log:
         self.path = os.fspath(path)
         self._lock = threading.RLock()
         self._sql_cache = {}
-        self._tile_cache = collections.OrderedDict()
-        self._partial = {}
+        self._tile_cache = {}          # insertion-ordered: the least recently used first
+        self._partial = set()
         self._partial_size = -1
+        self._folded = {}
         self._db = sqlite3.connect(self.path, timeout=float(timeout), isolation_level=None,
                                    check_same_thread=False)
         try:
@@ -682,48 +682,63 @@ class Log:
         return out
 
     def _tiles(self, ids, size=None):
-        """{id: data} of stored tiles.  Full tiles never change, so the most recently used
-        ones (at most _TILE_CACHE, 16 KB each) are kept; the partial tiles of a tree of
-        `size` records are kept while the log has that size."""
+        """{id: data} of stored tiles, from the cache or the database (see _cache_tile)."""
         if size is None:
             size = self._size()
+        self._sync_cache(size)
+        cache = self._tile_cache
         out = {}
-        if self._partial_size != size:
-            self._partial_size = size
-            self._partial.clear()
-        cache, partial = self._tile_cache, self._partial
         missing = []
         for t in ids:
             d = cache.get(t)
-            if d is None:
-                d = partial.get(t)
             if d is None:
                 missing.append(t)
             else:
                 out[t] = d
         if missing:
-            sql = self._sql_cache.get(len(missing))
-            if sql is None:
-                sql = f"SELECT id, data FROM tiles WHERE id IN ({','.join('?' * len(missing))})"
-                self._sql_cache[len(missing)] = sql
-            for t, d in self._db.execute(sql, missing):
-                if not isinstance(d, bytes) or len(d) != _TILE_BYTES:
-                    continue                    # a damaged tile: the caller reports it missing
-                out[t] = d
-                g, n = t >> _GROUP_SHIFT, t & ((1 << _GROUP_SHIFT) - 1)
-                if (n + 1) << 8 <= size >> (8 * g):
-                    cache[t] = d
-                    if len(cache) > _TILE_CACHE:
-                        cache.popitem(last=False)
-                else:
-                    partial[t] = d
+            for t, d in self._db.execute(f"SELECT id, data FROM tiles WHERE id IN ({','.join('?' * len(missing))})",
+                                         missing):
+                if isinstance(d, bytes) and len(d) == _TILE_BYTES:
+                    out[t] = d
+                    self._cache_tile(t, d, size)
         return out
 
-    def _proof(self, kind, a, b, size=None):
+    def _sync_cache(self, size):
+        """Forget the partial tiles read at another tree size."""
+        if self._partial_size != size:
+            for t in self._partial:
+                self._tile_cache.pop(t, None)
+            self._partial.clear()
+            self._partial_size = size
+
+    def _cache_tile(self, t, d, size):
+        """Keep a tile read from the database: full tiles never change (the most recently read
+        _TILE_CACHE are kept, 16 KB each); partial ones are kept while the log has `size`
+        records."""
+        g, n = t >> _GROUP_SHIFT, t & ((1 << _GROUP_SHIFT) - 1)
+        cache = self._tile_cache
+        cache.pop(t, None)
+        cache[t] = d
+        if (n + 1) << 8 > size >> (8 * g):
+            self._partial.add(t)
+            return
+        while len(cache) > _TILE_CACHE + len(self._partial):
+            for old in cache:
+                if old not in self._partial:
+                    del cache[old]
+                    break
+
+    def _proof(self, kind, a, b, current=None):
         """A proof from the stored tiles (kind 0 inclusion of a in b, 1 consistency a to b,
-        2 the root of b as a one-element list), in at most one query."""
+        2 the root of b as a one-element list), in at most one query; the folds of ranges
+        that are not perfect subtrees (the right border, shared by most proofs) are kept."""
+        if current is None:
+            current = self._size()
+        if len(self._folded) > 4096:
+            self._folded.clear()
+        tiles = self._tiles(_tlog.proof_tiles(kind, a, b, self._folded), current)
         try:
-            return _tlog.proof_assemble(self._alg, kind, a, b, self._tiles(_tlog.proof_tiles(kind, a, b), size))
+            return _tlog.proof_assemble(self._alg, kind, a, b, tiles, self._folded)
         except LookupError as exc:
             raise TamperedError(f"the tile holding the hash of {exc.args[0]} is missing or cut in {self.path}") from None
 
@@ -985,7 +1000,9 @@ class Log:
         with self._lock:
             db = self._db
             self._tile_cache.clear()
+            self._partial.clear()
             self._partial_size = -1
+            self._folded.clear()
             db.execute("BEGIN")
             try:
                 self._verify(db)
