@@ -1074,7 +1074,10 @@ def test_cli(tmp_path, key):
 
 @pytest.mark.cpu_independent
 def test_docs_examples_run(tmp_path, monkeypatch):
-    doc = (ROOT / "docs" / "tlog.md").read_text()
+    path = ROOT / "docs" / "tlog.md"
+    if not path.exists():
+        pytest.skip("docs/ is not part of this source distribution")
+    doc = path.read_text(encoding="utf-8")
     blocks, norun, lines, inside, cur = [], False, doc.splitlines(), False, []
     for i, line in enumerate(lines):
         if not inside and line.strip() == "```python":
