@@ -14,6 +14,8 @@ import pytest
 
 from ccfast import aead, jitter, sm2, sm3, sm4, srtp
 
+from conftest import require
+
 pytestmark = pytest.mark.cpu_independent
 
 K16 = bytes(range(16))
@@ -171,7 +173,7 @@ def memoryview_wrapper(made):
 
 
 def numpy_wrapper(made):
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
 
     def w(b):
         arr = np.frombuffer(bytes(b), dtype=np.uint8).copy()
@@ -231,14 +233,14 @@ ROW_CALLS = [
 
 @pytest.mark.parametrize("name,fn,fails", ROW_CALLS, ids=[c[0] for c in ROW_CALLS])
 def test_row_batches_released(name, fn, fails):
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     made = list(packet_rows(np))
     assert run(lambda _: fn(np, srtp.Session(P, SRTP_KEY), made[0], made[1]), None) == fails
     assert_released(made)
 
 
 def test_jitter_put_batch_arrays_released():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     made = [np.array([1, 2], dtype=np.uint16), np.array([160, 320], dtype=np.uint32),
             np.array([0.0, 20.0], dtype=np.float64)]
     jitter.JitterBuffer().put_batch([b"a", b"b"], made[0], made[1], made[2])

@@ -26,6 +26,8 @@ import sys
 
 import pytest
 
+from conftest import skip_platform
+
 from ccfast import aead, jitter, sm2, sm3, sm4, srtp
 from ccfast.compat import gmssl as cgmssl
 from ccfast.compat import pylibsrtp as cpylibsrtp
@@ -74,7 +76,7 @@ def rss():
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * PAGE
     except (OSError, IndexError, ValueError):
-        pytest.skip("RSS not readable here (/proc/self/statm)")
+        skip_platform("RSS not readable here (/proc/self/statm)")
 
 
 def must_fail(exc, call):
@@ -324,14 +326,15 @@ def test_memory_flat(cycle, n):
             cycle()
         return
     if not sys.platform.startswith("linux"):
-        pytest.skip("RSS read from /proc (Linux)")
+        skip_platform("RSS is read from /proc (Linux)")
     grown = growth(cycle, n)
     print(f"\n[lifetimes] {cycle.__name__[6:]}: {n} cycles, RSS {grown[0]:+d} B, C heap {grown[1]:+d} B, "
           f"interpreter blocks {grown[2]:+d}")
     check_flat(cycle.__name__[6:], n, grown)
 
 
-@pytest.mark.skipif(SANITIZED or not sys.platform.startswith("linux"), reason="measures as test_memory_flat does")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="[platform] RSS is read from /proc (Linux)")
+@pytest.mark.skipif(SANITIZED, reason="[platform] AddressSanitizer's allocator: memory is measured without it")
 def test_measure_sees_a_leak():
     held = []
     # one small object kept per cycle (as a missing DECREF would), then 64 bytes of raw memory

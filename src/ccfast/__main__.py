@@ -10,7 +10,9 @@ def main(argv=None) -> int:
     speed = sub.add_parser("speed", help="throughput of every kernel, peers side by side")
     speed.add_argument("areas", nargs="*", help="only these areas (aes, srtp, sm3, sm4, sm2, jitter)")
     speed.add_argument("--seconds", type=float, default=0.2, help="time per measurement (default 0.2)")
-    speed.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    speed.add_argument("--json", metavar="FILE", nargs="?", const="-",
+                       help="the results as JSON: on standard output (the table then goes to "
+                            "standard error), or into FILE")
     sub.add_parser("selftest", help="known-answer tests of every implementation usable on this CPU")
     demo = sub.add_parser("demo", help="a simulated call end to end")
     demo.add_argument("--seconds", type=float, default=10.0, help="call length in seconds")

@@ -103,16 +103,55 @@ def _profile_lengths(int profile):
     return kl, sl, tl
 
 
-cdef object _exception(int rc):
+# Profile names for messages (ccfast.srtp fills this from its Profile enum).
+_PROFILE_NAMES = {}
+
+
+cdef str _profile_name(int profile):
+    return _PROFILE_NAMES.get(profile, f"profile {profile:#x}")
+
+
+cdef str _rtp_problem(const uint8_t *p, size_t n):
+    """What is wrong with an RTP header ccf_srtp_rtp_header_len refused (error path only)."""
+    cdef size_t h
+    if n < 12:
+        return f"RTP packet shorter than the 12-byte header ({n} bytes)"
+    if (p[0] >> 6) != 2:
+        return f"not an RTP packet: version {p[0] >> 6}, not 2"
+    h = 12 + 4 * <size_t>(p[0] & 0x0F)
+    if h > n:
+        return f"RTP packet of {n} bytes is shorter than its header with {p[0] & 0x0F} CSRCs ({h} bytes)"
+    if p[0] & 0x10:
+        if h + 4 > n:
+            return f"RTP packet of {n} bytes ends inside its header extension's first word (byte {h})"
+        return (f"RTP header extension of {4 * ((<size_t>p[h + 2] << 8) | p[h + 3])} bytes after "
+                f"its first word runs past the end of the {n}-byte packet")
+    return "malformed RTP header"
+
+
+cdef str _rtcp_problem(const uint8_t *p, size_t n):
+    if n < 8:
+        return f"RTCP packet shorter than the 8-byte header ({n} bytes)"
+    return f"not an RTCP packet: version {p[0] >> 6}, not 2"
+
+
+cdef object _exception(int rc, bint sending=False):
     try:
-        _raise(rc)
+        _raise(rc, sending)
     except (SRTPError, ValueError) as exc:
         return exc
 
 
-cdef int _raise(int rc) except -1:
+cdef int _raise(int rc, bint sending=False, bint rtcp=False) except -1:
     if rc == CCF_ERR_AUTH:
         raise AuthenticationError("SRTP authentication failed")
+    if rc == CCF_ERR_REPLAY and sending and rtcp:
+        raise ReplayError("SRTCP index space used up on protect_rtcp (2**31 packets): re-key the session")
+    if rc == CCF_ERR_REPLAY and sending:
+        raise ReplayError("repeated sequence number on protect: this stream already sent this RTP "
+                          "sequence number (or one too far behind it), and sending it again would "
+                          "reuse its keystream; Session(..., allow_repeat_tx=True) allows "
+                          "retransmitting the identical packet")
     if rc == CCF_ERR_REPLAY:
         raise ReplayError("SRTP packet replayed or outside the replay window")
     if rc == CCF_ERR_PACKET:
@@ -244,8 +283,9 @@ cdef class Session:
         cdef bytes sk, ss, sa
         if ccf_srtp_profile_lengths(profile, &kl, &sl, &tl) != CCF_OK:
             raise ValueError(f"unknown SRTP profile {profile!r}")
-        if not 1 <= replay_window <= CCF_SRTP_MAX_WINDOW:
-            raise ValueError(f"replay_window must be 1..{CCF_SRTP_MAX_WINDOW}")
+        if not 64 <= replay_window <= CCF_SRTP_MAX_WINDOW:
+            raise ValueError(f"replay_window must be 64..{CCF_SRTP_MAX_WINDOW}, not {replay_window} "
+                             "(RFC 3711 3.3.2: a receiver's replay list covers at least 64 packets)")
         if isinstance(kdr, bool) or not isinstance(kdr, int):
             raise TypeError(f"kdr must be an int, not {type(kdr).__name__}")
         if kdr != 0 and (kdr < 0 or kdr > 1 << 24 or kdr & (kdr - 1)):
@@ -277,7 +317,7 @@ cdef class Session:
             try:
                 if <size_t>kb.len != kl + sl:
                     raise ValueError(f"key must be {kl + sl} bytes (master key {kl} + master salt {sl}) "
-                                     f"for this profile, not {kb.len}")
+                                     f"for {_profile_name(profile)}, not {kb.len}")
                 rc = ccf_srtp_init(self.ctx, profile, <const uint8_t *>kb.buf, kl,
                                    <const uint8_t *>kb.buf + kl, sl, <uint64_t>kdr,
                                    <const uint8_t *>PyBytes_AS_STRING(mkib), len(mkib))
@@ -360,11 +400,11 @@ cdef class Session:
         cdef bytes out
         if op < 2:
             if ccf_srtp_rtp_header_len(p, n, &hdr) != CCF_OK:
-                raise PacketError("malformed RTP header")
+                raise PacketError(_rtp_problem(p, n))
             ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
         else:
             if n < 8 or (p[0] >> 6) != 2:
-                raise PacketError("malformed RTCP header")
+                raise PacketError(_rtcp_problem(p, n))
             ssrc = (<uint32_t>p[4] << 24) | (<uint32_t>p[5] << 16) | (<uint32_t>p[6] << 8) | p[7]
         if op == 0:
             outn = n + self.ovh_rtp
@@ -392,7 +432,7 @@ cdef class Session:
         finally:
             self._release()
         if rc != CCF_OK:
-            _raise(rc)
+            _raise(rc, op == 0 or op == 2, op >= 2)
         if <Py_ssize_t>out_len != outn:
             raise SRTPError("internal length mismatch")
         return out
@@ -411,7 +451,7 @@ cdef class Session:
                 raise ValueError(f"length must be 0..{b.len}")
             p = <uint8_t *>b.buf
             if ccf_srtp_rtp_header_len(p, length, &hdr) != CCF_OK:
-                raise PacketError("malformed RTP header")
+                raise PacketError(_rtp_problem(p, length))
             ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
             self._acquire()
             try:
@@ -425,7 +465,7 @@ cdef class Session:
             finally:
                 self._release()
             if rc != CCF_OK:
-                _raise(rc)
+                _raise(rc, op == 0)
             return out_len
         finally:
             release_buffer(&b)
@@ -529,7 +569,7 @@ cdef class Session:
                 items[i].length = views[i].len
                 items[i].rc = CCF_ERR_PACKET
                 if ccf_srtp_rtp_header_len(p, views[i].len, &hdr) != CCF_OK:
-                    outs[i] = PacketError("malformed RTP header")
+                    outs[i] = PacketError(_rtp_problem(p, views[i].len))
                     continue
                 outn = views[i].len - <Py_ssize_t>self.ovh_rtp if unprotect else views[i].len + <Py_ssize_t>self.ovh_rtp
                 if outn < 12:
@@ -544,7 +584,7 @@ cdef class Session:
                 if items[i].rc == CCF_OK or items[i].rc == -2:
                     continue
                 if not isinstance(outs[i], Exception):
-                    outs[i] = _exception(items[i].rc)
+                    outs[i] = _exception(items[i].rc, not unprotect)
                 if not unprotect:
                     raise outs[i]
             return outs
@@ -605,7 +645,7 @@ cdef class Session:
                     errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
                     continue
                 if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
-                    errors[i] = PacketError("malformed RTP header")
+                    errors[i] = PacketError(_rtp_problem(row, <size_t>ln))
                     continue
                 items[i].inp = row
                 items[i].out = row
@@ -618,7 +658,7 @@ cdef class Session:
                     _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
                 elif items[i].rc != -2:           # -2: not attempted, row and length as they were
                     if errors[i] is None:
-                        errors[i] = _exception(items[i].rc)
+                        errors[i] = _exception(items[i].rc, not unprotect)
                     if unprotect:
                         _set_length(<char *>lv.buf, lstride, kind, i, 0)
             if not unprotect:

@@ -30,6 +30,11 @@ class InvalidTag(CCFastError):
     """An AEAD tag did not verify: the message was forged, corrupted, or the key, nonce or
     associated data differ.  No plaintext is released."""
 
+    def __init__(self, *args):
+        super().__init__(*(args or ("authentication tag did not verify: the ciphertext, tag, key, "
+                                    "nonce or associated data differ from the sender's; no "
+                                    "plaintext was released",)))
+
 
 class InvalidSignature(CCFastError):
     """A signature did not verify."""

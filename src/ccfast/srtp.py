@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import List, Optional
 
-from ._srtp import Session as _Session, _profile_lengths
+from ._srtp import Session as _Session, _profile_lengths, _PROFILE_NAMES
 from .exceptions import AuthenticationError, PacketError, ReplayError, SRTPError
 
 __all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
@@ -34,6 +34,9 @@ class Profile(IntEnum):
     AES_256_CM_HMAC_SHA1_32 = 0x10004
 
 
+_PROFILE_NAMES.update({int(p): p.name for p in Profile})
+
+
 def _lengths(profile):
     if isinstance(profile, bool) or not isinstance(profile, int):
         raise TypeError(f"profile must be a Profile, not {type(profile).__name__}")
@@ -53,6 +56,13 @@ class Session(_Session):
         # arguments are taken by the native __cinit__; this keeps the Profile type visible
         pass
 
+    def __repr__(self):
+        try:
+            name = Profile(self.profile).name
+        except ValueError:
+            name = str(self.profile)
+        return f"<ccfast.srtp.Session {name}, {len(self.stats)} streams>"
+
     def __new__(cls, profile, key, **kwargs):
         _lengths(profile)
         return super().__new__(cls, int(profile), key, **kwargs)
@@ -64,7 +74,8 @@ def keys_from_dtls(keying_material, profile, is_client):
     k, s, _ = _lengths(profile)
     km = bytes(keying_material)
     if len(km) != 2 * (k + s):
-        raise ValueError(f"keying material must be {2 * (k + s)} bytes for this profile, not {len(km)}")
+        name = Profile(profile).name if int(profile) in _PROFILE_NAMES else str(profile)
+        raise ValueError(f"keying material must be {2 * (k + s)} bytes for {name}, not {len(km)}")
     client = km[:k] + km[2 * k:2 * k + s]
     server = km[k:2 * k] + km[2 * k + s:]
     return (client, server) if is_client else (server, client)
@@ -88,10 +99,18 @@ class SdesCrypto:
     """
     tag: int
     profile: Profile
-    key: bytes
+    key: bytes = field(repr=False)      # master key || salt: never shown (see __repr__)
     lifetime: Optional[int] = None
     mki: Optional[bytes] = None
     session_params: List[str] = field(default_factory=list)
+
+    def __repr__(self):
+        return (f"SdesCrypto(tag={self.tag!r}, profile={self.profile!r}, key=<{len(self.key)} bytes, not shown>, "
+                f"lifetime={self.lifetime!r}, mki={self.mki!r}, session_params={self.session_params!r})")
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("SdesCrypto objects hold a master key and cannot be pickled or copied "
+                        "(to_attribute() gives the attribute text, dataclasses.replace() a modified copy)")
 
     @property
     def kdr(self) -> int:

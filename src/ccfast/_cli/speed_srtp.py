@@ -5,6 +5,9 @@ import struct
 
 from .speed import Row
 
+# import name -> distribution (python -m ccfast speed names the missing ones)
+PEERS = {"pylibsrtp": "pylibsrtp"}
+
 _PAYLOAD = 160
 _CYCLE = 4096          # receivers are renewed every _CYCLE packets so no packet is a replay
 
