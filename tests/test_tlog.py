@@ -25,7 +25,7 @@ import pytest
 from ccfast import sm2, tlog
 from ccfast.exceptions import CCFastError
 
-from conftest import vector_file
+from conftest import require, skip_cpu, skip_platform, skip_tool, vector_file
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ORIGIN = "example.com/calls"
@@ -40,7 +40,7 @@ def _h(hash):
         hashlib.new("sm3")
         return lambda b: hashlib.new("sm3", b).digest()
     except ValueError:                                      # OpenSSL without SM3
-        from cryptography.hazmat.primitives import hashes
+        hashes = require("cryptography.hazmat.primitives.hashes")
 
         def sm3(b):
             d = hashes.Hash(hashes.SM3())
@@ -120,7 +120,7 @@ def reftree():
     return json.loads(vector_file("tlog", "rfc6962_reference_tree.json").read_text())
 
 
-def test_reference_tree_roots_nodes_and_proofs(tmp_path, reftree):
+def test_reference_tree_roots_nodes_and_proofs(tmp_path, reftree, kat):
     leaves = [bytes.fromhex(x) for x in reftree["leaves"]]
     roots = [bytes.fromhex(x) for x in reftree["roots_by_size"]]
     log = new_log(tmp_path, hash="sha256")
@@ -145,6 +145,7 @@ def test_reference_tree_roots_nodes_and_proofs(tmp_path, reftree):
         proof = log.consistency_proof(v["size1"], v["size2"])
         assert [p.hex() for p in proof] == v["proof"]
         tlog.verify_consistency(v["size1"], v["size2"], proof, roots[v["size1"]], roots[v["size2"]], "sha256")
+    kat("RFC 9162", 9 + 15 + len(reftree["inclusion_proofs"]) + len(reftree["consistency_proofs"]))
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,7 @@ def _b64(x):
     return base64.b64decode(x) if x is not None else b""
 
 
-def test_transparency_dev_inclusion_probes(probes):
+def test_transparency_dev_inclusion_probes(probes, kat):
     assert len(probes["inclusion"]) > 90
     for p in probes["inclusion"]:
         args = (_b64(p["leafHash"]), p["leafIdx"], p["treeSize"], [_b64(x) for x in p["proof"] or []],
@@ -166,9 +167,10 @@ def test_transparency_dev_inclusion_probes(probes):
                 tlog.verify_inclusion_hash(*args)
         else:
             tlog.verify_inclusion_hash(*args)
+    kat("RFC 9162", len(probes["inclusion"]))
 
 
-def test_transparency_dev_consistency_probes(probes):
+def test_transparency_dev_consistency_probes(probes, kat):
     assert len(probes["consistency"]) > 90
     stricter = 0
     for p in probes["consistency"]:
@@ -186,6 +188,7 @@ def test_transparency_dev_consistency_probes(probes):
         else:
             tlog.verify_consistency(*args)
     assert stricter == 1
+    kat("RFC 9162", len(probes["consistency"]))
 
 
 # ---- differential against the reference, SHA-256 and SM3 ------------------------------------
@@ -273,16 +276,17 @@ def test_leaf_hash_matches_hashlib():
 
 
 @pytest.mark.parametrize("impl", sorted(__import__("ccfast._tlog", fromlist=["x"])._available_implementations()["sha256"]))
-def test_sha256_implementations(impl):
+def test_sha256_implementations(impl, kat):
     from ccfast import _tlog
     if not _tlog._available_implementations()["sha256"][impl]:
-        pytest.skip(f"{impl} not supported on this CPU")
+        skip_cpu(f"SHA-256 {impl} not supported on this CPU")
     # FIPS 180-2 appendix B examples, then random lengths against hashlib
     assert _tlog.sha256(b"abc", _impl=impl).hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert _tlog.sha256(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", _impl=impl).hex() == \
         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
     assert _tlog.sha256(b"a" * 1000000, _impl=impl).hex() == \
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+    kat("FIPS 180", 3)
     for n in list(range(0, 130)) + [1000, 4096, 65537]:
         d = os.urandom(n)
         assert _tlog.sha256(d, _impl=impl) == hashlib.sha256(d).digest()
@@ -482,8 +486,9 @@ def _raw_sig(der):
     return out
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
 def test_checkpoint_signature_interoperates_with_openssl(tmp_path, key):
+    if shutil.which("openssl") is None:
+        skip_tool("openssl", "the SM2 signature interop check")
     # OpenSSL verifies the note's signature (SM2 with SM3 and the default ID over the text) ...
     log = new_log(tmp_path, signer=key)
     log.append_many(recs(5))
@@ -500,7 +505,7 @@ def test_checkpoint_signature_interoperates_with_openssl(tmp_path, key):
     r = ossl("pkeyutl", "-verify", "-in", str(tmp_path / "text"), "-pubin", "-inkey", str(tmp_path / "pub.pem"),
              "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-sigfile", str(tmp_path / "sig"))
     if b"distid" in r.stderr and r.returncode:
-        pytest.skip("this openssl cannot set an SM2 distinguishing ID")
+        skip_tool("openssl", "this openssl cannot set an SM2 distinguishing ID")
     assert r.returncode == 0 and b"Success" in r.stdout, r.stdout + r.stderr
     # ... and a note signed by OpenSSL verifies here
     other = f"{ORIGIN}\n77\n{base64.b64encode(os.urandom(32)).decode()}\n"
@@ -1076,7 +1081,7 @@ def test_cli(tmp_path, key):
 def test_docs_examples_run(tmp_path, monkeypatch):
     path = ROOT / "docs" / "tlog.md"
     if not path.exists():
-        pytest.skip("docs/ is not part of this source distribution")
+        skip_platform("docs/ is not part of this source distribution")
     doc = path.read_text(encoding="utf-8")
     blocks, norun, lines, inside, cur = [], False, doc.splitlines(), False, []
     for i, line in enumerate(lines):
