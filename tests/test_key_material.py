@@ -17,7 +17,7 @@ import pkgutil
 import pytest
 
 import ccfast
-from ccfast import _sm2, aead, sm2, sm3, sm4, srtp
+from ccfast import _sm2, aead, sm2, sm3, sm4, srtp, tlog
 from ccfast.compat import pylibsrtp as cpylibsrtp
 from ccfast.compat.gmssl import sm2 as gsm2
 from ccfast.compat.gmssl import sm4 as gsm4
@@ -51,6 +51,12 @@ def _pylibsrtp_session(secret):
     return cpylibsrtp.Session(cpylibsrtp.Policy(key=secret, ssrc_type=cpylibsrtp.Policy.SSRC_ANY_INBOUND))
 
 
+def _tlog_log(secret):
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(prefix="ccfast_keyed_"), "log.db")
+    return tlog.Log(path, origin="example.com/log", signer=_sm2_private(secret))
+
+
 def _kex(secret):
     key = _sm2_private(secret)
     return sm2.KeyExchange(key, sm2.generate_private_key().public_key(), initiator=True)
@@ -74,6 +80,7 @@ KEYED = {
     cpylibsrtp.Session: (30, _pylibsrtp_session),
     gsm2.CryptSM2: (32, lambda k: gsm2.CryptSM2(private_key=k.hex(), public_key="")),
     gsm4.CryptSM4: (16, _gmssl_sm4),
+    tlog.Log: (32, _tlog_log),                # with a signer
 }
 
 NOT_KEYED = {
@@ -83,6 +90,8 @@ NOT_KEYED = {
     "ccfast._jitter.FrameKind", "ccfast._netsim.Scenario", "ccfast._netsim.Packet",
     "ccfast._sm4._SM4AEAD",                  # abstract base of SM4GCM / SM4CCM (tested through them)
     "ccfast._cli.speed.Row",
+    "ccfast.tlog.Checkpoint", "ccfast.tlog.TileAudit",     # public tree heads and audit results
+    "ccfast.tlog._Exporter", "ccfast.tlog._Tiles",         # a database connection, an exported directory
 }
 
 

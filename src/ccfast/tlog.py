@@ -1142,7 +1142,7 @@ class Log:
                 raise ValueError(f"the checkpoint's size {size} is larger than the log")
             if root != self._root(size):
                 raise ValueError("the checkpoint's root is not this log's root at its size")
-            return _Exporter(self, os.fspath(directory)).run(size, checkpoint)
+            return _Exporter(self._db, os.fspath(directory)).run(size, checkpoint)
 
 
 def _tile_path(n):
@@ -1160,8 +1160,10 @@ def _tile_name(kind, n, width):
 
 
 class _Exporter:
-    def __init__(self, log, directory):
-        self.log = log
+    """Writes one export (Log.export) from the log's database connection."""
+
+    def __init__(self, db, directory):
+        self.db = db
         self.dir = directory
         self.dirs = set()
 
@@ -1188,7 +1190,7 @@ class _Exporter:
             self.dirs.add(os.path.dirname(path))
 
     def run(self, size, checkpoint):
-        db = self.log._db
+        db = self.db
         os.makedirs(self.dir, exist_ok=True)
         redacted = sorted(r for (r,) in db.execute("SELECT record FROM redactions WHERE record < ?", (size,)))
         rset = set(redacted)
