@@ -34,19 +34,59 @@ int ccf_tlog_leaf_hash(int alg, const uint8_t *data, size_t len, uint8_t out[32]
     return CCF_ERR_PARAM;
 }
 
+/* Initial values: GB/T 32905-2016 4.1 (SM3), FIPS 180-4 5.3.3 (SHA-256). */
+static const uint32_t sm3_iv[8] = {
+    0x7380166Fu, 0x4914B2B9u, 0x172442D7u, 0xDA8A0600u, 0xA96F30BCu, 0x163138AAu, 0xE38DEE4Du, 0xB0FB0E4Eu
+};
+static const uint32_t sha256_iv[8] = {
+    0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u
+};
+
+/* The compression function H(0x01 || left || right) runs on: both hashes pad a 65-byte message
+ * the same way (0x80, zeros, the 64-bit big-endian bit length 520) into two blocks. */
+typedef struct node_hasher {
+    const uint32_t *iv;
+    void (*compress)(uint32_t h[8], const uint8_t *blocks, size_t nblocks);
+} node_hasher;
+
+static int node_hasher_for(int alg, node_hasher *nh)
+{
+    if (alg == CCF_TLOG_SM3) {
+        nh->iv = sm3_iv;
+        nh->compress = ccf_sm3_best()->compress;
+    } else if (alg == CCF_TLOG_SHA256) {
+        nh->iv = sha256_iv;
+        nh->compress = ccf_sha256_best()->compress;
+    } else {
+        return CCF_ERR_PARAM;
+    }
+    return CCF_OK;
+}
+
+static void node_hash(const node_hasher *nh, const uint8_t left[32], const uint8_t right[32], uint8_t out[32])
+{
+    uint8_t b[128];
+    uint32_t h[8];
+    int i;
+    b[0] = 0x01;
+    memcpy(b + 1, left, 32);
+    memcpy(b + 33, right, 32);
+    b[65] = 0x80;
+    memset(b + 66, 0, 128 - 8 - 66);
+    ccf_store64_be(b + 120, 65 * 8);
+    memcpy(h, nh->iv, sizeof(h));
+    nh->compress(h, b, 2);
+    for (i = 0; i < 8; i++)
+        ccf_store32_be(out + 4 * i, h[i]);
+}
+
 /* see ccf_tlog.h */
 int ccf_tlog_node_hash(int alg, const uint8_t left[32], const uint8_t right[32], uint8_t out[32])
 {
-    uint8_t m[65];
-    m[0] = 0x01;
-    memcpy(m + 1, left, 32);
-    memcpy(m + 33, right, 32);
-    if (alg == CCF_TLOG_SM3)
-        ccf_sm3(m, sizeof(m), out);
-    else if (alg == CCF_TLOG_SHA256)
-        ccf_sha256(m, sizeof(m), out);
-    else
+    node_hasher nh;
+    if (node_hasher_for(alg, &nh) != CCF_OK)
         return CCF_ERR_PARAM;
+    node_hash(&nh, left, right, out);
     return CCF_OK;
 }
 
@@ -131,8 +171,10 @@ int ccf_tlog_node_hashes(int alg, const uint8_t (*in)[32], size_t n, uint8_t (*o
             if (rc != CCF_OK)
                 break;
         } else {
+            node_hasher nh;
+            (void)node_hasher_for(alg, &nh);
             for (k = 0; k < g; k++)
-                ccf_sha256(buf + 65 * k, 65, out[i + k]);
+                node_hash(&nh, buf + 65 * k + 1, buf + 65 * k + 33, out[i + k]);
         }
     }
     free(buf);
@@ -146,7 +188,8 @@ int ccf_tlog_verify_inclusion(int alg, uint64_t index, uint64_t size, const uint
     uint64_t fn, sn;
     uint8_t r[32];
     size_t i;
-    if (alg != CCF_TLOG_SM3 && alg != CCF_TLOG_SHA256)
+    node_hasher nh;
+    if (node_hasher_for(alg, &nh) != CCF_OK)
         return CCF_ERR_PARAM;
     if (index >= size)                                      /* 1 */
         return CCF_ERR_AUTH;
@@ -157,14 +200,14 @@ int ccf_tlog_verify_inclusion(int alg, uint64_t index, uint64_t size, const uint
         if (sn == 0)                                        /* 4a */
             return CCF_ERR_AUTH;
         if ((fn & 1) || fn == sn) {                         /* 4b */
-            (void)ccf_tlog_node_hash(alg, proof[i], r, r);
+            node_hash(&nh, proof[i], r, r);
             if (!(fn & 1))
                 while (!(fn & 1) && fn != 0) {
                     fn >>= 1;
                     sn >>= 1;
                 }
         } else {
-            (void)ccf_tlog_node_hash(alg, r, proof[i], r);
+            node_hash(&nh, r, proof[i], r);
         }
         fn >>= 1;                                           /* 4c */
         sn >>= 1;
@@ -182,7 +225,8 @@ int ccf_tlog_verify_consistency(int alg, uint64_t first, uint64_t second, const 
     uint8_t fr[32], sr[32];
     const uint8_t *c;
     size_t i, start;
-    if (alg != CCF_TLOG_SM3 && alg != CCF_TLOG_SHA256)
+    node_hasher nh;
+    if (node_hasher_for(alg, &nh) != CCF_OK)
         return CCF_ERR_PARAM;
     if (first == 0 || first > second)
         return CCF_ERR_AUTH;
@@ -206,15 +250,15 @@ int ccf_tlog_verify_consistency(int alg, uint64_t first, uint64_t second, const 
         if (sn == 0)                                        /* 6a */
             return CCF_ERR_AUTH;
         if ((fn & 1) || fn == sn) {                         /* 6b */
-            (void)ccf_tlog_node_hash(alg, c, fr, fr);
-            (void)ccf_tlog_node_hash(alg, c, sr, sr);
+            node_hash(&nh, c, fr, fr);
+            node_hash(&nh, c, sr, sr);
             if (!(fn & 1))
                 while (!(fn & 1) && fn != 0) {
                     fn >>= 1;
                     sn >>= 1;
                 }
         } else {
-            (void)ccf_tlog_node_hash(alg, sr, c, sr);
+            node_hash(&nh, sr, c, sr);
         }
         fn >>= 1;                                           /* 6c */
         sn >>= 1;
