@@ -225,7 +225,7 @@ def parse_bundle(bytes data):
     return out
 
 
-def levels(int alg, Py_ssize_t old_size, list frontier, bytes leaves):
+def levels(int alg, uint64_t old_size, list frontier, bytes leaves):
     """Every new complete-subtree hash when the leaves `leaves` (32 bytes each) follow a tree
     of old_size leaves.
 
@@ -233,8 +233,9 @@ def levels(int alg, Py_ssize_t old_size, list frontier, bytes leaves):
     odd (the left sibling a new node at level k + 1 needs).  Returns [leaves, level1, level2,
     ...]: level k holds the new nodes from index old_size >> k on, concatenated; the list ends
     before the first level with no new node."""
-    cdef Py_ssize_t new_size = old_size + PyBytes_GET_SIZE(leaves) // HASH_SIZE
-    cdef Py_ssize_t k = 1, s, e, ps, cnt
+    cdef uint64_t new_size = old_size + <uint64_t>(PyBytes_GET_SIZE(leaves) // HASH_SIZE)
+    cdef uint64_t s, e, ps
+    cdef Py_ssize_t k = 1, cnt
     cdef uint8_t *tmp
     cdef const uint8_t (*src)[32]
     cdef int rc
@@ -248,7 +249,7 @@ def levels(int alg, Py_ssize_t old_size, list frontier, bytes leaves):
         if e == s:
             break
         ps = old_size >> (k - 1)                # first new index of level k - 1
-        cnt = e - s
+        cnt = <Py_ssize_t>(e - s)
         if ps & 1:
             left = frontier[k - 1]
             if not isinstance(left, bytes) or PyBytes_GET_SIZE(left) != HASH_SIZE:
