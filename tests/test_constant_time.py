@@ -40,7 +40,7 @@ def test_portable_aes_ghash_gcm_have_no_secret_dependent_branches_or_addresses(t
 
 
 def test_srtp_hmac_and_tag_compares_have_no_secret_dependent_branches_or_addresses(tmp_path):
-    exe = build("ctgrind_srtp", ["common", "aes", "gcm", "sha1", "srtp"], tmp_path)
+    exe = build("ctgrind_srtp", ["common", "aes", "gcm", "sha1", "sm4", "srtp"], tmp_path)
     r = subprocess.run(["valgrind", "--error-exitcode=9", "-q", str(exe)], capture_output=True, text=True,
                        timeout=1200, env={"CCFAST_CPU_DISABLE": "all"})
     assert r.returncode == 0, r.stdout + r.stderr[-6000:]

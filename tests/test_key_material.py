@@ -71,6 +71,7 @@ KEYED = {
     sm3.SM3: (40, _hmac_sm3),
     srtp.Session: (30, lambda k: srtp.Session(srtp.Profile.AES_CM_128_HMAC_SHA1_80, k)),
     ccfast._srtp.Session: (30, lambda k: ccfast._srtp.Session(1, k)),
+    ccfast._srtp._MasterKey: (30, lambda k: ccfast._srtp.Session(1, k)._master_key()),
     srtp.SdesCrypto: (30, _sdes),
     sm2.SM2PrivateKey: (32, _sm2_private),
     _sm2.SM2Key: (32, lambda k: _sm2_private(k)._key),
@@ -85,7 +86,7 @@ KEYED = {
 
 NOT_KEYED = {
     # public values or no secrets at all
-    "ccfast.sm2.SM2PublicKey", "ccfast.srtp.Profile", "ccfast._srtp._Stream",
+    "ccfast.sm2.SM2PublicKey", "ccfast.srtp.Profile", "ccfast._srtp._Stream", "ccfast._srtp._RateLimit",
     "ccfast._jitter.Frame", "ccfast._jitter.JitterBuffer", "ccfast._jitter.PutResult",
     "ccfast._jitter.FrameKind", "ccfast._netsim.Scenario", "ccfast._netsim.Packet",
     "ccfast._sm4._SM4AEAD",                  # abstract base of SM4GCM / SM4CCM (tested through them)

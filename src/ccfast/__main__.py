@@ -8,7 +8,7 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="CPU features and the implementation chosen for each algorithm")
     speed = sub.add_parser("speed", help="throughput of every kernel, peers side by side")
-    speed.add_argument("areas", nargs="*", help="only these areas (aes, srtp, sm3, sm4, sm2, jitter)")
+    speed.add_argument("areas", nargs="*", help="only these areas (aes, srtp, sm3, sm4, sm2, jitter, fpe, mask, tlog)")
     speed.add_argument("--seconds", type=float, default=0.2, help="time per measurement (default 0.2)")
     speed.add_argument("--json", metavar="FILE", nargs="?", const="-",
                        help="the results as JSON: on standard output (the table then goes to "

@@ -15,6 +15,7 @@ __all__ = [
     "AuthenticationError",
     "ReplayError",
     "PacketError",
+    "KeyLimitError",
     "TlogError",
     "ProofError",
     "TamperedError",
@@ -62,6 +63,11 @@ class ReplayError(SRTPError):
 
 class PacketError(SRTPError, ValueError):
     """An RTP/RTCP/SRTP packet is malformed."""
+
+
+class KeyLimitError(SRTPError):
+    """An SRTP master key reached its lifetime (SDES) or the RFC 3711 limit of 2^48 SRTP or
+    2^31 SRTCP packets: the session refuses to use it further; switch to a new master key."""
 
 
 class TlogError(CCFastError):

@@ -252,7 +252,7 @@ class Session:
             out = getattr(session, method)(data)
         except SRTPError as exc:
             raise _error(exc) from None
-        if fresh:                       # a sender's or an authenticated receiver's new stream
+        if fresh and session is not None:   # a sender's or an authenticated receiver's new stream
             self._streams[ssrc] = session
         return out
 
