@@ -10,11 +10,8 @@ Header extensions are encrypted per RFC 6904 (``encrypted_header_ids``) or RFC 9
 """
 import base64
 import binascii
-<<<<<<< HEAD
 import inspect
-=======
 import logging
->>>>>>> srtpx
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
