@@ -25,7 +25,7 @@ import pytest
 from ccfast import sm2, tlog
 from ccfast.exceptions import CCFastError
 
-from conftest import require, skip_cpu, skip_platform, skip_tool, vector_file
+from conftest import require, skip_cpu, skip_tool, vector_file
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ORIGIN = "example.com/calls"
@@ -1075,30 +1075,6 @@ def test_cli(tmp_path, key):
     assert _cli("append", *base).returncode == 2
     assert _cli("verify", "--origin", ORIGIN).returncode == 2
     assert _cli("append", "--db", db, "--origin", "wrong.example/x", "--data", "x").returncode == 2
-
-
-@pytest.mark.cpu_independent
-def test_docs_examples_run(tmp_path, monkeypatch):
-    path = ROOT / "docs" / "tlog.md"
-    if not path.exists():
-        skip_platform("docs/ is not part of this source distribution")
-    doc = path.read_text(encoding="utf-8")
-    blocks, norun, lines, inside, cur = [], False, doc.splitlines(), False, []
-    for i, line in enumerate(lines):
-        if not inside and line.strip() == "```python":
-            inside, cur = True, []
-            norun = i > 0 and lines[i - 1].strip() == "<!-- norun -->"
-        elif inside and line.strip() == "```":
-            inside = False
-            if not norun:
-                blocks.append("\n".join(cur))
-        elif inside:
-            cur.append(line)
-    assert len(blocks) >= 3
-    monkeypatch.chdir(tmp_path)
-    ns = {}
-    for b in blocks:
-        exec(compile(b, "docs/tlog.md", "exec"), ns)
 
 
 # ---- malformed input never crashes -------------------------------------------------------------
