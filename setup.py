@@ -21,6 +21,7 @@ COMPONENTS = {
     "ccfast._jitter": ["common", "jitter"],
     "ccfast._fpe": ["common", "aes", "gcm", "sm4", "fpe"],
     "ccfast._mask": ["common", "mask"],
+    "ccfast._tlog": ["common", "sm3", "sha256", "tlog"],
 }
 
 HERE = os.path.dirname(os.path.abspath(__file__))

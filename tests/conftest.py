@@ -79,7 +79,9 @@ STANDARDS = {
     "GB/T": "GB/T 32905/32907/32918 and GM/T 0042 worked examples and the SM known answers "
             "published with them (OSCCA, GmSSL, OpenSSL test data)",
     "draft-ribose-cfrg-sm4": "draft-ribose-cfrg-sm4-10 examples (cryptography-vectors)",
-    "FIPS 180": "FIPS 180 SHA-1 examples",
+    "FIPS 180": "FIPS 180 SHA-1 and SHA-256 examples",
+    "RFC 9162": "Merkle tree hashes and proofs of RFC 9162 / RFC 6962: the reference tree of the "
+                "Certificate Transparency test suites and the transparency-dev proof probes (tests/vectors/tlog)",
     "NIST SP 800-38G": "FF1 samples published with NIST SP 800-38G (FF1 samples 1-9)",
     "NIST ACVP": "NIST ACVP-Server FF1 and FF3-1 known answers (tests/vectors/fpe)",
 }

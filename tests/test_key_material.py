@@ -17,7 +17,7 @@ import pkgutil
 import pytest
 
 import ccfast
-from ccfast import _sm2, aead, fpe, mask, sm2, sm3, sm4, srtp
+from ccfast import _sm2, aead, fpe, mask, sm2, sm3, sm4, srtp, tlog
 from ccfast.compat import pylibsrtp as cpylibsrtp
 from ccfast.compat.gmssl import sm2 as gsm2
 from ccfast.compat.gmssl import sm4 as gsm4
@@ -51,6 +51,12 @@ def _pylibsrtp_session(secret):
     return cpylibsrtp.Session(cpylibsrtp.Policy(key=secret, ssrc_type=cpylibsrtp.Policy.SSRC_ANY_INBOUND))
 
 
+def _tlog_log(secret):
+    import tempfile
+    path = os.path.join(tempfile.mkdtemp(prefix="ccfast_keyed_"), "log.db")
+    return tlog.Log(path, origin="example.com/log", signer=_sm2_private(secret))
+
+
 def _kex(secret):
     key = _sm2_private(secret)
     return sm2.KeyExchange(key, sm2.generate_private_key().public_key(), initiator=True)
@@ -78,6 +84,7 @@ KEYED = {
     fpe.FF1: (16, fpe.FF1),
     fpe.FF3_1: (16, fpe.FF3_1),
     mask.Tokenizer: (16, mask.Tokenizer),
+    tlog.Log: (32, _tlog_log),                # with a signer
 }
 
 NOT_KEYED = {
@@ -89,6 +96,8 @@ NOT_KEYED = {
     "ccfast._cli.speed.Row",
     "ccfast._fpe._FPE",                      # abstract base of FF1 / FF3_1 (tested through them)
     "ccfast._mask.Match",                    # a finding of mask.scan (its repr masks the number)
+    "ccfast.tlog.Checkpoint", "ccfast.tlog.TileAudit",     # public tree heads and audit results
+    "ccfast.tlog._Exporter", "ccfast.tlog._Tiles",         # a database connection, an exported directory
 }
 
 

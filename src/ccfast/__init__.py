@@ -15,7 +15,7 @@ from ._version import __version__
 __all__ = ["__version__", "cpu_features", "implementations"]
 
 # Native modules that report implementations; an area appears once its module is built.
-_NATIVE_MODULES = ("_aead", "_sm3", "_sm4", "_sm2", "_srtp")
+_NATIVE_MODULES = ("_aead", "_sm3", "_sm4", "_sm2", "_srtp", "_tlog")
 
 
 def _native_modules() -> Iterator[ModuleType]:
