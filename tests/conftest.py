@@ -62,7 +62,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Import names of the `test` extra (pyproject.toml [project.optional-dependencies] test);
 # tests/test_packaging_meta.py checks the two lists agree.
 TEST_DEPENDENCIES = {"pytest", "hypothesis", "cryptography", "cryptography_vectors", "numpy",
-                     "pylibsrtp", "gmssl", "pytest_benchmark", "mypy"}
+                     "pylibsrtp", "gmssl", "pytest_benchmark", "mypy", "ff3", "cyphera"}
 
 # Standards whose known-answer records the suite counts (kat fixture).
 STANDARDS = {

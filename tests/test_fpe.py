@@ -15,7 +15,7 @@ import ccfast
 import fpe_reference as ref
 from ccfast.fpe import DEFAULT_ALPHABET, FF1, FF1_MAX_TWEAK, FF1_MAXLEN, FF3_1
 
-from conftest import vector_file
+from conftest import need_peer, require, vector_file
 
 AES_IMPLS = [n for n, ok in ccfast._available_implementations()["aes"].items() if ok]
 SM4_IMPLS = [n for n, ok in ccfast._available_implementations()["sm4"].items() if ok]
@@ -202,7 +202,7 @@ def test_domain_minimum():
 @given(digits=st.lists(st.integers(0, 35), min_size=6, max_size=56), tweak=st.binary(min_size=7, max_size=7),
        key=st.sampled_from([bytes(range(16)), bytes(range(24)), bytes(range(32))]), radix=st.sampled_from([10, 26, 36, 62]))
 def test_ff3_1_against_ff3_package(digits, tweak, key, radix):
-    ff3 = pytest.importorskip("ff3")
+    ff3 = require("ff3")
     digits = [d % radix for d in digits]
     ours = FF3_1(key, radix=radix)
     if not ours.minlen <= len(digits) <= ours.maxlen:
@@ -221,7 +221,7 @@ def test_ff3_1_against_ff3_package(digits, tweak, key, radix):
        key=st.sampled_from([bytes(range(16)), bytes(range(24)), bytes(range(32))]),
        radix=st.sampled_from([10, 36, 100, 256]))
 def test_against_fastfpe(digits, tweak, key, radix):
-    fastfpe = pytest.importorskip("fastfpe")
+    fastfpe = need_peer("fastfpe")
     alpha = "".join(chr(0x100 + i) for i in range(radix))       # fastfpe allows radix <= 256
     x = "".join(alpha[d % radix] for d in digits)
     f1 = FF1(key, alphabet=alpha)
@@ -236,7 +236,7 @@ def test_against_fastfpe(digits, tweak, key, radix):
 @settings(max_examples=20, deadline=None)
 @given(digits=st.lists(st.integers(0, 35), min_size=6, max_size=40), tweak=st.binary(max_size=20))
 def test_ff1_against_cyphera(digits, tweak):
-    cyphera = pytest.importorskip("cyphera.ff1")
+    cyphera = require("cyphera.ff1")
     x = "".join(B36[d] for d in digits)
     key = bytes(range(16))
     assert FF1(key, radix=36).encrypt(x, tweak) == cyphera.FF1(key, tweak, B36).encrypt(x)
