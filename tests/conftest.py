@@ -89,6 +89,20 @@ STANDARDS = {
 SKIP_CATEGORIES = ("[cpu]", "[peer absent]", "[tool absent]", "[platform]")
 
 
+def import_root() -> pathlib.Path:
+    """The directory ccfast is imported from: site-packages for an installed wheel, src/ for an
+    in-place build. Child processes get it on PYTHONPATH so they test the same build."""
+    return pathlib.Path(ccfast.__file__).resolve().parent.parent
+
+
+def child_env(**extra: str) -> dict:
+    """os.environ for a child Python process that imports the ccfast under test."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(import_root()), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
 def vectors_root() -> pathlib.Path:
     env = os.environ.get("CCFAST_VECTORS")
     return pathlib.Path(env) if env else ROOT / "tests" / "vectors"

@@ -25,9 +25,8 @@ import pytest
 from ccfast import sm2, tlog
 from ccfast.exceptions import CCFastError
 
-from conftest import require, skip_cpu, skip_tool, vector_file
+from conftest import child_env, import_root, require, skip_cpu, skip_tool, vector_file
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 ORIGIN = "example.com/calls"
 
 
@@ -920,9 +919,7 @@ CHILD = textwrap.dedent("""
 
 
 def _env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
-    return env
+    return child_env()
 
 
 @pytest.mark.cpu_independent
@@ -930,7 +927,7 @@ def _env():
 def test_sigkill_in_append_many_leaves_a_committed_prefix(tmp_path, batch):
     path = tmp_path / "k.db"
     script = tmp_path / "child.py"
-    script.write_text(CHILD.format(src=str(ROOT / "src"), origin=ORIGIN))
+    script.write_text(CHILD.format(src=str(import_root()), origin=ORIGIN))
     rnd = random.Random(batch)
     committed = 0
     for round_ in range(3):
@@ -982,7 +979,7 @@ APPENDER = textwrap.dedent("""
 def test_four_processes_append_to_one_file(tmp_path):
     path = tmp_path / "c.db"                               # created by whichever process comes first
     script = tmp_path / "appender.py"
-    script.write_text(APPENDER.format(src=str(ROOT / "src"), origin=ORIGIN))
+    script.write_text(APPENDER.format(src=str(import_root()), origin=ORIGIN))
     procs = [subprocess.Popen([sys.executable, str(script), str(path), f"p{i}", str(tmp_path / f"p{i}.json")],
                               env=_env()) for i in range(4)]
     for p in procs:
