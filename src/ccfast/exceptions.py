@@ -8,6 +8,7 @@ ValueError or OverflowError instead, as the standard library does.
 __all__ = [
     "CCFastError",
     "InvalidTag",
+    "TruncatedError",
     "InvalidSignature",
     "DecryptionError",
     "PaddingError",
@@ -25,6 +26,12 @@ class CCFastError(Exception):
 class InvalidTag(CCFastError):
     """An AEAD tag did not verify: the message was forged, corrupted, or the key, nonce or
     associated data differ.  No plaintext is released."""
+
+
+class TruncatedError(CCFastError):
+    """A chunked message is cut short (or runs on): its length shows the final chunk is
+    missing or incomplete, or the header itself is cut.  No plaintext beyond what was already
+    authenticated is released."""
 
 
 class InvalidSignature(CCFastError):
