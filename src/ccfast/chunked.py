@@ -130,12 +130,12 @@ def _params(key, context, suite):
 
 
 def _length_arg(n, what):
+    if isinstance(n, bool):
+        raise TypeError(f"{what} must be an integer, not bool")
     try:
         n = operator.index(n)
     except TypeError:
         raise TypeError(f"{what} must be an integer, not {type(n).__name__}") from None
-    if isinstance(n, bool):
-        raise TypeError(f"{what} must be an integer, not bool")
     if n < 0:
         raise ValueError(f"{what} must not be negative")
     return n
@@ -250,7 +250,7 @@ class Writer(io.RawIOBase):
     ``fileobj`` is not closed unless ``close_fileobj=True``.  Methods may be called from
     several threads: each call is atomic."""
 
-    def __init__(self, fileobj, key, *, context=b"", suite=_DEFAULT, threads=1, close_fileobj=False):
+    def __init__(self, fileobj, key, *, context=b"", suite=_DEFAULT, threads=1, close_fileobj=False, _salt=None):
         self._cipher = None
         self._lock = threading.RLock()
         self._close_fileobj = False
@@ -269,7 +269,8 @@ class Writer(io.RawIOBase):
         self._next_chunk = 0                      # number of the next chunk to seal
         self._consumed = 0                        # plaintext bytes taken so far
         self._finished = False
-        self._cipher = _chunked.Cipher(*args, key, os.urandom(_chunked.SALT), context)
+        # _salt: known-answer tests only (a salt must never repeat under one key)
+        self._cipher = _chunked.Cipher(*args, key, os.urandom(_chunked.SALT) if _salt is None else _salt, context)
         try:
             _write_all(fileobj, self._cipher.header())
         except BaseException:
@@ -352,6 +353,8 @@ class Writer(io.RawIOBase):
                     raise TypeError("data must be a C-contiguous buffer")
                 if outer.itemsize != 1:
                     raise TypeError(f"data must be a buffer of single bytes, not of {outer.itemsize}-byte items")
+                if self._consumed + outer.nbytes > _MAX_PLAINTEXT:
+                    raise OverflowError("a chunked message is at most 2**38 * 16384 - 1 bytes (4 PiB - 1)")
                 with (outer.cast("B") if outer.format != "B" or outer.ndim != 1 else outer) as view:
                     try:
                         return self._write(view)
@@ -362,8 +365,6 @@ class Writer(io.RawIOBase):
 
     def _write(self, view):
         total = len(view)
-        if self._consumed + total > _MAX_PLAINTEXT:
-            raise OverflowError("a chunked message is at most 2**38 * 16384 - 1 bytes (4 PiB - 1)")
         pos = 0
         if self._npending:
             take = min(CHUNK_SIZE - self._npending, total)
@@ -490,6 +491,7 @@ class Reader(io.RawIOBase):
         self._stream_chunk = 0            # non-seekable source: number of the next chunk in the stream
         self._cache_index = -1
         self._cache_len = 0
+        self._delivered = 0               # bytes the running readinto has delivered
         self._error = None
         header = bytearray(HEADER_SIZE)
         got = _readinto_exact(fileobj, memoryview(header))
@@ -534,9 +536,12 @@ class Reader(io.RawIOBase):
                 return fn(*args)
             except (InvalidTag, TruncatedError) as exc:
                 self._error = (type(exc), str(exc))
-                self._cache_index = -1
-                self._cache[:] = bytes(CHUNK_SIZE)
+                self._forget()
                 raise
+
+    def _forget(self):
+        self._cache_index = -1
+        self._cache[:] = bytes(CHUNK_SIZE)
 
     # -- chunk access -----------------------------------------------------------------------
 
@@ -574,8 +579,7 @@ class Reader(io.RawIOBase):
         """The source ended where chunk k should begin: past the end of the message (then its
         length is authenticated, and this returns 0) or a truncated message (TruncatedError)."""
         if not self._seekable:
-            raise TruncatedError(_chunked._truncation_message(k, 0) if k
-                                 else "truncated: the message has no chunk at all")
+            raise TruncatedError(_chunked._truncation_message(k, 0))
         self._authenticate_end()
         return 0
 
@@ -612,7 +616,19 @@ class Reader(io.RawIOBase):
                     view.release()
 
     def _fill(self, view):
-        want, got = len(view), 0
+        """Decrypt into view from the position on.  An error after some bytes were delivered
+        ends the call short; it is raised by the next call (the Reader stays failed)."""
+        try:
+            return self._fill_loop(view, len(view))
+        except (InvalidTag, TruncatedError) as exc:
+            if not self._delivered:
+                raise
+            self._error = (type(exc), str(exc))
+            self._forget()
+            return self._delivered
+
+    def _fill_loop(self, view, want):
+        got = self._delivered = 0
         while got < want:
             pos = self._pos
             if self._length is not None and pos >= self._length:
@@ -637,6 +653,7 @@ class Reader(io.RawIOBase):
                 continue
             got += n
             self._pos = pos + n
+            self._delivered = got
         return got
 
     # -- io.RawIOBase -----------------------------------------------------------------------
@@ -662,13 +679,13 @@ class Reader(io.RawIOBase):
             if self._seekable:
                 length = self._authenticate_end()
                 buf = bytearray(max(length - self._pos, 0))
-                n = self._fill(memoryview(buf))
+                n = self._fill_loop(memoryview(buf), len(buf))
                 del buf[n:]
                 return bytes(buf)
             parts = []
             while True:
                 buf = bytearray(_BATCH_CHUNKS * CHUNK_SIZE)
-                n = self._fill(memoryview(buf))
+                n = self._fill_loop(memoryview(buf), len(buf))
                 if n == 0:
                     return b"".join(parts)
                 del buf[n:]
