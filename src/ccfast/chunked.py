@@ -608,6 +608,8 @@ class Reader(io.RawIOBase):
         with memoryview(b) as outer:
             if outer.readonly:
                 raise TypeError("readinto() needs a writable buffer")
+            if not outer.c_contiguous:
+                raise TypeError("readinto() needs a C-contiguous buffer")
             view = outer.cast("B") if (outer.format != "B" or outer.ndim != 1) else outer
             try:
                 return self._fill(view)
