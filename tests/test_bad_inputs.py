@@ -687,6 +687,18 @@ for name, bad in (("str", "k" * 32), ("none", None), ("int", 32), ("strided", me
     case(f"chunked-decrypt-ciphertext-{name}", lambda b=bad: chunked.decrypt(K32, b), TypeError)
     case(f"chunked-writer-key-{name}", lambda b=bad: chunked.Writer(io.BytesIO(), b), TypeError)
     case(f"chunked-reader-key-{name}", lambda b=bad: chunked.Reader(io.BytesIO(_CH_CT), b), TypeError)
+case("chunked-encrypt_into-readonly-out", lambda: chunked.encrypt_into(K32, b"m", bytes(100)), TypeError)
+case("chunked-encrypt_into-out-too-small", lambda: chunked.encrypt_into(K32, b"m", bytearray(72)), ValueError,
+     match="too small")
+case("chunked-encrypt_into-out-strided", lambda: chunked.encrypt_into(K32, b"m", memoryview(bytearray(200))[::2]),
+     TypeError)
+case("chunked-decrypt_into-out-none", lambda: chunked.decrypt_into(K32, _CH_CT, None, context=b"ctx"), TypeError)
+case("chunked-decrypt_into-out-too-small", lambda: chunked.decrypt_into(K32, _CH_CT, bytearray(100), context=b"ctx"),
+     ValueError, match="too small")
+case("chunked-decrypt_into-wrong-key", lambda: chunked.decrypt_into(bytes(32), _CH_CT, bytearray(30000),
+                                                                    context=b"ctx"), InvalidTag)
+case("chunked-decrypt_into-truncated", lambda: chunked.decrypt_into(K32, _CH_CT[:60], bytearray(30000),
+                                                                    context=b"ctx"), TruncatedError)
 case("chunked-encrypt-context-positional", lambda: chunked.encrypt(K32, b"m", b"ctx"), TypeError)
 case("chunked-suite-int", lambda: chunked.encrypt(K32, b"m", suite=1), TypeError, match="suite")
 case("chunked-suite-unknown-name", lambda: chunked.encrypt(K32, b"m", suite="AES_GCM"), ValueError, match="unknown suite")

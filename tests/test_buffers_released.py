@@ -183,6 +183,11 @@ call("chunked-decrypt", lambda w: chunked.decrypt(w(K32), w(CH_CT), context=w(b"
 call("chunked-decrypt-bad-chunk", lambda w: chunked.decrypt(w(K32), w(CH_BAD), context=w(b"ctx")), True)
 call("chunked-decrypt-wrong-context", lambda w: chunked.decrypt(w(K32), w(CH_CT), context=w(b"x")), True)
 call("chunked-decrypt-truncated", lambda w: chunked.decrypt(w(K32), w(CH_CT[:56 + 16400]), context=w(b"ctx")), True)
+call("chunked-encrypt_into", lambda w: chunked.encrypt_into(w(K32), w(CH_MSG), w(bytes(20000)), context=w(b"ctx")))
+call("chunked-encrypt_into-small", lambda w: chunked.encrypt_into(w(K32), w(CH_MSG), w(bytes(100))), True)
+call("chunked-decrypt_into", lambda w: chunked.decrypt_into(w(K32), w(CH_CT), w(bytes(20000)), context=w(b"ctx")))
+call("chunked-decrypt_into-bad", lambda w: chunked.decrypt_into(w(K32), w(CH_BAD), w(bytes(20000)), context=w(b"ctx")),
+     True)
 call("chunked-sm4", lambda w: chunked.decrypt(w(K16), w(chunked.encrypt(w(K16), w(CH_MSG), suite="SM4_GCM_SM3")),
                                               suite="SM4_GCM_SM3"))
 call("chunked-writer", lambda w: _ch_write(w))

@@ -772,6 +772,48 @@ def test_writer_short_writes_and_chunk_limit():
     w.close()
 
 
+@pytest.mark.parametrize("suite", ALL_SUITES, ids=SUITE_IDS)
+def test_into_variants(suite):
+    rng = random.Random(f"into-{suite.name}")
+    key = rng.randbytes(suite.key_size)
+    for n in (0, 1, CHUNK, 3 * CHUNK + 9):
+        msg = rng.randbytes(n)
+        out = bytearray(b"\xee" * (chunked.ciphertext_length(n, suite) + 7))
+        assert chunked.encrypt_into(key, msg, out, context=b"c", suite=suite) == len(out) - 7
+        assert out[-7:] == b"\xee" * 7                                    # nothing past the message
+        ct = bytes(out[:-7])
+        assert ref_decrypt(suite, key, ct, b"c") == msg
+        back = bytearray(n + 3)
+        assert chunked.decrypt_into(key, ct, back, context=b"c", suite=suite) == n
+        assert back[:n] == msg
+        with pytest.raises(ValueError, match="too small"):
+            chunked.encrypt_into(key, msg, bytearray(len(ct) - 1), suite=suite)
+        if n:
+            with pytest.raises(ValueError, match="too small"):
+                chunked.decrypt_into(key, ct, bytearray(n - 1), context=b"c", suite=suite)
+
+
+@pytest.mark.cpu_independent
+def test_decrypt_into_failure_leaves_no_plaintext():
+    bad = bytearray(CT3)
+    bad[-1] ^= 1                                             # the final chunk fails after two good ones
+    out = bytearray(b"\xaa" * len(MSG3))
+    with pytest.raises(InvalidTag, match="chunk 2"):
+        chunked.decrypt_into(KEY, bytes(bad), out, context=b"ctx")
+    assert out == bytes(len(MSG3))                           # zeroed, not the first two chunks
+    out = bytearray(b"\xaa" * len(MSG3))
+    with pytest.raises(InvalidTag, match="commitment"):
+        chunked.decrypt_into(KEY, CT3, out)
+    assert out == b"\xaa" * len(MSG3)                        # untouched: nothing was decrypted
+    buf = bytearray(CT3 + bytes(len(CT3)))                   # overlapping input and output
+    with pytest.raises(ValueError, match="overlap"):
+        chunked.decrypt_into(KEY, memoryview(buf)[:len(CT3)], memoryview(buf)[10:], context=b"ctx")
+    buf = bytearray(len(MSG3) + len(CT3))
+    buf[:len(MSG3)] = MSG3
+    with pytest.raises(ValueError, match="overlap"):
+        chunked.encrypt_into(KEY, memoryview(buf)[:len(MSG3)], memoryview(buf)[5:])
+
+
 # ---- suites, lengths, secrets --------------------------------------------------------------------
 
 @pytest.mark.cpu_independent

@@ -304,6 +304,11 @@ def cycle_chunked_one_shot():
         must_fail(InvalidTag, lambda: chunked.decrypt(k, CH_CT[s][:-20], context=b"c", suite=s))     # cut inside
         must_fail(TruncatedError, lambda: chunked.decrypt(k, CH_CT[s][:56 + 16400], context=b"c", suite=s))
     must_fail(ValueError, lambda: chunked.encrypt(K16, b"m"))
+    out = bytearray(20000)
+    chunked.encrypt_into(K32, CH_MSG, out, context=b"c")
+    s = chunked.Suite.AES_256_GCM_SHA512
+    chunked.decrypt_into(K32, CH_CT[s], out, context=b"c")
+    must_fail(InvalidTag, lambda: chunked.decrypt_into(K32, CH_BAD[s], out, context=b"c"))
 
 
 def cycle_chunked_stream():

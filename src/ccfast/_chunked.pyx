@@ -303,35 +303,94 @@ def sealed_length(n):
     return _HEADER + n + (n // _CHUNK + 1) * _TAG
 
 
+cdef int _seal_message(Cipher c, Py_buffer *pb, uint8_t *o) except -1:
+    """salt || commitment || sealed chunks of pb into o (sealed_length(pb.len) bytes)."""
+    cdef size_t w = 0
+    cdef int rc
+    memcpy(o, c._salt, _SALT)
+    memcpy(o + _SALT, c._commitment, _COMMITMENT)
+    if pb.len >= NOGIL_THRESHOLD:
+        with nogil:
+            rc = ccf_chunked_seal(c.ctx, 0, <const uint8_t *>pb.buf, pb.len, 1, o + _HEADER, &w)
+    else:
+        rc = ccf_chunked_seal(c.ctx, 0, <const uint8_t *>pb.buf, pb.len, 1, o + _HEADER, &w)
+    if rc != CCF_OK:
+        raise ValueError(f"chunk sealing failed (status {rc})")
+    return 0
+
+
+cdef Cipher _open_header(int aead, int hash_id, bytes aead_name, key, Py_buffer *cb, context, uint64_t *plain_len):
+    """Check a whole message's length and commitment: its Cipher, and the plaintext length."""
+    cdef const uint8_t *s = <const uint8_t *>cb.buf
+    cdef uint64_t body, full, rest
+    cdef Cipher c
+    if cb.len < _HEADER:
+        raise TruncatedError(f"truncated: the ciphertext is {cb.len} bytes, shorter than the "
+                             f"56-byte header (salt and commitment)")
+    c = Cipher(aead, hash_id, aead_name, key, PyMemoryView_FromMemory(<char *>s, _SALT, PyBUF_READ), context)
+    try:
+        if ccf_ct_memcmp(s + _SALT, c._commitment, _COMMITMENT) != 0:
+            raise InvalidTag("the key commitment does not match: wrong key or context, or a modified header")
+        body = <uint64_t>(cb.len - _HEADER)
+        full = body // _SEALED
+        rest = body % _SEALED
+        if rest < _TAG:
+            raise TruncatedError(_truncation_message(full, rest))
+        if full + 1 > _MAX_CHUNKS:
+            raise TruncatedError("the ciphertext runs past the 2**38-chunk limit")
+        plain_len[0] = full * _CHUNK + rest - _TAG
+        return c
+    except BaseException:
+        c._wipe()
+        raise
+
+
+cdef int _open_message(Cipher c, Py_buffer *cb, uint8_t *o, uint64_t plain_len) except -1:
+    """Open every chunk of a checked message into o; on failure o is zeroed and InvalidTag raised."""
+    cdef const uint8_t *s = <const uint8_t *>cb.buf + _HEADER
+    cdef size_t body = <size_t>(cb.len - _HEADER), w = 0
+    cdef uint64_t bad = 0
+    cdef int rc
+    if body >= NOGIL_THRESHOLD:
+        with nogil:
+            rc = ccf_chunked_open(c.ctx, 0, s, body, 1, o, &w, &bad)
+    else:
+        rc = ccf_chunked_open(c.ctx, 0, s, body, 1, o, &w, &bad)
+    if rc != CCF_OK:
+        ccf_memzero(o, plain_len)
+        if rc == CCF_ERR_AUTH:
+            raise InvalidTag(f"chunk {bad} failed authentication (tampered, reordered, or cut inside)")
+        raise ValueError(f"chunk opening failed (status {rc})")
+    return 0
+
+
+cdef inline int _check_message_length(Py_ssize_t n) except -1:
+    if <uint64_t>n // _CHUNK + 1 > _MAX_CHUNKS:
+        raise OverflowError("a chunked message is limited to 2**38 chunks (4 PiB - 1 byte)")
+    return 0
+
+
+cdef inline int _check_out(Py_buffer *ob, uint64_t need, Py_buffer *src) except -1:
+    cdef size_t a = <size_t>ob.buf, b = <size_t>src.buf
+    if <uint64_t>ob.len < need:
+        raise ValueError(f"out is too small: {ob.len} bytes, need {need}")
+    if need and src.len and a < b + <size_t>src.len and b < a + <size_t>need:
+        raise ValueError("out must not overlap the input")
+    return 0
+
+
 def encrypt(int aead, int hash_id, bytes aead_name, key, plaintext, context, salt=None):
     """One message: salt || commitment || sealed chunks, written straight into the result."""
     cdef Py_buffer pb
     cdef Cipher c
     cdef bytes out
-    cdef uint8_t *o
-    cdef size_t w = 0
-    cdef int rc
-    cdef uint64_t n
-    if salt is None:
-        salt = os.urandom(_SALT)
     get_read_buffer(plaintext, &pb, "plaintext")
     try:
-        n = <uint64_t>pb.len
-        if n // _CHUNK + 1 > _MAX_CHUNKS:
-            raise OverflowError("a chunked message is limited to 2**38 chunks (4 PiB - 1 byte)")
-        c = Cipher(aead, hash_id, aead_name, key, salt, context)
+        _check_message_length(pb.len)
+        c = Cipher(aead, hash_id, aead_name, key, os.urandom(_SALT) if salt is None else salt, context)
         try:
             out = new_bytes(sealed_length(pb.len))
-            o = <uint8_t *>PyBytes_AS_STRING(out)
-            memcpy(o, c._salt, _SALT)
-            memcpy(o + _SALT, c._commitment, _COMMITMENT)
-            if pb.len >= NOGIL_THRESHOLD:
-                with nogil:
-                    rc = ccf_chunked_seal(c.ctx, 0, <const uint8_t *>pb.buf, pb.len, 1, o + _HEADER, &w)
-            else:
-                rc = ccf_chunked_seal(c.ctx, 0, <const uint8_t *>pb.buf, pb.len, 1, o + _HEADER, &w)
-            if rc != CCF_OK:
-                raise ValueError(f"chunk sealing failed (status {rc})")
+            _seal_message(c, &pb, <uint8_t *>PyBytes_AS_STRING(out))
             return out
         finally:
             c._wipe()
@@ -339,47 +398,63 @@ def encrypt(int aead, int hash_id, bytes aead_name, key, plaintext, context, sal
         release_buffer(&pb)
 
 
+def encrypt_into(int aead, int hash_id, bytes aead_name, key, plaintext, out, context):
+    """encrypt() into the writable buffer `out`; returns the bytes written."""
+    cdef Py_buffer pb, ob
+    cdef Cipher c
+    cdef uint64_t need
+    memset(&pb, 0, sizeof(Py_buffer)); memset(&ob, 0, sizeof(Py_buffer))
+    try:
+        get_read_buffer(plaintext, &pb, "plaintext")
+        get_buffer(out, &ob, True, "out")
+        _check_message_length(pb.len)
+        need = sealed_length(pb.len)
+        _check_out(&ob, need, &pb)
+        c = Cipher(aead, hash_id, aead_name, key, os.urandom(_SALT), context)
+        try:
+            _seal_message(c, &pb, <uint8_t *>ob.buf)
+            return need
+        finally:
+            c._wipe()
+    finally:
+        release_buffer(&pb); release_buffer(&ob)
+
+
 def decrypt(int aead, int hash_id, bytes aead_name, key, ciphertext, context):
     """Check the header, then open every chunk; nothing is returned unless all authenticate."""
     cdef Py_buffer cb
     cdef Cipher c
     cdef bytes out
-    cdef uint8_t *o
-    cdef const uint8_t *s
-    cdef size_t w = 0
-    cdef uint64_t bad = 0, body, full, rest
-    cdef int rc
+    cdef uint64_t n = 0
     get_read_buffer(ciphertext, &cb, "ciphertext")
     try:
-        s = <const uint8_t *>cb.buf
-        if cb.len < _HEADER:
-            raise TruncatedError(f"truncated: the ciphertext is {cb.len} bytes, shorter than the "
-                                 f"56-byte header (salt and commitment)")
-        c = Cipher(aead, hash_id, aead_name, key, PyMemoryView_FromMemory(<char *>s, _SALT, PyBUF_READ), context)
+        c = _open_header(aead, hash_id, aead_name, key, &cb, context, &n)
         try:
-            if ccf_ct_memcmp(s + _SALT, c._commitment, _COMMITMENT) != 0:
-                raise InvalidTag("the key commitment does not match: wrong key or context, or a modified header")
-            body = <uint64_t>(cb.len - _HEADER)
-            full = body // _SEALED
-            rest = body % _SEALED
-            if rest < _TAG:
-                raise TruncatedError(_truncation_message(full, rest))
-            if full + 1 > _MAX_CHUNKS:
-                raise TruncatedError("the ciphertext runs past the 2**38-chunk limit")
-            out = new_bytes(full * _CHUNK + rest - _TAG)
-            o = <uint8_t *>PyBytes_AS_STRING(out)
-            if body >= NOGIL_THRESHOLD:
-                with nogil:
-                    rc = ccf_chunked_open(c.ctx, 0, s + _HEADER, body, 1, o, &w, &bad)
-            else:
-                rc = ccf_chunked_open(c.ctx, 0, s + _HEADER, body, 1, o, &w, &bad)
-            if rc == CCF_ERR_AUTH:
-                ccf_memzero(o, PyBytes_GET_SIZE(out))
-                raise InvalidTag(f"chunk {bad} failed authentication (tampered, reordered, or cut inside)")
-            if rc != CCF_OK:
-                raise ValueError(f"chunk opening failed (status {rc})")
+            out = new_bytes(n)
+            _open_message(c, &cb, <uint8_t *>PyBytes_AS_STRING(out), n)
             return out
         finally:
             c._wipe()
     finally:
         release_buffer(&cb)
+
+
+def decrypt_into(int aead, int hash_id, bytes aead_name, key, ciphertext, out, context):
+    """decrypt() into the writable buffer `out`; returns the plaintext length.  On failure the
+    bytes it wrote are zeroed."""
+    cdef Py_buffer cb, ob
+    cdef Cipher c
+    cdef uint64_t n = 0
+    memset(&cb, 0, sizeof(Py_buffer)); memset(&ob, 0, sizeof(Py_buffer))
+    try:
+        get_read_buffer(ciphertext, &cb, "ciphertext")
+        get_buffer(out, &ob, True, "out")
+        c = _open_header(aead, hash_id, aead_name, key, &cb, context, &n)
+        try:
+            _check_out(&ob, n, &cb)
+            _open_message(c, &cb, <uint8_t *>ob.buf, n)
+            return n
+        finally:
+            c._wipe()
+    finally:
+        release_buffer(&cb); release_buffer(&ob)

@@ -25,6 +25,8 @@ __all__ = [
     "Suite",
     "encrypt",
     "decrypt",
+    "encrypt_into",
+    "decrypt_into",
     "Writer",
     "Reader",
     "ciphertext_length",
@@ -44,6 +46,7 @@ _MAX_PLAINTEXT = _MAX_CHUNKS * CHUNK_SIZE - 1
 # Chunks sealed or opened per call in the streaming classes (1 MiB of plaintext): large enough
 # that a thread hand-off costs little beside the work, small enough to bound memory.
 _BATCH_CHUNKS = 64
+_MIN_PART = 4                      # chunks: a smaller share of a round is not worth a thread
 _MAX_THREADS = 256
 
 
@@ -184,6 +187,21 @@ def decrypt(key, ciphertext, *, context=b"", suite=_DEFAULT):
     return _chunked.decrypt(*args, key, ciphertext, context)
 
 
+def encrypt_into(key, plaintext, out, *, context=b"", suite=_DEFAULT):
+    """encrypt() into the writable buffer ``out`` (at least ``ciphertext_length(len(plaintext))``
+    bytes, not overlapping ``plaintext``); returns the bytes written."""
+    _, args = _params(key, context, suite)
+    return _chunked.encrypt_into(*args, key, plaintext, out, context)
+
+
+def decrypt_into(key, ciphertext, out, *, context=b"", suite=_DEFAULT):
+    """decrypt() into the writable buffer ``out`` (at least ``plaintext_length(len(ciphertext))``
+    bytes, not overlapping ``ciphertext``); returns the plaintext length.  On failure what was
+    written to ``out`` is zeroed: no unauthenticated plaintext is left there."""
+    _, args = _params(key, context, suite)
+    return _chunked.decrypt_into(*args, key, ciphertext, out, context)
+
+
 def _encrypt_with_salt(key, plaintext, salt, *, context=b"", suite=_DEFAULT):
     """encrypt() with a given salt: only for known-answer tests (a salt must never repeat
     under one key)."""
@@ -298,45 +316,66 @@ class Writer(io.RawIOBase):
             raise _closed_error()
 
     def _seal_whole(self, view, nchunks):
-        """Seal nchunks whole chunks from view (a byte memoryview) and write them out, in
-        batches of _BATCH_CHUNKS per thread."""
-        per_round = _BATCH_CHUNKS * self._threads
-        need = min(nchunks, per_round) * _SEALED
-        if self._scratch is None or len(self._scratch) < need:
-            self._scratch = bytearray(need)
-        scratch, cipher = self._scratch, self._cipher
+        """Seal nchunks whole chunks from view (a byte memoryview) and write them out."""
+        if self._threads > 1 and nchunks >= 2 * _MIN_PART:
+            self._seal_pipelined(view, nchunks)
+            return
         done = 0
         while done < nchunks:
-            n = min(nchunks - done, per_round)
+            n = min(nchunks - done, _BATCH_CHUNKS)
+            scratch = self._scratch_buffer(0, n * _SEALED)
             first = self._next_chunk
-            if first + n > _MAX_CHUNKS:
-                raise OverflowError("a chunked message is limited to 2**38 chunks (4 PiB)")
-            src = done * CHUNK_SIZE
-            if self._threads > 1 and n >= 2 * 4:
-                self._seal_parallel(view, src, first, n)
-            else:
-                cipher.seal_into(first, view, src, n * CHUNK_SIZE, False, scratch, 0)
+            self._cipher.seal_into(first, view, done * CHUNK_SIZE, n * CHUNK_SIZE, False, scratch, 0)
             _write_all(self._fileobj, memoryview(scratch)[:n * _SEALED])
             self._next_chunk = first + n
             done += n
 
-    def _seal_parallel(self, view, src, first, n):
+    def _scratch_buffer(self, i, size):
+        if self._scratch is None:
+            self._scratch = [None, None]
+        buf = self._scratch[i]
+        if buf is None or len(buf) < size:
+            buf = self._scratch[i] = bytearray(size)
+        return buf
+
+    def _seal_pipelined(self, view, nchunks):
+        """Rounds of up to _BATCH_CHUNKS chunks per thread, each round split among the worker
+        threads (which run the C chunk loop without the GIL); while they seal round r into one
+        buffer, this thread writes round r - 1 from the other."""
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
-            self._pool = ThreadPoolExecutor(max_workers=self._threads - 1, thread_name_prefix="ccfast-chunked")
-        cipher, scratch = self._cipher, self._scratch
-        parts = min(self._threads, n)
-        bounds = [n * i // parts for i in range(parts + 1)]
-        futures = [
-            self._pool.submit(cipher.seal_into, first + a, view, src + a * CHUNK_SIZE, (b - a) * CHUNK_SIZE,
-                              False, scratch, a * _SEALED)
-            for a, b in zip(bounds[1:-1], bounds[2:])
-        ]
+            self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="ccfast-chunked")
+        pool, cipher, threads = self._pool, self._cipher, self._threads
+        per_round = _BATCH_CHUNKS * min(threads, 4)
+        base, done, rnd = self._next_chunk, 0, 0
+        pending = None                            # (futures, buffer, chunks) sealed, not yet written
+        outstanding = []
         try:
-            cipher.seal_into(first, view, src, bounds[1] * CHUNK_SIZE, False, scratch, 0)
+            while done < nchunks or pending is not None:
+                current = None
+                if done < nchunks:
+                    n = min(nchunks - done, per_round)
+                    buf = self._scratch_buffer(rnd % 2, min(nchunks, per_round) * _SEALED)
+                    parts = max(1, min(threads, n // _MIN_PART))
+                    bounds = [n * i // parts for i in range(parts + 1)]
+                    futures = [pool.submit(cipher.seal_into, base + done + a, view, (done + a) * CHUNK_SIZE,
+                                           (b - a) * CHUNK_SIZE, False, buf, a * _SEALED)
+                               for a, b in zip(bounds, bounds[1:])]
+                    outstanding += futures
+                    current = (futures, buf, n)
+                    done += n
+                    rnd += 1
+                if pending is not None:
+                    futures, buf, n = pending
+                    for f in futures:
+                        f.result()
+                    _write_all(self._fileobj, memoryview(buf)[:n * _SEALED])
+                    self._next_chunk += n
+                pending = current
         finally:
-            for f in futures:
-                f.result()
+            # no worker may still read the caller's data or write our buffers after this returns
+            from concurrent.futures import wait
+            wait(outstanding)
 
     def write(self, b):
         """Take all of b (any bytes-like object); returns len(b) in bytes."""
@@ -432,8 +471,9 @@ class Writer(io.RawIOBase):
                 self._cipher.wipe()
             self._pending[:] = bytes(len(self._pending))
             self._npending = 0
-            if self._scratch is not None:
-                self._scratch[:] = bytes(len(self._scratch))
+            for buf in self._scratch or ():
+                if buf is not None:
+                    buf[:] = bytes(len(buf))
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
                 self._pool = None
