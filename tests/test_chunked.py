@@ -363,6 +363,27 @@ def test_differential_high_chunk_numbers(suite):
     cipher.wipe()
 
 
+@pytest.mark.cpu_independent
+@pytest.mark.parametrize("hash_name", ["sha256", "sha512", "sm3"])
+def test_hkdf_expand_differential(hash_name):
+    """The C HKDF-Expand against RFC 5869 on hashlib's HMAC: PRKs of every length around the
+    hash block (longer ones are hashed first), empty to long info, output lengths up to 255
+    blocks."""
+    hash_id = {"sha256": chunked._chunked.HASH_SHA256, "sha512": chunked._chunked.HASH_SHA512,
+               "sm3": chunked._chunked.HASH_SM3}[hash_name]
+    out_len = {"sha256": 32, "sha512": 64, "sm3": 32}[hash_name]
+    rng = random.Random(f"hkdf-{hash_name}")
+    prk_lengths = [0, 1, 16, 32, 63, 64, 65, 127, 128, 129, 300]
+    for i in range(120):
+        prk = rng.randbytes(prk_lengths[i % len(prk_lengths)])
+        info = rng.randbytes(rng.choice([0, 1, 55, 56, 119, 200, 1000]))
+        length = rng.choice([0, 1, out_len - 1, out_len, out_len + 1, 76, 3 * out_len + 5])
+        assert chunked._chunked._hkdf_expand(hash_id, prk, info, length) == ref_hkdf_expand(hash_name, prk, info, length)
+    assert len(chunked._chunked._hkdf_expand(hash_id, b"k", b"", 255 * out_len)) == 255 * out_len
+    with pytest.raises(ValueError):
+        chunked._chunked._hkdf_expand(hash_id, b"k", b"", 255 * out_len + 1)
+
+
 # ---- attacks on a 3-chunk message ------------------------------------------------------------
 
 KEY = bytes(range(32))

@@ -8,9 +8,9 @@
  * chunk is its ciphertext followed by the 16-byte tag, so every chunk but the last is
  * CCF_CHUNKED_SEALED (16400) bytes and the last one 16..16399 bytes.
  *
- * This layer does not derive keys or check the commitment: the caller runs HKDF-Expand
- * (key || base nonce || commitment) and checks the 56-byte header (salt || commitment) before
- * calling ccf_chunked_open.  Both AEADs here are GCM with a 12-byte nonce and a 16-byte tag:
+ * ccf_chunked_derive runs the key derivation (HKDF-Expand of key || base nonce || commitment,
+ * hkdf.c); the caller writes or checks the 56-byte header (salt || commitment), the latter
+ * before any ccf_chunked_open.  Both AEADs here are GCM with a 12-byte nonce and a 16-byte tag:
  *   CCF_CHUNKED_AES_GCM  AES-128/256-GCM (csrc/gcm, stitched kernels where the CPU has them)
  *   CCF_CHUNKED_SM4_GCM  SM4-GCM (csrc/sm4 over csrc/gcm)
  *
@@ -28,6 +28,8 @@
 #define CCF_CHUNKED_TAG 16u
 #define CCF_CHUNKED_SEALED (CCF_CHUNKED_CHUNK + CCF_CHUNKED_TAG)   /* 16400 */
 #define CCF_CHUNKED_NONCE 12u
+#define CCF_CHUNKED_SALT 24u
+#define CCF_CHUNKED_COMMITMENT 32u
 #define CCF_CHUNKED_HEADER 56u                           /* salt (24) || commitment (32) */
 #define CCF_CHUNKED_MAX_CHUNKS ((uint64_t)1 << 38)
 
@@ -35,6 +37,13 @@ typedef enum ccf_chunked_aead {
     CCF_CHUNKED_AES_GCM = 1,
     CCF_CHUNKED_SM4_GCM = 2
 } ccf_chunked_aead;
+
+/* HKDF hashes */
+typedef enum ccf_chunked_hash {
+    CCF_CHUNKED_SHA256 = 1,
+    CCF_CHUNKED_SHA512 = 2,
+    CCF_CHUNKED_SM3 = 3
+} ccf_chunked_hash;
 
 typedef struct ccf_chunked {
     union {
@@ -50,6 +59,30 @@ typedef struct ccf_chunked {
  * CCF_ERR_KEY_LENGTH for a key of the wrong length. */
 int ccf_chunked_init(ccf_chunked *c, int aead, const uint8_t *key, size_t key_len,
                      const uint8_t base_nonce[CCF_CHUNKED_NONCE]);
+
+/*
+ * The key derivation of the spec: key || base_nonce || commitment = HKDF-Expand(PRK = key,
+ * info = "c2sp.org/chunked-encryption@v1+" || aead name || 0x00 || salt || context,
+ * L = key_len + 12 + 32), then ccf_chunked_init.  The AEAD name follows from (aead, key_len):
+ * AEAD_AES_128_GCM, AEAD_AES_256_GCM or AEAD_SM4_GCM.  CCF_ERR_KEY_LENGTH for another key
+ * length, CCF_ERR_PARAM for an unknown aead or hash.  Intermediate values are wiped.
+ */
+int ccf_chunked_derive(ccf_chunked *c, int aead, int hash, const uint8_t *key, size_t key_len,
+                       const uint8_t salt[CCF_CHUNKED_SALT], const uint8_t *context, size_t context_len,
+                       uint8_t commitment[CCF_CHUNKED_COMMITMENT]);
+
+/* "AEAD_AES_128_GCM", "AEAD_AES_256_GCM", "AEAD_SM4_GCM", or NULL for another combination. */
+const char *ccf_chunked_aead_name(int aead, size_t key_len);
+
+/*
+ * HKDF-Expand (RFC 5869 section 2.3) with HMAC over `hash` (ccf_chunked_hash): out_len bytes
+ * from PRK and the concatenation of the n_info segments info[i] (info_lens[i] bytes; a segment
+ * of length 0 may be NULL).  CCF_ERR_LENGTH if out_len > 255 * hash length, CCF_ERR_PARAM for
+ * an unknown hash.  A PRK longer than the hash's block is hashed first (RFC 2104).
+ */
+int ccf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_len,
+                    const uint8_t *const *info, const size_t *info_lens, size_t n_info,
+                    uint8_t *out, size_t out_len);
 
 /* Name of the AEAD kernels in use (diagnostics). */
 const char *ccf_chunked_impl_name(const ccf_chunked *c);

@@ -1,11 +1,13 @@
-# Declarations of the chunked-encryption chunk loop (csrc/chunked) and the SM3 HMAC its SM3
-# suite derives keys with (csrc/sm3).
+# Declarations of chunked encryption's key derivation and chunk loop (csrc/chunked).
 from libc.stdint cimport uint8_t, uint64_t
 
 cdef extern from "ccf_chunked.h" nogil:
     enum:
         CCF_CHUNKED_AES_GCM
         CCF_CHUNKED_SM4_GCM
+        CCF_CHUNKED_SHA256
+        CCF_CHUNKED_SHA512
+        CCF_CHUNKED_SM3
     ctypedef struct ccf_chunked:
         pass
     int ccf_chunked_init(ccf_chunked *c, int aead, const uint8_t *key, size_t key_len, const uint8_t *base_nonce)
@@ -16,6 +18,8 @@ cdef extern from "ccf_chunked.h" nogil:
     int ccf_chunked_open(const ccf_chunked *c, uint64_t first, const uint8_t *inp, size_t length, int final,
                          uint8_t *out, size_t *out_len, uint64_t *bad_chunk)
     void ccf_chunked_wipe(ccf_chunked *c)
-
-cdef extern from "ccf_sm3.h" nogil:
-    void ccf_sm3_hmac(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len, uint8_t *out)
+    int ccf_chunked_derive(ccf_chunked *c, int aead, int hash, const uint8_t *key, size_t key_len,
+                           const uint8_t *salt, const uint8_t *context, size_t context_len, uint8_t *commitment)
+    int ccf_hkdf_expand(int hash, const uint8_t *prk, size_t prk_len,
+                        const uint8_t *const *info, const size_t *info_lens, size_t n_info,
+                        uint8_t *out, size_t out_len)

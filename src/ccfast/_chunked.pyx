@@ -1,10 +1,9 @@
 # c2sp.org/chunked-encryption: key derivation, commitment and the chunk loop (csrc/chunked).
 #
 # The public face is ccfast/chunked.py (suites, argument checks, Writer and Reader); this module
-# holds what must be fast or must keep secrets off the Python heap: HKDF-Expand into a C buffer
-# that is wiped, the per-message AEAD context (wiped on close and on deallocation) and the chunk
-# loops, which run with the GIL released.
-import hmac as _hmac
+# holds what must be fast or must keep secrets off the Python heap: the key derivation (HKDF in
+# C: nothing derived ever becomes a Python object), the per-message AEAD context (wiped on close
+# and on deallocation) and the chunk loops, which run with the GIL released.
 import os
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
@@ -43,97 +42,53 @@ NONCE = _NONCE
 MAX_CHUNKS = _MAX_CHUNKS
 AES_GCM = CCF_CHUNKED_AES_GCM
 SM4_GCM = CCF_CHUNKED_SM4_GCM
-HASH_SHA256 = 1
-HASH_SHA512 = 2
-HASH_SM3 = 3
+HASH_SHA256 = CCF_CHUNKED_SHA256
+HASH_SHA512 = CCF_CHUNKED_SHA512
+HASH_SM3 = CCF_CHUNKED_SM3
 
-DEF PREFIX = b"c2sp.org/chunked-encryption@v1+"
-DEF MAX_OKM = 32 + 12 + 32
 # Below this many bytes a chunk loop keeps the GIL (release and re-acquire cost more).
 DEF NOGIL_THRESHOLD = 4096
 
-cdef dict _HASH_NAMES = {HASH_SHA256: "sha256", HASH_SHA512: "sha512"}
 
-
-cdef int _hkdf_expand(int hash_id, Py_buffer *prk, bytes info, uint8_t *okm, size_t okm_len) except -1:
-    """HKDF-Expand (RFC 5869 2.3) with HMAC-SHA-256, HMAC-SHA-512 (hashlib) or HMAC-SM3 (ccfast)
-    into okm; every intermediate block is wiped."""
-    cdef size_t hl = 32 if hash_id != HASH_SHA512 else 64
-    cdef size_t info_len = <size_t>PyBytes_GET_SIZE(info)
-    cdef size_t msg_len = hl + info_len + 1
-    cdef size_t done = 0, n
-    cdef unsigned counter = 1
-    cdef uint8_t t[64]
-    cdef uint8_t *msg = <uint8_t *>PyMem_Malloc(msg_len)
-    cdef bytes block
-    cdef object name = _HASH_NAMES.get(hash_id)
-    cdef object key_view = None
-    if msg == NULL:
-        raise MemoryError()
+def _hkdf_expand(int hash_id, prk, info, Py_ssize_t length):
+    """HKDF-Expand (RFC 5869 2.3) of the C code, for tests."""
+    cdef Py_buffer pb, ib
+    cdef const uint8_t *seg[1]
+    cdef size_t seglen[1]
+    cdef bytes out
+    cdef int rc
+    if length < 0:
+        raise ValueError("length must not be negative")
+    memset(&pb, 0, sizeof(Py_buffer)); memset(&ib, 0, sizeof(Py_buffer))
     try:
-        # msg = T(i-1) || info || i; T(0) is empty, so block 1 hashes msg[hl:]
-        memcpy(msg + hl, PyBytes_AS_STRING(info), info_len)
-        if hash_id != HASH_SM3:
-            key_view = PyMemoryView_FromMemory(<char *>prk.buf, prk.len, PyBUF_READ)
-        while done < okm_len:
-            msg[msg_len - 1] = <uint8_t>counter
-            if hash_id == HASH_SM3:
-                if counter == 1:
-                    ccf_sm3_hmac(<const uint8_t *>prk.buf, prk.len, msg + hl, msg_len - hl, t)
-                else:
-                    ccf_sm3_hmac(<const uint8_t *>prk.buf, prk.len, msg, msg_len, t)
-            else:
-                view = PyMemoryView_FromMemory(<char *>(msg + (hl if counter == 1 else 0)),
-                                               msg_len - (hl if counter == 1 else 0), PyBUF_READ)
-                block = _hmac.digest(key_view, view, name)
-                view.release()
-                memcpy(t, PyBytes_AS_STRING(block), hl)
-                # the digest object is ours alone (fresh, never hashed or shared): wipe its bytes
-                ccf_memzero(PyBytes_AS_STRING(block), hl)
-                block = None
-            n = okm_len - done if okm_len - done < hl else hl
-            memcpy(okm + done, t, n)
-            memcpy(msg, t, hl)
-            done += n
-            counter += 1
+        get_read_buffer(prk, &pb, "prk")
+        get_read_buffer(info, &ib, "info")
+        seg[0] = <const uint8_t *>ib.buf
+        seglen[0] = ib.len
+        out = new_bytes(length)
+        rc = ccf_hkdf_expand(hash_id, <const uint8_t *>pb.buf, pb.len, seg, seglen, 1,
+                             <uint8_t *>PyBytes_AS_STRING(out), length)
+        if rc != CCF_OK:
+            raise ValueError(f"HKDF-Expand refused (status {rc})")
+        return out
     finally:
-        if key_view is not None:
-            key_view.release()
-        ccf_memzero(t, sizeof(t))
-        ccf_memzero(msg, msg_len)
-        PyMem_Free(msg)
-    return 0
-
-
-cdef bytes _info(bytes aead_name, const uint8_t *salt, Py_buffer *context):
-    """info = "c2sp.org/chunked-encryption@v1+" || aead name || 0x00 || salt || context."""
-    cdef Py_ssize_t p = len(PREFIX), a = PyBytes_GET_SIZE(aead_name)
-    cdef bytes info = new_bytes(p + a + 1 + _SALT + context.len)
-    cdef char *o = PyBytes_AS_STRING(info)
-    memcpy(o, <const char *>PREFIX, p)
-    memcpy(o + p, PyBytes_AS_STRING(aead_name), a)
-    o[p + a] = 0
-    memcpy(o + p + a + 1, salt, _SALT)
-    memcpy(o + p + a + 1 + _SALT, context.buf, context.len)
-    return info
+        release_buffer(&pb); release_buffer(&ib)
 
 
 cdef class Cipher:
     """The per-message state of one chunked message: the AEAD key and base nonce derived from
     (input key, salt, context), and the salt and commitment that form the 56-byte header.
 
-    Cipher(aead, hash_id, aead_name, key, salt, context): aead is AES_GCM or SM4_GCM, hash_id
-    one of HASH_*, aead_name the IANA name (bytes); key, salt (24 bytes) and context are
-    bytes-like.  The caller has checked the key length against the suite.  The context is
+    Cipher(aead, hash_id, key, salt, context): aead is AES_GCM or SM4_GCM, hash_id one of
+    HASH_*; key, salt (24 bytes) and context are bytes-like.  The caller has checked the key
+    length against the suite.  The context is
     read-only once made, so threads may seal or open disjoint chunk ranges at once."""
     cdef ccf_chunked *ctx
     cdef uint8_t _salt[24]
     cdef uint8_t _commitment[32]
 
-    def __cinit__(self, int aead, int hash_id, bytes aead_name, key, salt, context):
+    def __cinit__(self, int aead, int hash_id, key, salt, context):
         cdef Py_buffer kb, sb, cb
-        cdef uint8_t okm[MAX_OKM]
-        cdef size_t key_len, okm_len
         cdef int rc
         memset(&kb, 0, sizeof(Py_buffer)); memset(&sb, 0, sizeof(Py_buffer)); memset(&cb, 0, sizeof(Py_buffer))
         try:
@@ -142,22 +97,16 @@ cdef class Cipher:
             get_read_buffer(context, &cb, "context")
             if sb.len != _SALT:
                 raise ValueError(f"salt must be {_SALT} bytes, not {sb.len}")
-            key_len = <size_t>kb.len
-            if key_len not in (16, 32):
-                raise ValueError(f"key must be 16 or 32 bytes, not {kb.len}")
-            okm_len = key_len + _NONCE + _COMMITMENT
             memcpy(self._salt, sb.buf, _SALT)
-            _hkdf_expand(hash_id, &kb, _info(aead_name, self._salt, &cb), okm, okm_len)
-            try:
-                self.ctx = <ccf_chunked *>ccf_alloc_aligned(sizeof(ccf_chunked), 64)
-                if self.ctx == NULL:
-                    raise MemoryError()
-                rc = ccf_chunked_init(self.ctx, aead, okm, key_len, okm + key_len)
-                if rc != CCF_OK:
-                    raise ValueError(f"chunked cipher set-up failed (status {rc})")
-                memcpy(self._commitment, okm + key_len + _NONCE, _COMMITMENT)
-            finally:
-                ccf_memzero(okm, sizeof(okm))
+            self.ctx = <ccf_chunked *>ccf_alloc_aligned(sizeof(ccf_chunked), 64)
+            if self.ctx == NULL:
+                raise MemoryError()
+            rc = ccf_chunked_derive(self.ctx, aead, hash_id, <const uint8_t *>kb.buf, kb.len, self._salt,
+                                    <const uint8_t *>cb.buf, cb.len, self._commitment)
+            if rc != CCF_OK:
+                ccf_free_aligned(self.ctx, sizeof(ccf_chunked))
+                self.ctx = NULL
+                raise ValueError(f"chunked key derivation refused the key of {kb.len} bytes (status {rc})")
         finally:
             release_buffer(&kb); release_buffer(&sb); release_buffer(&cb)
 
@@ -319,7 +268,7 @@ cdef int _seal_message(Cipher c, Py_buffer *pb, uint8_t *o) except -1:
     return 0
 
 
-cdef Cipher _open_header(int aead, int hash_id, bytes aead_name, key, Py_buffer *cb, context, uint64_t *plain_len):
+cdef Cipher _open_header(int aead, int hash_id, key, Py_buffer *cb, context, uint64_t *plain_len):
     """Check a whole message's length and commitment: its Cipher, and the plaintext length."""
     cdef const uint8_t *s = <const uint8_t *>cb.buf
     cdef uint64_t body, full, rest
@@ -327,7 +276,7 @@ cdef Cipher _open_header(int aead, int hash_id, bytes aead_name, key, Py_buffer 
     if cb.len < _HEADER:
         raise TruncatedError(f"truncated: the ciphertext is {cb.len} bytes, shorter than the "
                              f"56-byte header (salt and commitment)")
-    c = Cipher(aead, hash_id, aead_name, key, PyMemoryView_FromMemory(<char *>s, _SALT, PyBUF_READ), context)
+    c = Cipher(aead, hash_id, key, PyMemoryView_FromMemory(<char *>s, _SALT, PyBUF_READ), context)
     try:
         if ccf_ct_memcmp(s + _SALT, c._commitment, _COMMITMENT) != 0:
             raise InvalidTag("the key commitment does not match: wrong key or context, or a modified header")
@@ -379,7 +328,7 @@ cdef inline int _check_out(Py_buffer *ob, uint64_t need, Py_buffer *src) except 
     return 0
 
 
-def encrypt(int aead, int hash_id, bytes aead_name, key, plaintext, context, salt=None):
+def encrypt(int aead, int hash_id, key, plaintext, context, salt=None):
     """One message: salt || commitment || sealed chunks, written straight into the result."""
     cdef Py_buffer pb
     cdef Cipher c
@@ -387,7 +336,7 @@ def encrypt(int aead, int hash_id, bytes aead_name, key, plaintext, context, sal
     get_read_buffer(plaintext, &pb, "plaintext")
     try:
         _check_message_length(pb.len)
-        c = Cipher(aead, hash_id, aead_name, key, os.urandom(_SALT) if salt is None else salt, context)
+        c = Cipher(aead, hash_id, key, os.urandom(_SALT) if salt is None else salt, context)
         try:
             out = new_bytes(sealed_length(pb.len))
             _seal_message(c, &pb, <uint8_t *>PyBytes_AS_STRING(out))
@@ -398,7 +347,7 @@ def encrypt(int aead, int hash_id, bytes aead_name, key, plaintext, context, sal
         release_buffer(&pb)
 
 
-def encrypt_into(int aead, int hash_id, bytes aead_name, key, plaintext, out, context):
+def encrypt_into(int aead, int hash_id, key, plaintext, out, context):
     """encrypt() into the writable buffer `out`; returns the bytes written."""
     cdef Py_buffer pb, ob
     cdef Cipher c
@@ -410,7 +359,7 @@ def encrypt_into(int aead, int hash_id, bytes aead_name, key, plaintext, out, co
         _check_message_length(pb.len)
         need = sealed_length(pb.len)
         _check_out(&ob, need, &pb)
-        c = Cipher(aead, hash_id, aead_name, key, os.urandom(_SALT), context)
+        c = Cipher(aead, hash_id, key, os.urandom(_SALT), context)
         try:
             _seal_message(c, &pb, <uint8_t *>ob.buf)
             return need
@@ -420,7 +369,7 @@ def encrypt_into(int aead, int hash_id, bytes aead_name, key, plaintext, out, co
         release_buffer(&pb); release_buffer(&ob)
 
 
-def decrypt(int aead, int hash_id, bytes aead_name, key, ciphertext, context):
+def decrypt(int aead, int hash_id, key, ciphertext, context):
     """Check the header, then open every chunk; nothing is returned unless all authenticate."""
     cdef Py_buffer cb
     cdef Cipher c
@@ -428,7 +377,7 @@ def decrypt(int aead, int hash_id, bytes aead_name, key, ciphertext, context):
     cdef uint64_t n = 0
     get_read_buffer(ciphertext, &cb, "ciphertext")
     try:
-        c = _open_header(aead, hash_id, aead_name, key, &cb, context, &n)
+        c = _open_header(aead, hash_id, key, &cb, context, &n)
         try:
             out = new_bytes(n)
             _open_message(c, &cb, <uint8_t *>PyBytes_AS_STRING(out), n)
@@ -439,7 +388,7 @@ def decrypt(int aead, int hash_id, bytes aead_name, key, ciphertext, context):
         release_buffer(&cb)
 
 
-def decrypt_into(int aead, int hash_id, bytes aead_name, key, ciphertext, out, context):
+def decrypt_into(int aead, int hash_id, key, ciphertext, out, context):
     """decrypt() into the writable buffer `out`; returns the plaintext length.  On failure the
     bytes it wrote are zeroed."""
     cdef Py_buffer cb, ob
@@ -449,7 +398,7 @@ def decrypt_into(int aead, int hash_id, bytes aead_name, key, ciphertext, out, c
     try:
         get_read_buffer(ciphertext, &cb, "ciphertext")
         get_buffer(out, &ob, True, "out")
-        c = _open_header(aead, hash_id, aead_name, key, &cb, context, &n)
+        c = _open_header(aead, hash_id, key, &cb, context, &n)
         try:
             _check_out(&ob, n, &cb)
             _open_message(c, &cb, <uint8_t *>ob.buf, n)

@@ -124,12 +124,12 @@ def _byte_length(obj, what):
 def _params(key, context, suite):
     """Check the arguments every entry point shares: (suite, C arguments)."""
     suite = _suite(suite)
-    name, size, aead, _, hash_id = _SUITES[suite]
+    _, size, aead, _, hash_id = _SUITES[suite]
     n = _byte_length(key, "key")
     if n != size:
         raise ValueError(f"key must be {size} bytes for {suite.name}, not {n}")
     _byte_length(context, "context")
-    return suite, (aead, hash_id, name.encode())
+    return suite, (aead, hash_id)
 
 
 def _length_arg(n, what):
