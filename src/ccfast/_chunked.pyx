@@ -8,7 +8,7 @@ import os
 
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.memoryview cimport PyMemoryView_FromMemory
-from cpython.buffer cimport PyBUF_READ
+from cpython.buffer cimport PyBUF_READ, PyBUF_WRITE
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from libc.stdint cimport uint8_t, uint64_t
 from libc.string cimport memcpy, memset
@@ -236,6 +236,14 @@ cdef class Cipher:
             return w
         finally:
             release_buffer(&sb); release_buffer(&db)
+
+
+def fresh_bytes(Py_ssize_t n):
+    """(a new bytes object of n bytes, a writable memoryview of its storage): the view is for
+    filling the object before it is handed out, and must be released first.  It holds no
+    reference to the bytes object: keep both alive together."""
+    cdef bytes b = new_bytes(n)
+    return b, PyMemoryView_FromMemory(PyBytes_AS_STRING(b), n, PyBUF_WRITE)
 
 
 def _truncation_message(uint64_t index, uint64_t rest):

@@ -707,31 +707,44 @@ class Reader(io.RawIOBase):
 
     def read(self, size=-1):
         """Up to size bytes from the current position (all the rest when size < 0)."""
-        if size is None or size < 0:
+        if size is None or (isinstance(size, int) and size < 0):
             return self.readall()
         size = _length_arg(size, "size")
-        buf = bytearray(size)
-        n = self.readinto(buf)
-        del buf[n:]
-        return bytes(buf)
+        with self._lock:
+            # within the cached chunk: one copy, no decryption
+            if self._error is None and not self.closed and self._cache_index == self._pos // CHUNK_SIZE:
+                off = self._pos - self._cache_index * CHUNK_SIZE
+                if off + size <= self._cache_len:
+                    self._pos += size
+                    return bytes(memoryview(self._cache)[off:off + size])
+            out, view = _chunked.fresh_bytes(size)       # decrypted straight into the result
+            try:
+                n = self.readinto(view)
+            finally:
+                view.release()
+            return out if n == size else out[:n]
 
     def readall(self):
         """The rest of the message."""
         def run():
             if self._seekable:
                 length = self._authenticate_end()
-                buf = bytearray(max(length - self._pos, 0))
-                n = self._fill_loop(memoryview(buf), len(buf))
-                del buf[n:]
-                return bytes(buf)
+                out, view = _chunked.fresh_bytes(max(length - self._pos, 0))
+                try:
+                    n = self._fill_loop(view, len(view))
+                finally:
+                    view.release()
+                return out if n == len(out) else out[:n]
             parts = []
             while True:
-                buf = bytearray(_BATCH_CHUNKS * CHUNK_SIZE)
-                n = self._fill_loop(memoryview(buf), len(buf))
+                out, view = _chunked.fresh_bytes(_BATCH_CHUNKS * CHUNK_SIZE)
+                try:
+                    n = self._fill_loop(view, len(view))
+                finally:
+                    view.release()
                 if n == 0:
                     return b"".join(parts)
-                del buf[n:]
-                parts.append(bytes(buf))
+                parts.append(out if n == len(out) else out[:n])
         return self._guard(run)
 
     def seek(self, offset, whence=io.SEEK_SET):
@@ -743,17 +756,20 @@ class Reader(io.RawIOBase):
             raise TypeError(f"offset must be an integer, not {type(offset).__name__}") from None
         if whence not in (io.SEEK_SET, io.SEEK_CUR, io.SEEK_END):
             raise ValueError(f"invalid whence ({whence!r}: use SEEK_SET, SEEK_CUR or SEEK_END)")
-
-        def run():
+        with self._lock:
+            self._check_usable()
             if not self._seekable:
                 raise io.UnsupportedOperation("the source file object is not seekable")
-            base = 0 if whence == io.SEEK_SET else self._pos if whence == io.SEEK_CUR else self._authenticate_end()
-            new = base + offset
+            if whence == io.SEEK_SET:
+                new = offset
+            elif whence == io.SEEK_CUR:
+                new = self._pos + offset
+            else:
+                new = self._guard(self._authenticate_end) + offset
             if new < 0:
                 raise ValueError(f"negative seek position {new}")
             self._pos = new
             return new
-        return self._guard(run)
 
     @property
     def length(self):
