@@ -518,6 +518,23 @@ def test_random_access_equals_slicing(suite):
 
 
 @pytest.mark.cpu_independent
+def test_reader_decrypts_only_the_chunks_it_reads():
+    """Random access costs O(1) chunks: one second of 8 kHz 16-bit audio (16000 bytes) in an
+    hour-long recording (57.6 MB, 3516 chunks) opens at most two chunks, plus the final one
+    when the length is authenticated."""
+    msg = bytes(3600 * 16000)
+    src = CountingBytesIO(chunked.encrypt(KEY, msg))
+    reader = chunked.Reader(src, KEY)
+    reader.seek(1800 * 16000 + 7)
+    assert reader.read(16000) == msg[:16000]
+    assert reader._chunks_opened <= 2 and src.taken <= HEADER + 2 * SEALED
+    assert reader.seek(-16000, io.SEEK_END) == len(msg) - 16000
+    assert reader._chunks_opened <= 3
+    reader.read(16000)
+    assert reader._chunks_opened <= 5 and src.taken <= HEADER + 5 * SEALED
+
+
+@pytest.mark.cpu_independent
 def test_reader_seek_rules():
     msg = os.urandom(3 * CHUNK + 10)
     reader = chunked.Reader(io.BytesIO(chunked.encrypt(KEY, msg)), KEY)

@@ -532,6 +532,7 @@ class Reader(io.RawIOBase):
         self._cache_index = -1
         self._cache_len = 0
         self._delivered = 0               # bytes the running readinto has delivered
+        self._chunks_opened = 0           # chunks decrypted so far (diagnostics, tests)
         self._error = None
         header = bytearray(HEADER_SIZE)
         got = _readinto_exact(fileobj, memoryview(header))
@@ -605,6 +606,7 @@ class Reader(io.RawIOBase):
             return self._end_reached(k)
         n = self._read_sealed(k, m)
         full, rest = divmod(n, _SEALED)
+        self._chunks_opened += -(-n // _SEALED)
         if n == m * _SEALED:
             return self._cipher.open_into(k, self._scratch, 0, n, False, dst, dst_off)
         if n == 0:
@@ -639,6 +641,7 @@ class Reader(io.RawIOBase):
         n = self._read_sealed(full, 1)
         if n != rest:
             raise TruncatedError(f"truncated: the source changed size while being read ({n} of {rest} bytes)")
+        self._chunks_opened += 1
         got = self._cipher.open_into(full, self._scratch, 0, n, True, self._cache, 0)
         self._cache_index, self._cache_len = full, got
         self._length = full * CHUNK_SIZE + got
