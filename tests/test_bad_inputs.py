@@ -726,6 +726,15 @@ case("chunked-ciphertext-length-suite-str", lambda: chunked.ciphertext_length(5,
 for t, e in ((0, ValueError), (-1, ValueError), (257, ValueError), ("2", TypeError), (1.5, TypeError),
              (True, TypeError), (None, TypeError)):
     case(f"chunked-writer-threads-{t!r}", lambda t=t: chunked.Writer(io.BytesIO(), K32, threads=t), e)
+class _FailingSink:
+    def write(self, b):
+        raise OSError("disk full")
+
+    def flush(self):
+        raise OSError("still full")
+
+
+case("chunked-writer-header-write-fails", lambda: chunked.Writer(_FailingSink(), K32), OSError, match="disk full")
 for name, bad in (("none", None), ("bytes", b"out"), ("str", "out.bin")):
     case(f"chunked-writer-fileobj-{name}", lambda b=bad: chunked.Writer(b, K32), TypeError, match="fileobj")
     case(f"chunked-reader-fileobj-{name}", lambda b=bad: chunked.Reader(b, K32), TypeError, match="fileobj")
@@ -776,6 +785,7 @@ case("chunked-reader-seek-before-start-from-end", lambda r: r.seek(-len(_CH_MSG)
 case("chunked-reader-readinto-bytes", lambda r: r.readinto(bytes(10)), TypeError, on=CH_READER)
 case("chunked-reader-readinto-strided", lambda r: r.readinto(memoryview(bytearray(20))[::2]), TypeError, on=CH_READER)
 case("chunked-reader-readinto-none", lambda r: r.readinto(None), TypeError, on=CH_READER)
+case("chunked-reader-readinto-wide-items", lambda r: r.readinto(array.array("I", bytes(40))), TypeError, on=CH_READER)
 case("chunked-reader-read-str", lambda r: r.read("5"), TypeError, on=CH_READER)
 
 

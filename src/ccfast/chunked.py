@@ -293,6 +293,7 @@ class Writer(io.RawIOBase):
             _write_all(fileobj, self._cipher.header())
         except BaseException:
             self._cipher.wipe()
+            self._finished = True
             super().close()
             raise
         self._close_fileobj = bool(close_fileobj)
@@ -653,6 +654,8 @@ class Reader(io.RawIOBase):
                 raise TypeError("readinto() needs a writable buffer")
             if not outer.c_contiguous:
                 raise TypeError("readinto() needs a C-contiguous buffer")
+            if outer.itemsize != 1:
+                raise TypeError(f"readinto() needs a buffer of single bytes, not of {outer.itemsize}-byte items")
             view = outer.cast("B") if (outer.format != "B" or outer.ndim != 1) else outer
             try:
                 return self._fill(view)
