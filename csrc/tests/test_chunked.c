@@ -11,7 +11,8 @@
  *     message whose SHA-512 is msgSha512, sealing with the vector's salt gives the ciphertext, and
  *     every flipped bit, every truncation and a wrong context fail;
  *   - the chunk loop: seal/open round trips of 0..3 chunks, lengths refused without writing,
- *     the 2^38-chunk limit, a failing chunk zeroing everything the call wrote;
+ *     the 2^38-chunk limit, a failing chunk zeroing everything the call wrote; a sealing job
+ *     in pieces equal to one call (and a late thread finding nothing to do);
  *   - the same with every CPU feature masked off (the portable AES/GHASH/SM4 paths).
  */
 #include "ccf_test.h"
@@ -245,6 +246,24 @@ static void test_loop(int aead, int hash, size_t key_len)
             CCF_CHECK(w == n, "every chunk this call wrote is zeroed (%u of %u)", (unsigned)w, (unsigned)n);
             big[sealed - 1] ^= 1;
         }
+    }
+    /* a job of whole chunks in pieces equals one seal call */
+    {
+        static ccf_chunked_job job;
+        size_t piece;
+        CCF_CHECK(ccf_chunked_seal(&c, 9, big3, 3 * CCF_CHUNKED_CHUNK, 0, big, &w) == CCF_OK, "seal 3 chunks");
+        for (piece = 1; piece <= 4; piece++) {
+            memset(big2, 0, sizeof(big2));
+            CCF_CHECK(ccf_chunked_job_init(&job, &c, 9, big3, 3, big2, piece) == CCF_OK, "job init");
+            ccf_chunked_job_run(&job);
+            ccf_chunked_job_run(&job);                  /* a late thread: nothing left, returns */
+            CCF_CHECK(ccf_chunked_job_wait(&job) == CCF_OK, "job done");
+            CCF_CHECK(memcmp(big, big2, w) == 0, "job output, pieces of %u chunks", (unsigned)piece);
+        }
+        CCF_CHECK(ccf_chunked_job_init(&job, &c, 0, big3, 0, big2, 1) == CCF_ERR_PARAM, "empty job refused");
+        CCF_CHECK(ccf_chunked_job_init(&job, &c, 0, big3, 1, big2, 0) == CCF_ERR_PARAM, "zero piece refused");
+        CCF_CHECK(ccf_chunked_job_init(&job, &c, CCF_CHUNKED_MAX_CHUNKS - 1, big3, 2, big2, 1) == CCF_ERR_LENGTH,
+                  "a job past the chunk limit refused");
     }
     /* lengths refused before anything is written */
     memset(big, 0x55, 32);

@@ -238,6 +238,71 @@ cdef class Cipher:
             release_buffer(&sb); release_buffer(&db)
 
 
+cdef class SealJob:
+    """Whole chunks of one range sealed by every thread that calls run() (pieces taken in turn,
+    without the GIL); the owner calls run() too, then finish(), which waits for the pieces
+    others took, releases the buffers and raises on a failure.  A run() that starts after every
+    piece was taken returns at once, so the owner never waits for a thread that got no CPU.
+
+    SealJob(cipher, first, src, src_start, nchunks, dst, piece): chunks first.. from
+    src[src_start:] into dst[0:] (16400 bytes per chunk)."""
+    cdef ccf_chunked_job job
+    cdef Py_buffer sb, db
+    cdef bint held
+    cdef Cipher cipher
+
+    def __cinit__(self, Cipher cipher, uint64_t first, src, Py_ssize_t src_start, Py_ssize_t nchunks, dst,
+                  Py_ssize_t piece):
+        cdef int rc
+        cipher._ready()
+        memset(&self.sb, 0, sizeof(Py_buffer)); memset(&self.db, 0, sizeof(Py_buffer))
+        get_read_buffer(src, &self.sb, "data")
+        try:
+            get_buffer(dst, &self.db, True, "out")
+            if nchunks <= 0 or piece <= 0 or src_start < 0 or src_start + nchunks * _CHUNK > self.sb.len \
+                    or nchunks * _SEALED > self.db.len:
+                raise ValueError("job range out of bounds")
+            rc = ccf_chunked_job_init(&self.job, cipher.ctx, first, <const uint8_t *>self.sb.buf + src_start,
+                                      nchunks, <uint8_t *>self.db.buf, piece)
+            if rc == CCF_ERR_LENGTH:
+                raise OverflowError("a chunked message is limited to 2**38 chunks (4 PiB)")
+            if rc != CCF_OK:
+                raise ValueError(f"chunk job refused (status {rc})")
+        except BaseException:
+            release_buffer(&self.sb); release_buffer(&self.db)
+            raise
+        self.cipher = cipher       # the context stays alive while any thread may run
+        self.held = True
+
+    def __dealloc__(self):
+        if self.held:
+            release_buffer(&self.sb); release_buffer(&self.db)
+
+    def run(self):
+        with nogil:
+            ccf_chunked_job_run(&self.job)
+
+    def finish(self):
+        cdef int rc
+        with nogil:
+            rc = ccf_chunked_job_wait(&self.job)
+        if self.held:
+            self.held = False
+            release_buffer(&self.sb); release_buffer(&self.db)
+        if rc != CCF_OK:
+            raise ValueError(f"chunk sealing failed (status {rc})")
+
+    def cancel(self):
+        """Let no further piece start, wait for those running, release the buffers."""
+        cdef ccf_chunked_job *j = &self.job
+        with nogil:
+            ccf_chunked_job_run(j)          # take (and seal) whatever is left: nothing stays claimable
+            ccf_chunked_job_wait(j)
+        if self.held:
+            self.held = False
+            release_buffer(&self.sb); release_buffer(&self.db)
+
+
 def fresh_bytes(Py_ssize_t n):
     """(a new bytes object of n bytes, a writable memoryview of its storage): the view is for
     filling the object before it is handed out, and must be released first.  It holds no

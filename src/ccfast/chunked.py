@@ -47,6 +47,7 @@ _MAX_PLAINTEXT = _MAX_CHUNKS * CHUNK_SIZE - 1
 # that a thread hand-off costs little beside the work, small enough to bound memory.
 _BATCH_CHUNKS = 64
 _MIN_PART = 4                      # chunks: a smaller share of a round is not worth a thread
+_PIECE_CHUNKS = 4                  # chunks per piece the Writer's threads take in turn (64 KiB)
 _MAX_THREADS = 256
 
 
@@ -340,43 +341,44 @@ class Writer(io.RawIOBase):
         return buf
 
     def _seal_pipelined(self, view, nchunks):
-        """Rounds of up to _BATCH_CHUNKS chunks per thread, each round split among the worker
-        threads (which run the C chunk loop without the GIL); while they seal round r into one
-        buffer, this thread writes round r - 1 from the other."""
+        """Rounds of up to _BATCH_CHUNKS chunks per thread, cut into pieces of _PIECE_CHUNKS
+        that the calling thread and threads - 1 workers take in turn (in C, without the GIL:
+        one atomic add per piece).  While the workers start on round r, this thread writes
+        round r - 1, then takes pieces of round r itself: when no core is free for a worker,
+        the calling thread seals everything and waits for no one."""
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
-            self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="ccfast-chunked")
-        pool, cipher, threads = self._pool, self._cipher, self._threads
+            self._pool = ThreadPoolExecutor(max_workers=self._threads - 1, thread_name_prefix="ccfast-chunked")
+        threads = self._threads
         per_round = _BATCH_CHUNKS * min(threads, 4)
         base, done, rnd = self._next_chunk, 0, 0
-        pending = None                            # (futures, buffer, chunks) sealed, not yet written
-        outstanding = []
+        pending = current = None                  # previous round: (buffer, chunks) sealed, not written
         try:
             while done < nchunks or pending is not None:
-                current = None
+                job = None
                 if done < nchunks:
                     n = min(nchunks - done, per_round)
                     buf = self._scratch_buffer(rnd % 2, min(nchunks, per_round) * _SEALED)
-                    parts = max(1, min(threads, n // _MIN_PART))
-                    bounds = [n * i // parts for i in range(parts + 1)]
-                    futures = [pool.submit(cipher.seal_into, base + done + a, view, (done + a) * CHUNK_SIZE,
-                                           (b - a) * CHUNK_SIZE, False, buf, a * _SEALED)
-                               for a, b in zip(bounds, bounds[1:])]
-                    outstanding += futures
-                    current = (futures, buf, n)
+                    job = current = _chunked.SealJob(self._cipher, base + done, view, done * CHUNK_SIZE, n, buf,
+                                                     _PIECE_CHUNKS)
+                    for _ in range(min(threads - 1, -(-n // _PIECE_CHUNKS) - 1)):
+                        self._pool.submit(job.run)
                     done += n
                     rnd += 1
                 if pending is not None:
-                    futures, buf, n = pending
-                    for f in futures:
-                        f.result()
-                    _write_all(self._fileobj, memoryview(buf)[:n * _SEALED])
-                    self._next_chunk += n
-                pending = current
-        finally:
-            # no worker may still read the caller's data or write our buffers after this returns
-            from concurrent.futures import wait
-            wait(outstanding)
+                    _write_all(self._fileobj, memoryview(pending[0])[:pending[1] * _SEALED])
+                    self._next_chunk += pending[1]
+                if job is not None:
+                    job.run()
+                    job.finish()
+                    current = None
+                    pending = (buf, n)
+                else:
+                    pending = None
+        except BaseException:
+            if current is not None:
+                current.cancel()              # no worker may still use the caller's data
+            raise
 
     def write(self, b):
         """Take all of b (any bytes-like object); returns len(b) in bytes."""
