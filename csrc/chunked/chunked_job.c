@@ -10,17 +10,20 @@
 
 #if defined(_MSC_VER)
 #  include <intrin.h>
-#  include <windows.h>
 #  define FETCH_ADD(p, v) _InterlockedExchangeAdd((p), (v))
 #  define LOAD(p) _InterlockedCompareExchange((p), 0, 0)
 #  define CAS(p, want, v) (_InterlockedCompareExchange((p), (v), (want)) == (want))
-#  define YIELD() SwitchToThread()
 #else
-#  include <sched.h>
 #  define FETCH_ADD(p, v) __atomic_fetch_add((p), (v), __ATOMIC_ACQ_REL)
 #  define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #  define CAS(p, want, v) __extension__ ({ long e_ = (want); \
         __atomic_compare_exchange_n((p), &e_, (v), 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED); })
+#endif
+#if defined(_WIN32)
+#  include <windows.h>
+#  define YIELD() SwitchToThread()
+#else
+#  include <sched.h>
 #  define YIELD() sched_yield()
 #endif
 
