@@ -632,7 +632,8 @@ class Reader(io.RawIOBase):
         """Decrypt the final chunk (found from the source's size) to learn the length."""
         if self._length is not None:
             return self._length
-        size = self._fileobj.seek(0, io.SEEK_END) - self._origin
+        self._fileobj.seek(0, io.SEEK_END)
+        size = self._fileobj.tell() - self._origin
         if size < HEADER_SIZE:
             raise TruncatedError(f"truncated: the ciphertext is {max(size, 0)} bytes, shorter than the 56-byte header")
         full, rest = divmod(size - HEADER_SIZE, _SEALED)
