@@ -22,7 +22,7 @@ cdef extern from "ccf_chunked.h" nogil:
         pass
     int ccf_chunked_job_init(ccf_chunked_job *j, const ccf_chunked *c, uint64_t first,
                              const uint8_t *inp, size_t nchunks, uint8_t *out, size_t piece)
-    void ccf_chunked_job_run(ccf_chunked_job *j)
+    int ccf_chunked_job_run(ccf_chunked_job *j)
     int ccf_chunked_job_wait(ccf_chunked_job *j)
     int ccf_chunked_derive(ccf_chunked *c, int aead, int hash, const uint8_t *key, size_t key_len,
                            const uint8_t *salt, const uint8_t *context, size_t context_len, uint8_t *commitment)

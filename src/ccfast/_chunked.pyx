@@ -10,6 +10,8 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.memoryview cimport PyMemoryView_FromMemory
 from cpython.buffer cimport PyBUF_READ, PyBUF_WRITE
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
+from cpython.pythread cimport (PyThread_type_lock, PyThread_allocate_lock, PyThread_free_lock,
+                               PyThread_acquire_lock, PyThread_release_lock, WAIT_LOCK, NOWAIT_LOCK)
 from libc.stdint cimport uint8_t, uint64_t
 from libc.string cimport memcpy, memset
 
@@ -238,15 +240,26 @@ cdef class Cipher:
             release_buffer(&sb); release_buffer(&db)
 
 
+ctypedef struct job_ctl:
+    ccf_chunked_job job
+    PyThread_type_lock done      # held until the thread finishing the last piece releases it
+
+
+cdef inline void _run_job(job_ctl *ctl) noexcept nogil:
+    if ccf_chunked_job_run(&ctl.job):
+        PyThread_release_lock(ctl.done)
+
+
 cdef class SealJob:
-    """Whole chunks of one range sealed by every thread that calls run() (pieces taken in turn,
-    without the GIL); the owner calls run() too, then finish(), which waits for the pieces
-    others took, releases the buffers and raises on a failure.  A run() that starts after every
-    piece was taken returns at once, so the owner never waits for a thread that got no CPU.
+    """Whole chunks of one range sealed by every thread that runs it (pieces taken in turn,
+    without the GIL): SealPool workers and the owner, whose finish() takes pieces too, then
+    blocks (without the GIL, without spinning) until the pieces others took are sealed,
+    releases the buffers and raises on a failure.  A worker that starts after every piece was
+    taken returns at once, so the owner never waits for a thread that got no CPU.
 
     SealJob(cipher, first, src, src_start, nchunks, dst, piece): chunks first.. from
     src[src_start:] into dst[0:] (16400 bytes per chunk)."""
-    cdef ccf_chunked_job job
+    cdef job_ctl ctl
     cdef Py_buffer sb, db
     cdef bint held
     cdef Cipher cipher
@@ -256,13 +269,17 @@ cdef class SealJob:
         cdef int rc
         cipher._ready()
         memset(&self.sb, 0, sizeof(Py_buffer)); memset(&self.db, 0, sizeof(Py_buffer))
+        self.ctl.done = PyThread_allocate_lock()
+        if self.ctl.done == NULL:
+            raise MemoryError()
+        PyThread_acquire_lock(self.ctl.done, WAIT_LOCK)
         get_read_buffer(src, &self.sb, "data")
         try:
             get_buffer(dst, &self.db, True, "out")
             if nchunks <= 0 or piece <= 0 or src_start < 0 or src_start + nchunks * _CHUNK > self.sb.len \
                     or nchunks * _SEALED > self.db.len:
                 raise ValueError("job range out of bounds")
-            rc = ccf_chunked_job_init(&self.job, cipher.ctx, first, <const uint8_t *>self.sb.buf + src_start,
+            rc = ccf_chunked_job_init(&self.ctl.job, cipher.ctx, first, <const uint8_t *>self.sb.buf + src_start,
                                       nchunks, <uint8_t *>self.db.buf, piece)
             if rc == CCF_ERR_LENGTH:
                 raise OverflowError("a chunked message is limited to 2**38 chunks (4 PiB)")
@@ -277,30 +294,126 @@ cdef class SealJob:
     def __dealloc__(self):
         if self.held:
             release_buffer(&self.sb); release_buffer(&self.db)
+        if self.ctl.done != NULL:
+            PyThread_free_lock(self.ctl.done)
 
     def run(self):
         with nogil:
-            ccf_chunked_job_run(&self.job)
+            _run_job(&self.ctl)
 
     def finish(self):
+        """Take the pieces left, wait for the others, release the buffers; ValueError if a
+        piece failed."""
         cdef int rc
         with nogil:
-            rc = ccf_chunked_job_wait(&self.job)
+            _run_job(&self.ctl)
+            PyThread_acquire_lock(self.ctl.done, WAIT_LOCK)
+            rc = ccf_chunked_job_wait(&self.ctl.job)
         if self.held:
             self.held = False
             release_buffer(&self.sb); release_buffer(&self.db)
         if rc != CCF_OK:
             raise ValueError(f"chunk sealing failed (status {rc})")
 
-    def cancel(self):
-        """Let no further piece start, wait for those running, release the buffers."""
-        cdef ccf_chunked_job *j = &self.job
+
+cdef class SealPool:
+    """Worker threads for SealJobs that wait and work without the GIL.  assign(job) hands the
+    job to every idle worker (one lock release each); a worker still asleep on an earlier job
+    is skipped, and keeps that job alive until it wakes, finds nothing left and is idle again.
+    close() stops and joins the workers."""
+    cdef int n
+    cdef bint stop
+    cdef PyThread_type_lock *wake     # held: worker i sleeps; released: it has a job (or must stop)
+    cdef PyThread_type_lock *idle     # released: worker i is idle; held: it has a job to look at
+    cdef job_ctl **slot
+    cdef list jobs                    # the SealJob each worker was given (kept alive for it)
+    cdef list threads
+
+    def __cinit__(self, int n):
+        cdef int i
+        if n < 1:
+            raise ValueError("a pool needs at least one worker")
+        self.n = n
+        self.wake = <PyThread_type_lock *>PyMem_Malloc(n * sizeof(PyThread_type_lock))
+        self.idle = <PyThread_type_lock *>PyMem_Malloc(n * sizeof(PyThread_type_lock))
+        self.slot = <job_ctl **>PyMem_Malloc(n * sizeof(job_ctl *))
+        if self.wake == NULL or self.idle == NULL or self.slot == NULL:
+            raise MemoryError()
+        for i in range(n):
+            self.wake[i] = self.idle[i] = NULL
+            self.slot[i] = NULL
+        for i in range(n):
+            self.wake[i] = PyThread_allocate_lock()
+            self.idle[i] = PyThread_allocate_lock()
+            if self.wake[i] == NULL or self.idle[i] == NULL:
+                raise MemoryError()
+            PyThread_acquire_lock(self.wake[i], WAIT_LOCK)
+        self.jobs = [None] * n
+        self.threads = []
+
+    def start(self):
+        import threading
+        for i in range(self.n):
+            t = threading.Thread(target=self._serve, args=(i,), name=f"ccfast-chunked-{i}", daemon=True)
+            t.start()
+            self.threads.append(t)
+
+    def _serve(self, int i):
+        cdef job_ctl *ctl
         with nogil:
-            ccf_chunked_job_run(j)          # take (and seal) whatever is left: nothing stays claimable
-            ccf_chunked_job_wait(j)
-        if self.held:
-            self.held = False
-            release_buffer(&self.sb); release_buffer(&self.db)
+            while True:
+                PyThread_acquire_lock(self.wake[i], WAIT_LOCK)
+                if self.stop:
+                    break
+                ctl = self.slot[i]
+                if ctl != NULL:
+                    _run_job(ctl)
+                PyThread_release_lock(self.idle[i])
+
+    def assign(self, SealJob job, int workers):
+        """Give job to up to `workers` idle workers; returns how many took it."""
+        cdef int i, given = 0
+        for i in range(self.n):
+            if given >= workers:
+                break
+            if PyThread_acquire_lock(self.idle[i], NOWAIT_LOCK):
+                self.jobs[i] = job
+                self.slot[i] = &job.ctl
+                PyThread_release_lock(self.wake[i])
+                given += 1
+        return given
+
+    def close(self):
+        cdef int i
+        if self.stop or not self.threads:
+            self.stop = True
+            return
+        for i in range(self.n):
+            with nogil:
+                PyThread_acquire_lock(self.idle[i], WAIT_LOCK)   # it finishes what it was given
+        self.stop = True
+        for i in range(self.n):
+            PyThread_release_lock(self.wake[i])
+        for t in self.threads:
+            t.join()
+        for i in range(self.n):
+            PyThread_release_lock(self.idle[i])       # (each wake lock stays held by its stopped worker)
+        self.jobs = [None] * self.n
+
+    def __dealloc__(self):
+        cdef int i
+        if self.wake != NULL:
+            for i in range(self.n):
+                if self.wake[i] != NULL:
+                    PyThread_release_lock(self.wake[i])
+                    PyThread_free_lock(self.wake[i])
+            PyMem_Free(self.wake)
+        if self.idle != NULL:
+            for i in range(self.n):
+                if self.idle[i] != NULL:
+                    PyThread_free_lock(self.idle[i])
+            PyMem_Free(self.idle)
+        PyMem_Free(self.slot)
 
 
 def fresh_bytes(Py_ssize_t n):

@@ -347,8 +347,8 @@ class Writer(io.RawIOBase):
         round r - 1, then takes pieces of round r itself: when no core is free for a worker,
         the calling thread seals everything and waits for no one."""
         if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-            self._pool = ThreadPoolExecutor(max_workers=self._threads - 1, thread_name_prefix="ccfast-chunked")
+            self._pool = _chunked.SealPool(self._threads - 1)
+            self._pool.start()
         threads = self._threads
         per_round = _BATCH_CHUNKS * min(threads, 4)
         base, done, rnd = self._next_chunk, 0, 0
@@ -361,23 +361,24 @@ class Writer(io.RawIOBase):
                     buf = self._scratch_buffer(rnd % 2, min(nchunks, per_round) * _SEALED)
                     job = current = _chunked.SealJob(self._cipher, base + done, view, done * CHUNK_SIZE, n, buf,
                                                      _PIECE_CHUNKS)
-                    for _ in range(min(threads - 1, -(-n // _PIECE_CHUNKS) - 1)):
-                        self._pool.submit(job.run)
+                    self._pool.assign(job, min(threads - 1, -(-n // _PIECE_CHUNKS) - 1))
                     done += n
                     rnd += 1
                 if pending is not None:
                     _write_all(self._fileobj, memoryview(pending[0])[:pending[1] * _SEALED])
                     self._next_chunk += pending[1]
                 if job is not None:
-                    job.run()
-                    job.finish()
+                    job.finish()                  # takes pieces too, then waits for the others
                     current = None
                     pending = (buf, n)
                 else:
                     pending = None
         except BaseException:
             if current is not None:
-                current.cancel()              # no worker may still use the caller's data
+                try:
+                    current.finish()          # no worker may still use the caller's data
+                except ValueError:
+                    pass
             raise
 
     def write(self, b):
@@ -478,7 +479,7 @@ class Writer(io.RawIOBase):
                 if buf is not None:
                     buf[:] = bytes(len(buf))
             if self._pool is not None:
-                self._pool.shutdown(wait=True)
+                self._pool.close()
                 self._pool = None
         finally:
             super().close()
