@@ -123,8 +123,9 @@ int ccf_chunked_open(const ccf_chunked *c, uint64_t first, const uint8_t *in, si
  * add each) until none is left, sealing piece k's chunks into out at the same offsets as a
  * single ccf_chunked_seal(c, first, in, nchunks * 16384, 0, out) would.  The thread that needs
  * the output runs it too, then ccf_chunked_job_wait (which yields until every piece is done and
- * returns the first failure's status).  A thread arriving after every piece was taken returns
- * at once without touching in or out.  init: CCF_ERR_LENGTH past the 2^38-chunk limit,
+ * returns the first failure's status).  ccf_chunked_job_run returns 1 in the one thread that
+ * finished the last piece (so it can wake a blocked owner), else 0.  A thread arriving after
+ * every piece was taken returns at once without touching in or out.  init: CCF_ERR_LENGTH past the 2^38-chunk limit,
  * CCF_ERR_PARAM for zero chunks or pieces.
  */
 typedef struct ccf_chunked_job {
@@ -139,7 +140,7 @@ typedef struct ccf_chunked_job {
 
 int ccf_chunked_job_init(ccf_chunked_job *j, const ccf_chunked *c, uint64_t first,
                          const uint8_t *in, size_t nchunks, uint8_t *out, size_t piece);
-void ccf_chunked_job_run(ccf_chunked_job *j);
+int ccf_chunked_job_run(ccf_chunked_job *j);
 int ccf_chunked_job_wait(ccf_chunked_job *j);
 
 /* Zero the key, hash key and base nonce (call before freeing). */

@@ -49,21 +49,23 @@ int ccf_chunked_job_init(ccf_chunked_job *j, const ccf_chunked *c, uint64_t firs
 }
 
 /* see ccf_chunked.h */
-void ccf_chunked_job_run(ccf_chunked_job *j)
+int ccf_chunked_job_run(ccf_chunked_job *j)
 {
+    int last = 0;
     for (;;) {
         long i = FETCH_ADD(&j->next, 1);
         size_t a, m;
         int rc;
         if (i >= j->npieces)
-            return;
+            return last;
         a = (size_t)i * j->piece;
         m = j->nchunks - a < j->piece ? j->nchunks - a : j->piece;
         rc = ccf_chunked_seal(j->c, j->first + a, j->in + a * CCF_CHUNKED_CHUNK, m * CCF_CHUNKED_CHUNK, 0,
                               j->out + a * CCF_CHUNKED_SEALED, NULL);
         if (rc != CCF_OK)
             (void)CAS(&j->status, CCF_OK, rc);     /* keep the first failure */
-        FETCH_ADD(&j->done, 1);
+        if (FETCH_ADD(&j->done, 1) + 1 == j->npieces)
+            last = 1;
     }
 }
 
