@@ -1,12 +1,13 @@
 /*
- * hkdf.c - HKDF-Expand (RFC 5869 section 2.3) over HMAC (RFC 2104) with SHA-256, SHA-512
- * (csrc/sha2) or SM3 (csrc/sm3), and the key derivation of c2sp.org/chunked-encryption.
+ * hkdf.c - HKDF-Expand (RFC 5869 section 2.3) over HMAC (RFC 2104) with SHA-256 (csrc/sha256),
+ * SHA-512 (csrc/sha512) or SM3 (csrc/sm3), and the key derivation of c2sp.org/chunked-encryption.
  *
  * HMAC keys are the input keys of messages: the padded key blocks, the hash states and every
  * T(i) live on the stack and are wiped before returning.
  */
 #include "ccf_chunked.h"
-#include "ccf_sha2.h"
+#include "ccf_sha256.h"
+#include "ccf_sha512.h"
 #include "ccf_sm3.h"
 
 typedef union hash_ctx {

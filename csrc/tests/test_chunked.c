@@ -1,6 +1,6 @@
 /*
  * test_chunked.c - C driver for chunked encryption (csrc/chunked) and the hashes its key
- * derivation uses (csrc/sha2, csrc/sm3).
+ * derivation uses (csrc/sha256, csrc/sha512, csrc/sm3).
  *
  *   - SHA-256 and SHA-512: FIPS 180-2 Appendix A/B/C examples ("abc", the two-block messages,
  *     one million 'a') and the empty message, whole and split at every position;
@@ -17,7 +17,8 @@
  */
 #include "ccf_test.h"
 #include "ccf_chunked.h"
-#include "ccf_sha2.h"
+#include "ccf_sha256.h"
+#include "ccf_sha512.h"
 
 /* FIPS 180-2 Appendix B (SHA-256) and C (SHA-512) examples, and the empty message */
 static const struct { const char *msg; size_t repeat; const char *sha256, *sha512; } FIPS[] = {

@@ -1,7 +1,7 @@
 import enum
 import io
 from types import TracebackType
-from typing import Any, Final, Protocol
+from typing import Any, BinaryIO, Final, Protocol
 
 from typing_extensions import Buffer
 
@@ -56,7 +56,7 @@ def decrypt_into(
     key: Buffer, ciphertext: Buffer, out: Buffer, *, context: Buffer = b"", suite: Suite | str = ...
 ) -> int: ...
 
-class Writer(io.RawIOBase):
+class Writer(io.RawIOBase, BinaryIO):
     suite: Suite
     def __init__(
         self,
@@ -77,7 +77,7 @@ class Writer(io.RawIOBase):
         tb: TracebackType | None,
     ) -> None: ...
 
-class Reader(io.RawIOBase):
+class Reader(io.RawIOBase, BinaryIO):
     suite: Suite
     def __init__(
         self,

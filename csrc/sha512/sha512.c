@@ -1,7 +1,7 @@
 /*
  * sha512.c - SHA-512 (FIPS 180-4 sections 4.1.3, 4.2.3, 5.1.2, 6.4), portable C.
  */
-#include "ccf_sha2.h"
+#include "ccf_sha512.h"
 
 #define U64(x) ((uint64_t)(x##ULL))
 
@@ -54,7 +54,7 @@ static void compress(uint64_t h[8], const uint8_t *p, size_t nblocks)
     ccf_memzero(w, sizeof(w));
 }
 
-/* see ccf_sha2.h */
+/* see ccf_sha512.h */
 void ccf_sha512_init(ccf_sha512_ctx *c)
 {
     static const uint64_t iv[8] = {
@@ -66,7 +66,7 @@ void ccf_sha512_init(ccf_sha512_ctx *c)
     c->num = 0;
 }
 
-/* see ccf_sha2.h */
+/* see ccf_sha512.h */
 void ccf_sha512_update(ccf_sha512_ctx *c, const uint8_t *data, size_t len)
 {
     c->nbytes += len;
@@ -92,7 +92,7 @@ void ccf_sha512_update(ccf_sha512_ctx *c, const uint8_t *data, size_t len)
     }
 }
 
-/* see ccf_sha2.h */
+/* see ccf_sha512.h */
 void ccf_sha512_final(ccf_sha512_ctx *c, uint8_t out[64])
 {
     unsigned i;

@@ -1,26 +1,18 @@
 /*
- * ccf_sha2.h - SHA-256 and SHA-512 (FIPS 180-4), portable C.
+ * ccf_sha512.h - SHA-512 (FIPS 180-4), portable C.
  *
  * For key derivation (HKDF in csrc/chunked), where each message hashes a few hundred bytes:
  * plain C with no data-dependent branches or table look-ups (hashing secrets is constant-time),
- * no CPU dispatch.  Streaming init / update / final; final wipes the context.
+ * no CPU dispatch.  Streaming init / update / final; final wipes the context.  (SHA-256, with
+ * SHA-NI and ARMv8 paths, is csrc/sha256.)
  */
-#ifndef CCF_SHA2_H
-#define CCF_SHA2_H
+#ifndef CCF_SHA512_H
+#define CCF_SHA512_H
 
 #include "ccf_common.h"
 
-#define CCF_SHA256_DIGEST_SIZE 32
-#define CCF_SHA256_BLOCK_SIZE 64
 #define CCF_SHA512_DIGEST_SIZE 64
 #define CCF_SHA512_BLOCK_SIZE 128
-
-typedef struct ccf_sha256_ctx {
-    uint32_t h[8];
-    uint64_t nbytes;           /* message bytes so far */
-    uint8_t buf[64];           /* pending bytes of an incomplete block */
-    size_t num;
-} ccf_sha256_ctx;
 
 typedef struct ccf_sha512_ctx {
     uint64_t h[8];
@@ -29,12 +21,8 @@ typedef struct ccf_sha512_ctx {
     size_t num;
 } ccf_sha512_ctx;
 
-void ccf_sha256_init(ccf_sha256_ctx *c);
-void ccf_sha256_update(ccf_sha256_ctx *c, const uint8_t *data, size_t len);
-void ccf_sha256_final(ccf_sha256_ctx *c, uint8_t out[32]);
-
 void ccf_sha512_init(ccf_sha512_ctx *c);
 void ccf_sha512_update(ccf_sha512_ctx *c, const uint8_t *data, size_t len);
 void ccf_sha512_final(ccf_sha512_ctx *c, uint8_t out[64]);
 
-#endif /* CCF_SHA2_H */
+#endif /* CCF_SHA512_H */
