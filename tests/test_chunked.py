@@ -20,7 +20,7 @@ from ccfast import chunked
 from ccfast.chunked import Suite
 from ccfast.exceptions import CCFastError, InvalidTag, TruncatedError
 
-from conftest import wycheproof_cases
+from conftest import require, wycheproof_cases
 
 CHUNK, SEALED, HEADER, TAG = 16384, 16400, 56, 16
 ALL_SUITES = list(Suite)
@@ -192,11 +192,12 @@ def _stream_all(reader, size):
 
 
 @pytest.mark.parametrize("suite,group,t", WYCHEPROOF)
-def test_wycheproof_one_shot(suite, group, t):
+def test_wycheproof_one_shot(suite, group, t, kat):
     key, ct, ctx = _vector(t)
     if "InvalidKeySize" in t["flags"]:
         with pytest.raises(ValueError, match="key must be"):
             chunked.decrypt(key, ct, context=ctx, suite=suite)
+        kat("Wycheproof")
         return
     if t["result"] == "valid":
         assert _matches(t, chunked.decrypt(key, ct, context=ctx, suite=suite))
@@ -207,16 +208,18 @@ def test_wycheproof_one_shot(suite, group, t):
             chunked.decrypt(key, ct, context=ctx, suite=suite)
         with pytest.raises(ValueError):
             ref_decrypt(suite, key, ct, ctx)
+    kat("Wycheproof")
 
 
 @pytest.mark.parametrize("suite,group,t", WYCHEPROOF)
-def test_wycheproof_header_failures_stop_at_the_header(suite, group, t):
+def test_wycheproof_header_failures_stop_at_the_header(suite, group, t, kat):
     key, ct, ctx = _vector(t)
     src = CountingBytesIO(ct)
     if "InvalidKeySize" in t["flags"]:
         with pytest.raises(ValueError, match="key must be"):
             chunked.Reader(src, key, context=ctx, suite=suite)
         assert src.taken == 0
+        kat("Wycheproof")
         return
     if "HeaderFailure" in t["flags"]:
         with pytest.raises((InvalidTag, TruncatedError)):
@@ -225,11 +228,12 @@ def test_wycheproof_header_failures_stop_at_the_header(suite, group, t):
     else:
         chunked.Reader(src, key, context=ctx, suite=suite).close()
         assert src.taken == HEADER
+    kat("Wycheproof")
 
 
 @pytest.mark.parametrize("size", [1000, CHUNK, 5 * CHUNK + 7])
 @pytest.mark.parametrize("suite,group,t", WYCHEPROOF)
-def test_wycheproof_streaming(suite, group, t, size):
+def test_wycheproof_streaming(suite, group, t, size, kat):
     key, ct, ctx = _vector(t)
     if "HeaderFailure" in t["flags"]:
         return                                      # covered above
@@ -237,6 +241,7 @@ def test_wycheproof_streaming(suite, group, t, size):
     produced, error = _stream_all(reader, size)
     if t["result"] == "valid":
         assert error is None and _matches(t, produced)
+        kat("Wycheproof")
         return
     assert error is not None, "an invalid message was read to its end"
     if "PartialPlaintext" in t["flags"]:
@@ -246,10 +251,11 @@ def test_wycheproof_streaming(suite, group, t, size):
             assert _matches(t, produced)
     else:
         assert produced == b""
+    kat("Wycheproof")
 
 
 @pytest.mark.parametrize("suite,group,t", WYCHEPROOF)
-def test_wycheproof_random_access(suite, group, t):
+def test_wycheproof_random_access(suite, group, t, kat):
     key, ct, ctx = _vector(t)
     if "HeaderFailure" in t["flags"]:
         return
@@ -275,10 +281,11 @@ def test_wycheproof_random_access(suite, group, t):
             reader.seek(-1, io.SEEK_END)
         with pytest.raises((InvalidTag, TruncatedError)):
             reader.seek(0)                      # and it stays failed
+    kat("Wycheproof")
 
 
 @pytest.mark.parametrize("suite,group,t", WYCHEPROOF)
-def test_wycheproof_salted_encryption(suite, group, t):
+def test_wycheproof_salted_encryption(suite, group, t, kat):
     """Encryption method 2 of the Wycheproof doc: the message re-encrypted with the vector's
     salt gives the vector's ciphertext, one-shot and through Writer at 1 and 3 threads."""
     if t["result"] != "valid":
@@ -291,6 +298,7 @@ def test_wycheproof_salted_encryption(suite, group, t):
         with chunked.Writer(out, key, context=ctx, suite=suite, threads=threads, _salt=ct[:24]) as w:
             w.write(msg)
         assert out.getvalue() == ct
+    kat("Wycheproof")
 
 
 @pytest.mark.parametrize("suite,group,t", WYCHEPROOF)
@@ -892,7 +900,7 @@ def test_lengths():
 
 @pytest.mark.cpu_independent
 def test_buffer_types():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     key = np.frombuffer(KEY, dtype=np.uint8)
     msg = np.frombuffer(os.urandom(2 * CHUNK + 1), dtype=np.uint8)
     ct = chunked.encrypt(key, msg, context=bytearray(b"ctx"))
