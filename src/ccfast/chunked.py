@@ -46,8 +46,12 @@ _MAX_PLAINTEXT = _MAX_CHUNKS * CHUNK_SIZE - 1
 # Chunks sealed or opened per call in the streaming classes (1 MiB of plaintext): large enough
 # that a thread hand-off costs little beside the work, small enough to bound memory.
 _BATCH_CHUNKS = 64
+# Chunks per thread in a round of the Writer's parallel sealing (2 MiB): larger rounds spend less
+# on the per-round hand-off (measured: 64 -> 128 raised threads=2 / threads=1 from ~1.5 to ~1.7
+# on two idle cores), at 4.2 MB of ciphertext buffers per thread
+_ROUND_CHUNKS = 128
 _MIN_PART = 4                      # chunks: a smaller share of a round is not worth a thread
-_PIECE_CHUNKS = 4                  # chunks per piece the Writer's threads take in turn (64 KiB)
+_PIECE_CHUNKS = 8                  # chunks per piece the Writer's threads take in turn (128 KiB)
 _MAX_THREADS = 256
 
 
@@ -341,7 +345,7 @@ class Writer(io.RawIOBase):
         return buf
 
     def _seal_pipelined(self, view, nchunks):
-        """Rounds of up to _BATCH_CHUNKS chunks per thread, cut into pieces of _PIECE_CHUNKS
+        """Rounds of up to _ROUND_CHUNKS chunks per thread, cut into pieces of _PIECE_CHUNKS
         that the calling thread and threads - 1 workers take in turn (in C, without the GIL:
         one atomic add per piece).  While the workers start on round r, this thread writes
         round r - 1, then takes pieces of round r itself: when no core is free for a worker,
@@ -350,7 +354,7 @@ class Writer(io.RawIOBase):
             self._pool = _chunked.SealPool(self._threads - 1)
             self._pool.start()
         threads = self._threads
-        per_round = _BATCH_CHUNKS * min(threads, 4)
+        per_round = _ROUND_CHUNKS * min(threads, 4)
         base, done, rnd = self._next_chunk, 0, 0
         pending = current = None                  # previous round: (buffer, chunks) sealed, not written
         try:
