@@ -22,6 +22,7 @@ COMPONENTS = {
     "ccfast._fpe": ["common", "aes", "gcm", "sm4", "fpe"],
     "ccfast._mask": ["common", "mask"],
     "ccfast._tlog": ["common", "sm3", "sha256", "tlog"],
+    "ccfast._chunked": ["common", "aes", "gcm", "sm4", "sm3", "sha256", "sha512", "chunked"],
 }
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -13,9 +13,11 @@ import struct
 
 import pytest
 
-from ccfast import aead, jitter, sm2, sm3, sm4, srtp
+import io
+
+from ccfast import aead, chunked, jitter, sm2, sm3, sm4, srtp
 from ccfast.exceptions import (AuthenticationError, DecryptionError, InvalidSignature, InvalidTag, KeyLimitError,
-                               PaddingError, PacketError, ReplayError, SRTPError)
+                               PaddingError, PacketError, ReplayError, SRTPError, TruncatedError)
 
 from conftest import require
 
@@ -877,6 +879,126 @@ case("jitter-frame-made-directly", lambda: jitter.Frame(), TypeError, match="Jit
 case("jitter-reset-argument", lambda jb: jb.reset(1), TypeError, on=JB)
 case("jitter-put-result-unknown", lambda: jitter.PutResult(99), ValueError)
 case("jitter-put_batch-arrival-str", lambda jb: jb.put_batch([b"a"], [200], [0], ["now"]), TypeError, on=JB)
+
+
+# ---- chunked encryption ----------------------------------------------------------------------
+
+K32 = bytes(range(32))
+_CH_MSG = bytes(range(256)) * 100                              # 25600 bytes: a full chunk and a short one
+_CH_CT = chunked.encrypt(K32, _CH_MSG, context=b"ctx")
+for n in (0, 16, 31, 33, 64):
+    case(f"chunked-encrypt-key-len-{n}", lambda n=n: chunked.encrypt(bytes(n), b"m"), ValueError, match="key must be 32")
+    case(f"chunked-decrypt-key-len-{n}", lambda n=n: chunked.decrypt(bytes(n), _CH_CT), ValueError, match="key must be 32")
+case("chunked-sm4-key-len-32", lambda: chunked.encrypt(K32, b"m", suite=chunked.Suite.SM4_GCM_SM3), ValueError,
+     match="key must be 16")
+for name, bad in (("str", "k" * 32), ("none", None), ("int", 32), ("strided", memoryview(bytes(64))[::2]),
+                  ("wide-items", array.array("H", bytes(32)))):
+    case(f"chunked-encrypt-key-{name}", lambda b=bad: chunked.encrypt(b, b"m"), TypeError)
+    case(f"chunked-encrypt-plaintext-{name}", lambda b=bad: chunked.encrypt(K32, b), TypeError)
+    case(f"chunked-encrypt-context-{name}", lambda b=bad: chunked.encrypt(K32, b"m", context=b), TypeError)
+    case(f"chunked-decrypt-ciphertext-{name}", lambda b=bad: chunked.decrypt(K32, b), TypeError)
+    case(f"chunked-writer-key-{name}", lambda b=bad: chunked.Writer(io.BytesIO(), b), TypeError)
+    case(f"chunked-reader-key-{name}", lambda b=bad: chunked.Reader(io.BytesIO(_CH_CT), b), TypeError)
+case("chunked-encrypt_into-readonly-out", lambda: chunked.encrypt_into(K32, b"m", bytes(100)), TypeError)
+case("chunked-encrypt_into-out-too-small", lambda: chunked.encrypt_into(K32, b"m", bytearray(72)), ValueError,
+     match="too small")
+case("chunked-encrypt_into-out-strided", lambda: chunked.encrypt_into(K32, b"m", memoryview(bytearray(200))[::2]),
+     TypeError)
+case("chunked-decrypt_into-out-none", lambda: chunked.decrypt_into(K32, _CH_CT, None, context=b"ctx"), TypeError)
+case("chunked-decrypt_into-out-too-small", lambda: chunked.decrypt_into(K32, _CH_CT, bytearray(100), context=b"ctx"),
+     ValueError, match="too small")
+case("chunked-decrypt_into-wrong-key", lambda: chunked.decrypt_into(bytes(32), _CH_CT, bytearray(30000),
+                                                                    context=b"ctx"), InvalidTag)
+case("chunked-decrypt_into-truncated", lambda: chunked.decrypt_into(K32, _CH_CT[:60], bytearray(30000),
+                                                                    context=b"ctx"), TruncatedError)
+case("chunked-encrypt-context-positional", lambda: chunked.encrypt(K32, b"m", b"ctx"), TypeError)
+case("chunked-suite-int", lambda: chunked.encrypt(K32, b"m", suite=1), TypeError, match="suite")
+case("chunked-suite-unknown-name", lambda: chunked.encrypt(K32, b"m", suite="AES_GCM"), ValueError, match="unknown suite")
+case("chunked-suite-none", lambda: chunked.decrypt(K32, _CH_CT, suite=None), TypeError, match="suite")
+for cut in (0, 1, 55):
+    case(f"chunked-decrypt-header-cut-{cut}", lambda c=cut: chunked.decrypt(K32, _CH_CT[:c], context=b"ctx"),
+         TruncatedError, match="56-byte header")
+case("chunked-decrypt-final-chunk-missing", lambda: chunked.decrypt(K32, _CH_CT[:56 + 16400], context=b"ctx"),
+     TruncatedError, match="missing")
+case("chunked-decrypt-tag-cut", lambda: chunked.decrypt(K32, _CH_CT[:56 + 16400 + 15], context=b"ctx"),
+     TruncatedError, match="shorter than its 16-byte tag")
+case("chunked-decrypt-wrong-key", lambda: chunked.decrypt(bytes(32), _CH_CT, context=b"ctx"), InvalidTag,
+     match="commitment")
+case("chunked-decrypt-wrong-context", lambda: chunked.decrypt(K32, _CH_CT), InvalidTag, match="commitment")
+case("chunked-decrypt-last-byte", lambda: chunked.decrypt(K32, _CH_CT[:-1] + bytes([_CH_CT[-1] ^ 1]), context=b"ctx"),
+     InvalidTag, match="chunk 1")
+case("chunked-decrypt-trailing-byte", lambda: chunked.decrypt(K32, _CH_CT + b"\0", context=b"ctx"), InvalidTag)
+for n, e in ((-1, ValueError), ("5", TypeError), (1.5, TypeError), (True, TypeError), (None, TypeError),
+             (1 << 52, OverflowError)):
+    case(f"chunked-ciphertext-length-{n!r}", lambda n=n: chunked.ciphertext_length(n), e)
+for n, e in ((-1, ValueError), (55, TruncatedError), (56, TruncatedError), (56 + 16400, TruncatedError),
+             ("100", TypeError)):
+    case(f"chunked-plaintext-length-{n!r}", lambda n=n: chunked.plaintext_length(n), e)
+case("chunked-ciphertext-length-suite-str", lambda: chunked.ciphertext_length(5, "x"), ValueError)
+for t, e in ((0, ValueError), (-1, ValueError), (257, ValueError), ("2", TypeError), (1.5, TypeError),
+             (True, TypeError), (None, TypeError)):
+    case(f"chunked-writer-threads-{t!r}", lambda t=t: chunked.Writer(io.BytesIO(), K32, threads=t), e)
+class _FailingSink:
+    def write(self, b):
+        raise OSError("disk full")
+
+    def flush(self):
+        raise OSError("still full")
+
+
+case("chunked-writer-header-write-fails", lambda: chunked.Writer(_FailingSink(), K32), OSError, match="disk full")
+for name, bad in (("none", None), ("bytes", b"out"), ("str", "out.bin")):
+    case(f"chunked-writer-fileobj-{name}", lambda b=bad: chunked.Writer(b, K32), TypeError, match="fileobj")
+    case(f"chunked-reader-fileobj-{name}", lambda b=bad: chunked.Reader(b, K32), TypeError, match="fileobj")
+case("chunked-reader-header-cut", lambda: chunked.Reader(io.BytesIO(_CH_CT[:40]), K32, context=b"ctx"), TruncatedError)
+case("chunked-reader-wrong-key", lambda: chunked.Reader(io.BytesIO(_CH_CT), bytes(32), context=b"ctx"), InvalidTag)
+case("chunked-reader-wrong-suite", lambda: chunked.Reader(io.BytesIO(_CH_CT), K32[:16], context=b"ctx",
+                                                          suite=chunked.Suite.AES_128_GCM_SHA256), InvalidTag)
+
+
+def _ch_writer():
+    out = io.BytesIO()
+    w = chunked.Writer(out, K32, context=b"ctx", _salt=bytes(24))
+    w.write(_CH_MSG[:20000])
+    return w
+
+
+def _ch_writer_follow_up(w):
+    w.write(_CH_MSG[20000:])
+    out = w._fileobj
+    w.close()
+    assert out.getvalue() == chunked._encrypt_with_salt(K32, _CH_MSG, bytes(24), context=b"ctx")
+
+
+CH_WRITER = Stateful(_ch_writer, lambda w: (w.tell(), len(w._fileobj.getvalue()), w.closed), _ch_writer_follow_up)
+for name, bad in (("str", "text"), ("none", None), ("int", 5), ("list", [1, 2]), ("strided", memoryview(bytes(64))[::2]),
+                  ("wide-items", array.array("I", [1, 2]))):
+    case(f"chunked-writer-write-{name}", lambda w, b=bad: w.write(b), TypeError, on=CH_WRITER)
+
+
+def _ch_reader():
+    r = chunked.Reader(io.BytesIO(_CH_CT), K32, context=b"ctx")
+    r.seek(100)
+    return r
+
+
+def _ch_reader_follow_up(r):
+    assert r.read(50) == _CH_MSG[100:150]
+    assert r.seek(-5, io.SEEK_END) == len(_CH_MSG) - 5 and r.read() == _CH_MSG[-5:]
+
+
+CH_READER = Stateful(_ch_reader, lambda r: (r.tell(), r.closed), _ch_reader_follow_up)
+case("chunked-reader-seek-whence-3", lambda r: r.seek(0, 3), ValueError, match="whence", on=CH_READER)
+case("chunked-reader-seek-float", lambda r: r.seek(1.5), TypeError, on=CH_READER)
+case("chunked-reader-seek-str", lambda r: r.seek("0"), TypeError, on=CH_READER)
+case("chunked-reader-seek-negative", lambda r: r.seek(-101, io.SEEK_CUR), ValueError, match="negative", on=CH_READER)
+case("chunked-reader-seek-before-start-from-end", lambda r: r.seek(-len(_CH_MSG) - 1, io.SEEK_END), ValueError,
+     on=CH_READER)
+case("chunked-reader-readinto-bytes", lambda r: r.readinto(bytes(10)), TypeError, on=CH_READER)
+case("chunked-reader-readinto-strided", lambda r: r.readinto(memoryview(bytearray(20))[::2]), TypeError, on=CH_READER)
+case("chunked-reader-readinto-none", lambda r: r.readinto(None), TypeError, on=CH_READER)
+case("chunked-reader-readinto-wide-items", lambda r: r.readinto(array.array("I", bytes(40))), TypeError, on=CH_READER)
+case("chunked-reader-read-str", lambda r: r.read("5"), TypeError, on=CH_READER)
 
 
 def test_sdes_mki_without_lifetime():

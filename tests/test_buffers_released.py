@@ -7,12 +7,13 @@ export keeps a reference to its exporter: that is how an unreleased numpy export
 """
 import ctypes
 import hmac
+import io
 import struct
 import sys
 
 import pytest
 
-from ccfast import aead, fpe, jitter, mask, sm2, sm3, sm4, srtp
+from ccfast import aead, chunked, fpe, jitter, mask, sm2, sm3, sm4, srtp
 
 from conftest import require
 
@@ -163,6 +164,49 @@ call("jitter-put_batch", lambda w: jitter.JitterBuffer().put_batch([w(b"a"), w(b
 call("jitter-put_batch-bad", lambda w: jitter.JitterBuffer().put_batch([w(b"a"), w(b"b")], [1, 2], [160, 320], [0.0]),
      True)
 call("jitter-put_rtp-bad", lambda w: jitter.JitterBuffer().put_rtp(w(RTP[:7]), 0.0), True)
+
+
+# ---- chunked encryption ----------------------------------------------------------------------
+K32 = bytes(range(32))
+CH_MSG = bytes(range(256)) * 70                      # a full chunk and a short one
+CH_CT = chunked.encrypt(K32, CH_MSG, context=b"ctx")
+CH_BAD = CH_CT[:-1] + bytes([CH_CT[-1] ^ 1])
+
+
+def _ch_write(w, threads=1):
+    with chunked.Writer(io.BytesIO(), w(K32), context=w(b"ctx"), threads=threads) as enc:
+        enc.write(w(CH_MSG[:100]))
+        enc.write(w(CH_MSG))
+        enc.write(w(bytes(20 * 16384)))
+
+
+def _ch_read(w, ct):
+    r = chunked.Reader(io.BytesIO(ct), w(K32), context=w(b"ctx"))
+    r.readinto(w(bytes(100)))
+    r.seek(0)
+    r.readinto(w(bytes(2 * 16384)))         # ends short before a bad chunk 1 ...
+    r.readinto(w(bytes(10)))                # ... which raises here
+
+
+call("chunked-encrypt", lambda w: chunked.encrypt(w(K32), w(CH_MSG), context=w(b"ctx")))
+call("chunked-encrypt-bad-key", lambda w: chunked.encrypt(w(bytes(5)), w(CH_MSG), context=w(b"ctx")), True)
+call("chunked-decrypt", lambda w: chunked.decrypt(w(K32), w(CH_CT), context=w(b"ctx")))
+call("chunked-decrypt-bad-chunk", lambda w: chunked.decrypt(w(K32), w(CH_BAD), context=w(b"ctx")), True)
+call("chunked-decrypt-wrong-context", lambda w: chunked.decrypt(w(K32), w(CH_CT), context=w(b"x")), True)
+call("chunked-decrypt-truncated", lambda w: chunked.decrypt(w(K32), w(CH_CT[:56 + 16400]), context=w(b"ctx")), True)
+call("chunked-encrypt_into", lambda w: chunked.encrypt_into(w(K32), w(CH_MSG), w(bytes(20000)), context=w(b"ctx")))
+call("chunked-encrypt_into-small", lambda w: chunked.encrypt_into(w(K32), w(CH_MSG), w(bytes(100))), True)
+call("chunked-decrypt_into", lambda w: chunked.decrypt_into(w(K32), w(CH_CT), w(bytes(20000)), context=w(b"ctx")))
+call("chunked-decrypt_into-bad", lambda w: chunked.decrypt_into(w(K32), w(CH_BAD), w(bytes(20000)), context=w(b"ctx")),
+     True)
+call("chunked-sm4", lambda w: chunked.decrypt(w(K16), w(chunked.encrypt(w(K16), w(CH_MSG), suite="SM4_GCM_SM3")),
+                                              suite="SM4_GCM_SM3"))
+call("chunked-writer", lambda w: _ch_write(w))
+call("chunked-writer-threads", lambda w: _ch_write(w, threads=3))
+call("chunked-writer-bad-threads", lambda w: chunked.Writer(io.BytesIO(), w(K32), threads=0), True)
+call("chunked-reader", lambda w: _ch_read(w, CH_CT))
+call("chunked-reader-bad-chunk", lambda w: _ch_read(w, CH_BAD), True)
+call("chunked-reader-wrong-key", lambda w: chunked.Reader(io.BytesIO(CH_CT), w(bytes(32)), context=w(b"ctx")), True)
 
 
 def bytearray_wrapper(made):

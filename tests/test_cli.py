@@ -87,3 +87,11 @@ def test_speed_rows_fit_in_100_columns():
 @pytest.mark.cpu_independent
 def test_unknown_command_fails():
     assert ccfast_cli("nonsense").returncode != 0
+
+
+@pytest.mark.cpu_independent
+def test_speed_chunked_row():
+    r = ccfast_cli("speed", "chunked", "--seconds", "0.01")
+    assert r.returncode == 0, r.stderr
+    assert "chunked AES-256-GCM encrypt 1048576 B" in r.stdout
+    assert "chunked Writer threads=2" in r.stdout

@@ -46,3 +46,12 @@ def test_srtp_hmac_and_tag_compares_have_no_secret_dependent_branches_or_address
     assert r.returncode == 0, r.stdout + r.stderr[-6000:]
     assert "0 failed" in r.stdout and " passed" in r.stdout
     assert "uninitialised" not in r.stderr
+
+
+def test_chunked_key_derivation_and_chunk_loop_have_no_secret_dependent_branches_or_addresses(tmp_path):
+    exe = build("ctgrind_chunked", ["common", "aes", "gcm", "sm4", "sm3", "sha256", "sha512", "chunked"], tmp_path)
+    r = subprocess.run(["valgrind", "--error-exitcode=9", "-q", str(exe)], capture_output=True, text=True,
+                       timeout=1200, env={"CCFAST_CPU_DISABLE": "all"})
+    assert r.returncode == 0, r.stdout + r.stderr[-6000:]
+    assert "0 failed" in r.stdout and " passed" in r.stdout
+    assert "uninitialised" not in r.stderr

@@ -17,7 +17,7 @@ import pkgutil
 import pytest
 
 import ccfast
-from ccfast import _sm2, aead, fpe, mask, sm2, sm3, sm4, srtp, tlog
+from ccfast import _chunked, _sm2, aead, chunked, fpe, mask, sm2, sm3, sm4, srtp, tlog
 from ccfast.compat import pylibsrtp as cpylibsrtp
 from ccfast.compat.gmssl import sm2 as gsm2
 from ccfast.compat.gmssl import sm4 as gsm4
@@ -57,6 +57,19 @@ def _tlog_log(secret):
     return tlog.Log(path, origin="example.com/log", signer=_sm2_private(secret))
 
 
+def _chunked_cipher(secret):
+    return _chunked.Cipher(_chunked.AES_GCM, _chunked.HASH_SHA512, secret, bytes(24), b"")
+
+
+def _chunked_job(secret):
+    return _chunked.SealJob(_chunked_cipher(secret), 0, bytes(16384), 0, 1, bytearray(16400), 1)
+
+
+def _chunked_reader(secret):
+    import io
+    return chunked.Reader(io.BytesIO(chunked.encrypt(secret, b"message")), secret)
+
+
 def _kex(secret):
     key = _sm2_private(secret)
     return sm2.KeyExchange(key, sm2.generate_private_key().public_key(), initiator=True)
@@ -85,6 +98,10 @@ KEYED = {
     fpe.FF3_1: (16, fpe.FF3_1),
     mask.Tokenizer: (16, mask.Tokenizer),
     tlog.Log: (32, _tlog_log),                # with a signer
+    chunked.Writer: (32, lambda k: chunked.Writer(__import__("io").BytesIO(), k)),
+    chunked.Reader: (32, _chunked_reader),
+    _chunked.Cipher: (32, _chunked_cipher),
+    _chunked.SealJob: (32, _chunked_job),     # holds a Cipher while threads seal
 }
 
 NOT_KEYED = {
@@ -98,6 +115,9 @@ NOT_KEYED = {
     "ccfast._mask.Match",                    # a finding of mask.scan (its repr masks the number)
     "ccfast.tlog.Checkpoint", "ccfast.tlog.TileAudit",     # public tree heads and audit results
     "ccfast.tlog._Exporter", "ccfast.tlog._Tiles",         # a database connection, an exported directory
+    "ccfast.chunked.Suite",                  # names of algorithm suites
+    "ccfast._chunked.SealPool",              # worker threads and locks; jobs carry the keys
+    "ccfast._cli.speed_chunked._Keep", "ccfast._cli.speed_chunked._Null",   # benchmark sinks
 }
 
 

@@ -20,6 +20,7 @@ runs a few times with no measure, and LeakSanitizer checks the allocations at ex
 import ctypes
 import gc
 import hmac
+import io
 import logging
 import os
 import struct
@@ -29,11 +30,11 @@ import pytest
 
 from conftest import skip_platform
 
-from ccfast import aead, fpe, jitter, mask, sm2, sm3, sm4, srtp
+from ccfast import aead, chunked, fpe, jitter, mask, sm2, sm3, sm4, srtp
 from ccfast.compat import gmssl as cgmssl
 from ccfast.compat import pylibsrtp as cpylibsrtp
 from ccfast.exceptions import (AuthenticationError, DecryptionError, InvalidSignature, InvalidTag,
-                               PacketError, ReplayError)
+                               PacketError, ReplayError, TruncatedError)
 
 pytestmark = pytest.mark.cpu_independent
 
@@ -344,6 +345,60 @@ def cycle_mask():
     must_fail(ValueError, lambda: mask.id_cn("1101051949"))
 
 
+# ---- chunked encryption: each cycle derives keys (HKDF) and runs several messages, so fewer cycles
+CHUNKED_CYCLES = 3_000       # a leaked context (~2.5 KB) or object per cycle still shows
+CHUNKED_THREAD_CYCLES = 1_000        # each makes and joins a worker thread
+CH_MSG = bytes(range(256)) * 70      # 17920 bytes: a full chunk and a short one
+CH_CT = {s: chunked.encrypt(K32[:s.key_size], CH_MSG, context=b"c", suite=s) for s in chunked.Suite}
+CH_BAD = {s: ct[:-1] + bytes([ct[-1] ^ 1]) for s, ct in CH_CT.items()}
+
+
+def cycle_chunked_one_shot():
+    for s in chunked.Suite:
+        k = K32[:s.key_size]
+        chunked.decrypt(k, chunked.encrypt(k, b"abc", context=b"c", suite=s), context=b"c", suite=s)
+        chunked.decrypt(k, CH_CT[s], context=b"c", suite=s)
+        must_fail(InvalidTag, lambda: chunked.decrypt(k, CH_BAD[s], context=b"c", suite=s))       # last chunk
+        must_fail(InvalidTag, lambda: chunked.decrypt(k, CH_CT[s], suite=s))                      # commitment
+        must_fail(InvalidTag, lambda: chunked.decrypt(k, CH_CT[s][:-20], context=b"c", suite=s))     # cut inside
+        must_fail(TruncatedError, lambda: chunked.decrypt(k, CH_CT[s][:56 + 16400], context=b"c", suite=s))
+    must_fail(ValueError, lambda: chunked.encrypt(K16, b"m"))
+    out = bytearray(20000)
+    chunked.encrypt_into(K32, CH_MSG, out, context=b"c")
+    s = chunked.Suite.AES_256_GCM_SHA512
+    chunked.decrypt_into(K32, CH_CT[s], out, context=b"c")
+    must_fail(InvalidTag, lambda: chunked.decrypt_into(K32, CH_BAD[s], out, context=b"c"))
+
+
+def cycle_chunked_stream():
+    out = io.BytesIO()
+    with chunked.Writer(out, K32, context=b"c") as w:
+        w.write(CH_MSG)
+        w.write(b"tail")
+    w2 = chunked.Writer(io.BytesIO(), K32)
+    w2.write(b"x")
+    w2.abort()
+    r = chunked.Reader(io.BytesIO(out.getvalue()), K32, context=b"c")
+    r.seek(-3, io.SEEK_END)
+    r.read()
+    r.seek(100)
+    r.read(20000)
+    r.close()
+    bad = chunked.Reader(io.BytesIO(CH_BAD[chunked.Suite.AES_256_GCM_SHA512]), K32, context=b"c")
+    bad.read(100)
+    must_fail(InvalidTag, lambda: bad.read())
+    must_fail(InvalidTag, lambda: bad.read(1))          # stays failed
+    must_fail(InvalidTag, lambda: chunked.Reader(io.BytesIO(CH_CT[chunked.Suite.AES_256_GCM_SHA512]), K32))
+    must_fail(TruncatedError, lambda: chunked.Reader(io.BytesIO(b"short"), K32))
+
+
+def cycle_chunked_writer_threads():
+    out = io.BytesIO()
+    with chunked.Writer(out, K32, threads=2) as w:
+        w.write(bytes(20 * 16384))
+    chunked.decrypt(K32, out.getvalue())
+
+
 # (cycle, how many times)
 CYCLERS = [
     (cycle_fpe, CYCLES // 5), (cycle_mask, CYCLES // 10),
@@ -352,6 +407,8 @@ CYCLERS = [
     (cycle_sm2_ops, PUBLIC_KEY_CYCLES), (cycle_srtp, CYCLES), (cycle_srtp_gcm_kdr, CYCLES),
     (cycle_jitter, CYCLES), (cycle_compat_gmssl, CYCLES), (cycle_compat_pylibsrtp, CYCLES),
     (cycle_srtp_extensions, CYCLES // 4),
+    (cycle_chunked_one_shot, CHUNKED_CYCLES), (cycle_chunked_stream, CHUNKED_CYCLES),
+    (cycle_chunked_writer_threads, CHUNKED_THREAD_CYCLES),
 ]
 
 

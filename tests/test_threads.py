@@ -5,6 +5,7 @@ AEAD object of each kind, SM3 and one SM2 key.  On a free-threaded build the sam
 without the GIL; every test id ends in "gil" or "nogil" to say which was measured.
 """
 import hmac as std_hmac
+import io
 import os
 import struct
 import sys
@@ -13,7 +14,7 @@ import threading
 
 import pytest
 
-from ccfast import aead, sm2, sm3, sm4, srtp
+from ccfast import aead, chunked, sm2, sm3, sm4, srtp
 from ccfast.exceptions import InvalidTag, ReplayError
 
 from conftest import require
@@ -334,6 +335,118 @@ def test_sm3_and_sm2_shared_matches_serial(n):
         for m, s in zip(msgs[i][:8], got[i][5]):      # signatures are randomised: each verifies serially
             pub.verify(s, m)
     assert shared.digest() == sm3.digest(b"prefix")
+
+
+# ---- chunked encryption ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", COUNTS)
+@pytest.mark.parametrize("suite", list(chunked.Suite), ids=[s.name for s in chunked.Suite])
+def test_chunked_one_shot_matches_serial(suite, n):
+    """encrypt / decrypt of messages around chunk boundaries (large ones run with the GIL
+    released) from many threads give a serial run's output, byte for byte (salts fixed)."""
+    key = bytes(range(suite.key_size))
+    jobs = [[(struct.pack("!II", i, j) * 3, os.urandom((j * 16384 + 37 * i) if j % 3 else j * 11), b"ctx%d" % j)
+             for j in range(6)] for i in range(n)]
+
+    def work(i):
+        out = [chunked._encrypt_with_salt(key, m, salt, context=c, suite=suite) for salt, m, c in jobs[i]]
+        back = [chunked.decrypt(key, ct, context=c, suite=suite) for (_, _, c), ct in zip(jobs[i], out)]
+        rejected = 0
+        for (_, _, c), ct in zip(jobs[i], out):
+            try:
+                chunked.decrypt(key, ct[:-1] + bytes([ct[-1] ^ 1]), context=c, suite=suite)
+            except InvalidTag:
+                rejected += 1
+        return out, back, rejected
+    serial = [([chunked._encrypt_with_salt(key, m, salt, context=c, suite=suite) for salt, m, c in jobs[i]],
+               [m for _, m, _ in jobs[i]], len(jobs[i])) for i in range(n)]
+    assert run_threads(work, n) == serial
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_chunked_shared_reader_each_read_atomic(n):
+    """Threads reading one Reader each get whole consecutive pieces: together they cover the
+    message exactly once."""
+    key = bytes(range(32))
+    msg = os.urandom(40 * 16384 + 123)
+    reader = chunked.Reader(io.BytesIO(chunked.encrypt(key, msg)), key)
+    piece = 5000
+
+    def work(i):
+        got = []
+        while True:
+            data = reader.read(piece)
+            if not data:
+                return got
+            got.append(data)
+    pieces = [p for part in run_threads(work, n) for p in part]
+    offsets = sorted(msg.find(p) for p in pieces)
+    assert offsets == list(range(0, len(msg), piece))
+    assert sum(map(len, pieces)) == len(msg)
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_chunked_shared_reader_random_access(n):
+    """seek + read pairs under the caller's lock from many threads, while other threads read
+    the length and chunk-sized slices: every answer equals slicing the message."""
+    key = bytes(range(32))
+    msg = os.urandom(20 * 16384 + 5)
+    ct = chunked.encrypt(key, msg)
+    reader = chunked.Reader(io.BytesIO(ct), key)
+    lock = threading.Lock()
+
+    def work(i):
+        ok = 0
+        for j in range(40):
+            off = (i * 7919 + j * 104729) % (len(msg) + 10)
+            size = (j * 3331) % 40000
+            with lock:
+                reader.seek(off)
+                data = reader.read(size)
+            ok += data == msg[off:off + size]
+            ok += reader.length == len(msg)
+        return ok
+    assert run_threads(work, n) == [80] * n
+
+
+@pytest.mark.parametrize("n", COUNTS)
+def test_chunked_shared_writer_each_write_atomic(n):
+    """Threads writing one Writer: each write lands whole, so the message decrypts to the
+    blocks in some order, each once."""
+    key = bytes(range(32))
+    out = io.BytesIO()
+    w = chunked.Writer(out, key, threads=2)
+    blocks = [[struct.pack("!II", i, j) * ((i * 97 + j * 1031) % 9000 + 1) for j in range(20)] for i in range(n)]
+
+    def work(i):
+        for b in blocks[i]:
+            w.write(b)
+    run_threads(work, n)
+    w.close()
+    msg = chunked.decrypt(key, out.getvalue())
+    pos, seen = 0, []
+    while pos < len(msg):
+        i, j = struct.unpack("!II", msg[pos:pos + 8])
+        b = blocks[i][j]
+        assert msg[pos:pos + len(b)] == b
+        seen.append((i, j))
+        pos += len(b)
+    assert sorted(seen) == [(i, j) for i in range(n) for j in range(20)]
+
+
+@pytest.mark.parametrize("threads", [2, 3, 4])
+def test_chunked_writer_threads_match_one_thread(threads):
+    """Writer(threads=N) seals chunks on N threads; the output equals one thread's."""
+    key, salt = bytes(range(32)), bytes(range(24))
+    msg = os.urandom(300 * 16384 + 77)
+    outs = []
+    for t in (1, threads):
+        out = io.BytesIO()
+        with chunked.Writer(out, key, threads=t, _salt=salt) as w:
+            for k in range(0, len(msg), 3 * 1048576 + 5):
+                w.write(msg[k:k + 3 * 1048576 + 5])
+        outs.append(out.getvalue())
+    assert outs[0] == outs[1] == chunked._encrypt_with_salt(key, msg, salt)
 
 
 @pytest.mark.skipif(not sysconfig.get_config_var("Py_GIL_DISABLED"), reason="[platform] not a free-threaded build of CPython")

@@ -8,6 +8,7 @@ ValueError or OverflowError instead, as the standard library does.
 __all__ = [
     "CCFastError",
     "InvalidTag",
+    "TruncatedError",
     "InvalidSignature",
     "DecryptionError",
     "PaddingError",
@@ -35,6 +36,12 @@ class InvalidTag(CCFastError):
         super().__init__(*(args or ("authentication tag did not verify: the ciphertext, tag, key, "
                                     "nonce or associated data differ from the sender's; no "
                                     "plaintext was released",)))
+
+
+class TruncatedError(CCFastError):
+    """A chunked message is cut short (or runs on): its length shows the final chunk is
+    missing or incomplete, or the header itself is cut.  No plaintext beyond what was already
+    authenticated is released."""
 
 
 class InvalidSignature(CCFastError):
