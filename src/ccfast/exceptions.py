@@ -8,6 +8,7 @@ ValueError or OverflowError instead, as the standard library does.
 __all__ = [
     "CCFastError",
     "InvalidTag",
+    "TruncatedError",
     "InvalidSignature",
     "DecryptionError",
     "PaddingError",
@@ -15,6 +16,16 @@ __all__ = [
     "AuthenticationError",
     "ReplayError",
     "PacketError",
+    "RecordingError",
+    "RecordingFormatError",
+    "NoRecipientError",
+    "WrongKeyError",
+    "HeaderTamperedError",
+    "IncompleteRecordingError",
+    "RecordingTruncatedError",
+    "TrailingDataError",
+    "PayloadTamperedError",
+    "NotSeekableError",
 ]
 
 
@@ -25,6 +36,12 @@ class CCFastError(Exception):
 class InvalidTag(CCFastError):
     """An AEAD tag did not verify: the message was forged, corrupted, or the key, nonce or
     associated data differ.  No plaintext is released."""
+
+
+class TruncatedError(CCFastError):
+    """A chunked message is cut short (or runs on): its length shows the final chunk is
+    missing or incomplete, or the header itself is cut.  No plaintext beyond what was already
+    authenticated is released."""
 
 
 class InvalidSignature(CCFastError):
@@ -53,3 +70,46 @@ class ReplayError(SRTPError):
 
 class PacketError(SRTPError, ValueError):
     """An RTP/RTCP/SRTP packet is malformed."""
+
+
+class RecordingError(CCFastError):
+    """Base class of sealed-recording errors (ccfast.recording)."""
+
+
+class RecordingFormatError(RecordingError):
+    """Not a sealed recording, an unsupported version or suite, or a malformed header."""
+
+
+class NoRecipientError(RecordingError):
+    """No stanza of the recording is addressed to the given key (by key id / SM2 key id)."""
+
+
+class WrongKeyError(RecordingError):
+    """A stanza for this key id exists but the key does not unwrap it: the wrong key under a
+    reused key id, or the stanza was altered."""
+
+
+class HeaderTamperedError(RecordingError):
+    """The header MAC (keyed from the file key) does not match: the header, its metadata or a
+    stanza was altered."""
+
+
+class IncompleteRecordingError(RecordingError):
+    """The header still carries the 'sealing' marker: the writer stopped before finishing."""
+
+
+class RecordingTruncatedError(RecordingError, TruncatedError):
+    """The recording is shorter than its header says (cut off in the header or the payload)."""
+
+
+class TrailingDataError(RecordingError):
+    """Bytes follow the end of the recording's payload."""
+
+
+class PayloadTamperedError(RecordingError, InvalidTag):
+    """A payload chunk (or the payload's commitment) failed authentication: altered, reordered,
+    or taken from another recording."""
+
+
+class NotSeekableError(RecordingError):
+    """recording.open() needs a seekable source (unseal streams from any source)."""
