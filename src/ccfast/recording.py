@@ -348,6 +348,13 @@ class _Header:
         return _chunked.ciphertext_length(self.plaintext_len, self.suite)
 
 
+def _header_suite(suite_id):
+    """The chunked.Suite of a suite byte."""
+    h = _Header()
+    h.suite_id = suite_id
+    return h.suite
+
+
 def _fixed(suite_id, metadata_raw):
     return MAGIC + _struct.pack(">BBH", VERSION, suite_id, len(metadata_raw)) + metadata_raw
 
