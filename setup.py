@@ -19,6 +19,7 @@ COMPONENTS = {
     "ccfast._sm2": ["common", "sm3", "sm2"],
     "ccfast._srtp": ["common", "aes", "gcm", "sha1", "srtp"],
     "ccfast._jitter": ["common", "jitter"],
+    "ccfast._chunked": ["common", "aes", "gcm", "sm4", "sm3", "chunked"],
     "ccfast._keywrap": ["common", "aes", "gcm", "sm4", "keywrap"],
 }
 
