@@ -1,4 +1,4 @@
-"""python -m ccfast {info,speed,selftest,demo}"""
+"""python -m ccfast {info,speed,selftest,demo,seal,unseal,rewrap,inspect}"""
 import argparse
 import sys
 
@@ -15,6 +15,8 @@ def main(argv=None) -> int:
     demo = sub.add_parser("demo", help="a simulated call end to end")
     demo.add_argument("--seconds", type=float, default=10.0, help="call length in seconds")
     demo.add_argument("--seed", type=int, default=1)
+    from ._cli import recording as recording_cli
+    recording_cli.add_parsers(sub)
     args = parser.parse_args(argv)
 
     if args.command == "info":
@@ -23,6 +25,8 @@ def main(argv=None) -> int:
     if args.command == "speed":
         from ._cli.speed import run
         return run(args.areas, args.seconds, args.json)
+    if args.command in ("seal", "unseal", "rewrap", "inspect"):
+        return recording_cli.run(args)
     if args.command == "selftest":
         from ._cli.selftest import run
         return run()
