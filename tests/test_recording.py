@@ -216,6 +216,9 @@ def test_metadata_encoding_round_trip_and_limits():
     assert us == 1795311001 * 10**6 + 250000                    # 2026-11-22T01:30:01.25Z
     assert b"\x05\x00\x0a2033-11-22" in raw
     assert recording._decode_metadata(recording._encode_metadata(recording.Metadata())) == recording.Metadata()
+    assert pickle.loads(pickle.dumps(m)) == m and hash(m) == hash(recording.Metadata(**META))
+    info = recording.inspect(io.BytesIO(seal_bytes(b"x", [kek()], metadata=m)))
+    assert pickle.loads(pickle.dumps(info)) == info                  # no secret in an info
     for bad in [{"start_time": dt.datetime(2026, 1, 1)}, {"call_id": ""}, {"codec": "x" * 65}, {"sample_rate": 0},
                 {"extra": {"": "x"}}]:
         with pytest.raises(ValueError):

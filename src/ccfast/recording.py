@@ -135,6 +135,10 @@ class Metadata:
         return hash((self.call_id, self.start_time, self.codec, self.sample_rate, self.retention_until,
                      tuple(sorted(self.extra.items()))))
 
+    def __reduce__(self):
+        return (Metadata, (self.call_id, self.start_time, self.codec, self.sample_rate, self.retention_until,
+                           dict(self.extra)))
+
 
 def _str_field(name, value, limit):
     if value is None:
