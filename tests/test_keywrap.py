@@ -256,3 +256,41 @@ def test_kek_unwrap_into_wipes_on_failure():
     assert bytes(out) == bytes(32)
     with pytest.raises(ValueError):
         kek.unwrap_into(c, bytearray(31))
+
+
+# ---- the C drivers -----------------------------------------------------------------------------
+
+@pytest.mark.cpu_independent
+def test_c_driver_and_constant_time(tmp_path):
+    """csrc/tests/test_keywrap.c natively, and ctgrind_keywrap.c under valgrind (portable paths)."""
+    import pathlib
+    import shutil
+    import subprocess
+    root = pathlib.Path(__file__).resolve().parent.parent
+    tests = root / "csrc" / "tests"
+    if not (tests / "test_keywrap.c").exists():
+        pytest.skip("C sources are not part of this installation")
+    if not shutil.which("gcc"):
+        pytest.skip("gcc not installed")
+    dirs = ["common", "aes", "gcm", "sm4", "keywrap"]
+    srcs = [str(p) for d in dirs for p in sorted((root / "csrc" / d).glob("*.c"))]
+    incs = [f"-I{root / 'csrc' / d}" for d in dirs] + [f"-I{tests}"]
+    valgrind = shutil.which("valgrind") and pathlib.Path("/usr/include/valgrind/memcheck.h").exists()
+    # one compilation of the kernels (-DCCF_CTGRIND only turns CCF_DECLASSIFY on), two drivers
+    subprocess.run(["gcc", "-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND" if valgrind else "-DCCF_NO_CTGRIND", *incs,
+                    "-c", *srcs], check=True, capture_output=True, text=True, cwd=tmp_path)
+    objs = sorted(str(p) for p in tmp_path.glob("*.o"))
+    exe = tmp_path / "test_keywrap"
+    subprocess.run(["gcc", "-O2", "-std=gnu11", *incs, str(tests / "test_keywrap.c"), *objs, "-o", str(exe)],
+                   check=True, capture_output=True, text=True)
+    r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and " 0 failed" in r.stdout, r.stdout
+    if not valgrind:
+        pytest.skip("valgrind (with its headers) not installed")
+    exe = tmp_path / "ctgrind_keywrap"
+    subprocess.run(["gcc", "-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND", *incs, str(tests / "ctgrind_keywrap.c"), *objs,
+                    "-o", str(exe)], check=True, capture_output=True, text=True)
+    r = subprocess.run(["valgrind", "--error-exitcode=9", "-q", str(exe)], capture_output=True, text=True,
+                       timeout=1200, env={"CCFAST_CPU_DISABLE": "all"})
+    assert r.returncode == 0, r.stdout + r.stderr[-6000:]
+    assert "0 failed" in r.stdout and "uninitialised" not in r.stderr

@@ -16,6 +16,19 @@
 
 static const uint8_t AIV_CONST[4] = {0xA6, 0x59, 0x59, 0xA6};
 
+/* An opaque copy of a secret word: keeps the compiler from turning the masks built from it
+ * back into comparisons and branches. */
+static uint32_t value_barrier(uint32_t x)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+r"(x));
+    return x;
+#else
+    volatile uint32_t v = x;
+    return v;
+#endif
+}
+
 /* see ccf_kwp.h */
 size_t ccf_kwp_wrapped_len(size_t m)
 {
@@ -75,7 +88,7 @@ int ccf_kwp_unwrap(ccf_block_fn dec, const void *key, const uint8_t *in, size_t 
 {
     size_t n, i, k;
     uint8_t a[8], b[16];
-    uint32_t mli, ok, padnz = 0;
+    uint32_t mli, ok, d, padnz = 0;
     unsigned j;
     if (len < 16 || len % 8 != 0 || len - 8 > CCF_KWP_MAX_INPUT + 7)
         return CCF_ERR_LENGTH;
@@ -104,9 +117,11 @@ int ccf_kwp_unwrap(ccf_block_fn dec, const void *key, const uint8_t *in, size_t 
     /* 8(n - 1) < MLI <= 8n, i.e. 8n - MLI in [0, 7] (n <= 2^17 + 1, so no overflow) */
     mli = ((uint32_t)a[4] << 24) | ((uint32_t)a[5] << 16) | ((uint32_t)a[6] << 8) | a[7];
     ok &= ccf_ct_lt32((uint32_t)(8 * n) - mli, 8) & ~ccf_ct_lt32((uint32_t)(8 * n), mli);
-    /* every byte at index >= MLI (within the last semiblock) is zero */
-    for (k = 8 * (n - 1); k < 8 * n; k++)
-        padnz |= (uint32_t)out[k] & ~ccf_ct_lt32((uint32_t)k, mli);
+    /* the last d = 8n - MLI bytes are zero: byte j of the last semiblock is padding when
+     * j + d >= 8 (bit 3 of j + d while d <= 7; for other d, ok is already false) */
+    d = value_barrier((uint32_t)(8 * n) - mli);
+    for (k = 0; k < 8; k++)
+        padnz |= (uint32_t)out[8 * (n - 1) + k] & (0u - (((uint32_t)k + d) >> 3 & 1u));
     ok &= ccf_ct_is_zero32(padnz);
     ccf_memzero(b, sizeof(b));
     CCF_DECLASSIFY(&ok, sizeof(ok));
