@@ -285,12 +285,39 @@ def cycle_compat_pylibsrtp():
     rx.remove_stream(7)
 
 
+def cycle_keywrap():
+    from ccfast import _keywrap
+    for key in (K32, K16):
+        k = _keywrap.KEK(key, "lifetime")
+        w = k.wrap(K32)
+        k.unwrap(w)
+        must_fail(InvalidTag, lambda: k.unwrap(w[:-1] + bytes([w[-1] ^ 1])))
+        must_fail(ValueError, lambda: k.unwrap_into(w, bytearray(8)))
+    _keywrap.aes_unwrap(K24, _keywrap.aes_wrap(K24, b"abc"))
+    must_fail(ValueError, lambda: _keywrap.KEK(bytes(20), "x"))
+    must_fail(TypeError, lambda: _keywrap.KEK(K32, b"x"))
+
+
+def cycle_recording():
+    import io
+    from ccfast import recording
+    k = recording.KEK(K16, "lifetime")
+    out = io.BytesIO()
+    recording.seal(io.BytesIO(b"audio" * 100), out, [k], metadata={"call_id": "c"})
+    with recording.open(io.BytesIO(out.getvalue()), k) as f:
+        f.seek(100)
+        f.read(50)
+    must_fail(recording.NoRecipientError, lambda: recording.open(io.BytesIO(out.getvalue()), recording.KEK(K16, "other")))
+    must_fail(recording.HeaderTamperedError, lambda: recording.open(io.BytesIO(out.getvalue()[:20] + b"d" + out.getvalue()[21:]), k))
+
+
 # (cycle, how many times)
 CYCLERS = [
     (cycle_aesgcm, CYCLES), (cycle_sm4_aeads, CYCLES), (cycle_sm4, CYCLES), (cycle_sm3, CYCLES),
     (cycle_hmac_sm3, CYCLES), (cycle_sm2_load, CYCLES), (cycle_sm2_kx_create, CYCLES),
     (cycle_sm2_ops, PUBLIC_KEY_CYCLES), (cycle_srtp, CYCLES), (cycle_srtp_gcm_kdr, CYCLES),
     (cycle_jitter, CYCLES), (cycle_compat_gmssl, CYCLES), (cycle_compat_pylibsrtp, CYCLES),
+    (cycle_keywrap, 20_000), (cycle_recording, 2_000),
 ]
 
 
