@@ -771,3 +771,18 @@ def test_crash_during_rewrap(tmp_path):
             assert now == original, (stop, names[stop - 1])
         assert open_bytes(now, a) == data
         check_leftovers(tmp_path, a, {"c.rec"}, names[stop - 1] in ("fsync", "replace"), data)
+
+
+def test_rewrap_refuses_a_file_changed_meanwhile(tmp_path, monkeypatch):
+    a = kek()
+    p = tmp_path / "c.rec"
+    p.write_bytes(seal_bytes(os.urandom(30000), [a]))
+
+    def meddle(step):
+        if step == "payload":
+            with open(p, "ab") as f:
+                f.write(b"!")
+    monkeypatch.setattr(recording, "_checkpoint", meddle)
+    with pytest.raises(recording.RecordingError, match="changed"):
+        recording.rewrap(p, a, add=[kek()])
+    assert sorted(os.listdir(tmp_path)) == ["c.rec"]

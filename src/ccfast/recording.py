@@ -803,12 +803,9 @@ def _seal_stream(src, dst, stanzas, keys, suite_id, meta_raw, threads, known):
             total += n
             _checkpoint("payload")
         w.close()
-    finally:
-        if not w.closed:
-            try:
-                w.close()
-            except Exception:
-                pass
+    except BaseException:
+        w.abort()                              # no final chunk: the payload reads as truncated
+        raise
     if known is not None:
         if total != known:
             raise ValueError(f"source length changed while sealing ({total} bytes read, {known} expected)")
@@ -1102,14 +1099,19 @@ def rewrap(path, identity, *, add=(), remove=(), dst=None):
             _checkpoint("header")
             f.seek(h.size)
             _copy_bytes(f, out.f, plen)
-            if dst is None:
-                now = _os.stat(path)
-                if (now.st_ino, now.st_size, now.st_mtime_ns) != (st.st_ino, st.st_size, st.st_mtime_ns):
-                    raise RecordingError("the recording changed while it was being rewrapped; nothing was replaced")
-            out.commit()
         except BaseException:
             out.abandon()
             raise
+    # the source is closed before the rename (Windows cannot replace an open file)
+    try:
+        if dst is None:
+            now = _os.stat(path)
+            if (now.st_ino, now.st_size, now.st_mtime_ns) != (st.st_ino, st.st_size, st.st_mtime_ns):
+                raise RecordingError("the recording changed while it was being rewrapped; nothing was replaced")
+        out.commit()
+    except BaseException:
+        out.abandon()
+        raise
     return _info(new, True)
 
 
