@@ -4,7 +4,6 @@ random access (wave from any offset, chunks touched counted), rewrap, every kind
 and crashes (SIGKILL of a real child process) at every step of seal and rewrap.
 """
 import datetime as dt
-import hashlib
 import hmac
 import io
 import os
@@ -116,6 +115,13 @@ def ref_seal(suite_id, keks, plaintext, metadata=b""):
 
 
 def ref_open(blob, t, key, kid):
+    def unwrap(st, body):
+        if st == t and body[1:1 + body[0]].decode() == kid:
+            return ref_kwp(t, key, body[1 + body[0]:], True)
+    return ref_open_with(blob, unwrap)
+
+
+def ref_open_with(blob, unwrap):
     assert blob[:8] == b"\x89CCFREC\n" and blob[8] == 1
     suite_id, mlen = blob[9], struct.unpack(">H", blob[10:12])[0]
     aead, h, klen = REF_SUITES[suite_id]
@@ -128,8 +134,7 @@ def ref_open(blob, t, key, kid):
         st, bl = struct.unpack(">BH", blob[p:p + 3])
         body = blob[p + 3:p + 3 + bl]
         p += 3 + bl
-        if st == t and body[1:1 + body[0]].decode() == kid:
-            fk = ref_kwp(t, key, body[1 + body[0]:], True)
+        fk = fk or unwrap(st, body)
     mac_key = ref_hkdf_expand(h, fk, b"ccfast.recording/v1 header mac key", 32)
     assert hmac.compare_digest(ref_hmac(h, mac_key, blob[:p])[:32], blob[p:p + 32]), "header mac"
     payload = blob[p + 32:]
@@ -176,6 +181,27 @@ def test_independent_reader_opens_ccfast_recordings(suite_id):
         blob = seal_bytes(data, [recording.KEK(ka, "a"), recording.KEK(ks, "s")], suite=suite, metadata=META)
         assert ref_open(blob, 1, ka, "a") == data
         assert ref_open(blob, 2, ks, "s") == data
+
+
+def test_independent_reader_opens_sm2_stanzas_with_gmssl():
+    """The SM2 stanza (key id, raw C1C3C2 of the file key) decrypted by gmssl (pure Python),
+    which takes C1 without its 04 prefix."""
+    from gmssl import sm2 as gsm2
+    k = sm2.generate_private_key()
+    pub = k.public_key().public_bytes()
+    g = gsm2.CryptSM2(private_key=k.to_bytes().hex(), public_key=pub[1:].hex(), mode=1)
+
+    def unwrap(st, body):
+        if st == 3:
+            h = hashes.Hash(hashes.SM3())
+            h.update(pub)
+            assert body[:32] == h.finalize()                      # key id = SM3(04 || X || Y)
+            assert len(body) == 32 + 129 and body[32] == 4
+            return g.decrypt(body[33:])
+    for suite_id in SUITES:
+        data = os.urandom(20000)
+        blob = seal_bytes(data, [kek(), k.public_key()], suite=recording._header_suite(suite_id))
+        assert ref_open_with(blob, unwrap) == data
 
 
 @pytest.mark.parametrize("suite_id", SUITES)
