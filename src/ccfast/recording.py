@@ -308,7 +308,7 @@ def _make_stanza(recipient, file_key):
         kid = recipient.kid.encode("utf-8")
         return _Stanza(_KEK_TYPES[recipient.algorithm], bytes([len(kid)]) + kid + recipient.wrap(file_key))
     if isinstance(recipient, _sm2.SM2PublicKey):
-        return _Stanza(T_SM2, _sm2_key_id(recipient) + recipient.encrypt(bytes(file_key), "C1C3C2", "raw"))
+        return _Stanza(T_SM2, _sm2_key_id(recipient) + recipient.encrypt(file_key, "C1C3C2", "raw"))
     if isinstance(recipient, _sm2.SM2PrivateKey):
         raise TypeError("seal to the SM2 public key (private_key.public_key()), not the private key")
     raise TypeError(f"a recipient is a recording.KEK or an sm2.SM2PublicKey, not {type(recipient).__name__}")
@@ -435,11 +435,11 @@ class _Keys:
 
     def __init__(self, suite_id, file_key):
         _, self.hash, klen = _SUITES[suite_id]
-        self.payload = _hkdf_expand(self.hash, bytes(file_key), _INFO_PAYLOAD, klen)
-        self.mac = _hkdf_expand(self.hash, bytes(file_key), _INFO_MAC, 32)
+        self.payload = _hkdf_expand(self.hash, file_key, _INFO_PAYLOAD, klen)
+        self.mac = _hkdf_expand(self.hash, file_key, _INFO_MAC, 32)
 
     def header_mac(self, body):
-        return _hmac_new(self.hash, bytes(self.mac), body).digest()[:MAC_SIZE]
+        return _hmac_new(self.hash, self.mac, body).digest()[:MAC_SIZE]
 
     def wipe(self):
         _wipe(self.payload)
