@@ -23,6 +23,7 @@ COMPONENTS = {
     "ccfast._mask": ["common", "mask"],
     "ccfast._tlog": ["common", "sm3", "sha256", "tlog"],
     "ccfast._chunked": ["common", "aes", "gcm", "sm4", "sm3", "sha256", "sha512", "chunked"],
+    "ccfast._keywrap": ["common", "aes", "gcm", "sm4", "keywrap"],
 }
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -399,6 +399,32 @@ def cycle_chunked_writer_threads():
     chunked.decrypt(K32, out.getvalue())
 
 
+def cycle_keywrap():
+    from ccfast import _keywrap
+    for key in (K32, K16):
+        k = _keywrap.KEK(key, "lifetime")
+        w = k.wrap(K32)
+        k.unwrap(w)
+        must_fail(InvalidTag, lambda: k.unwrap(w[:-1] + bytes([w[-1] ^ 1])))
+        must_fail(ValueError, lambda: k.unwrap_into(w, bytearray(8)))
+    _keywrap.aes_unwrap(K24, _keywrap.aes_wrap(K24, b"abc"))
+    must_fail(ValueError, lambda: _keywrap.KEK(bytes(20), "x"))
+    must_fail(TypeError, lambda: _keywrap.KEK(K32, b"x"))
+
+
+def cycle_recording():
+    import io
+    from ccfast import recording
+    k = recording.KEK(K16, "lifetime")
+    out = io.BytesIO()
+    recording.seal(io.BytesIO(b"audio" * 100), out, [k], metadata={"call_id": "c"})
+    with recording.open(io.BytesIO(out.getvalue()), k) as f:
+        f.seek(100)
+        f.read(50)
+    must_fail(recording.NoRecipientError, lambda: recording.open(io.BytesIO(out.getvalue()), recording.KEK(K16, "other")))
+    must_fail(recording.HeaderTamperedError, lambda: recording.open(io.BytesIO(out.getvalue()[:20] + b"d" + out.getvalue()[21:]), k))
+
+
 # (cycle, how many times)
 CYCLERS = [
     (cycle_fpe, CYCLES // 5), (cycle_mask, CYCLES // 10),
@@ -409,6 +435,7 @@ CYCLERS = [
     (cycle_srtp_extensions, CYCLES // 4),
     (cycle_chunked_one_shot, CHUNKED_CYCLES), (cycle_chunked_stream, CHUNKED_CYCLES),
     (cycle_chunked_writer_threads, CHUNKED_THREAD_CYCLES),
+    (cycle_keywrap, 20_000), (cycle_recording, 2_000),
 ]
 
 

@@ -133,6 +133,18 @@ static void unpack(uint8_t out[64], uint64_t q[8])
         interleave_out(out + 16 * j, q[j], q[j + 4]);
 }
 
+/* see aes_impls.h */
+void ccf_aes_ct64_pack(uint64_t q[8], const uint8_t in[64])
+{
+    pack(q, in);
+}
+
+/* see aes_impls.h */
+void ccf_aes_ct64_unpack(uint8_t out[64], uint64_t q[8])
+{
+    unpack(out, q);
+}
+
 /* ---- key schedule (FIPS 197 5.2) -------------------------------------------------------------- */
 
 /* SubWord: the four bytes (little-endian in w) through the bitsliced S-box, lanes of block 0. */

@@ -7,7 +7,9 @@
  *   "aesni"        AES-NI, 8 blocks in flight
  *   "armv8-ce"     ARMv8 Crypto Extensions (AESE/AESMC)
  *   "ct64"         portable constant-time bitsliced code (no secret-indexed tables)
- * Only encryption is provided: CTR, GCM and SRTP never run the inverse cipher.
+ * CTR, GCM and SRTP never run the inverse cipher; it exists only for key unwrapping (RFC 3394 /
+ * RFC 5649), in portable constant-time code (ccf_aes_dec_*, aes_ct64_inv.c): a few dozen blocks
+ * per unwrapped key, never a bulk path.
  *
  * Counter semantics: `ctr` is the counter block of the first block; after the call it holds the
  * counter of the next unused block (advanced by ceil(len / 16)).  A final partial block uses the
@@ -59,5 +61,17 @@ void ccf_aes_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, ui
 
 /* Zero the schedule (call before freeing). */
 void ccf_aes_wipe(ccf_aes_key *k);
+
+/* The inverse cipher (FIPS 197 5.3), bitsliced and constant time on every CPU. */
+typedef struct ccf_aes_dec_key {
+    uint64_t sched[120];                 /* round keys as bitsliced planes; secret */
+    unsigned rounds;                     /* 10, 12 or 14 */
+} ccf_aes_dec_key;
+
+/* Expand a 16-, 24- or 32-byte key; CCF_ERR_KEY_LENGTH otherwise. */
+int ccf_aes_dec_init(ccf_aes_dec_key *k, const uint8_t *key, size_t key_len);
+/* ECB decryption of nblocks 16-byte blocks; out may equal in. */
+void ccf_aes_decrypt_blocks(const ccf_aes_dec_key *k, const uint8_t *in, uint8_t *out, size_t nblocks);
+void ccf_aes_dec_wipe(ccf_aes_dec_key *k);
 
 #endif /* CCF_AES_H */

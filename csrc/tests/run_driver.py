@@ -32,7 +32,8 @@ WARN = ["-Wall", "-Wextra", "-Wno-unused-function", "-Wno-unused-parameter"]
 AREA_MODULE = {"aes": "ccfast._aead", "gcm": "ccfast._aead", "sm3": "ccfast._sm3", "sm4": "ccfast._sm4",
                "sm2": "ccfast._sm2", "sha1": "ccfast._srtp", "srtp": "ccfast._srtp", "jitter": "ccfast._jitter",
                "chunked": "ccfast._chunked",
-               "fpe": "ccfast._fpe", "mask": "ccfast._mask", "tlog": "ccfast._tlog"}
+               "fpe": "ccfast._fpe", "mask": "ccfast._mask", "tlog": "ccfast._tlog",
+               "keywrap": "ccfast._keywrap"}
 
 
 def components():

@@ -1,4 +1,4 @@
-"""python -m ccfast {info,speed,selftest,demo,log}"""
+"""python -m ccfast {info,speed,selftest,demo,log,seal,unseal,rewrap,inspect}"""
 import argparse
 import sys
 
@@ -19,6 +19,8 @@ def main(argv=None) -> int:
     demo.add_argument("--seed", type=int, default=1)
     from ._cli import log as log_cli
     log_cli.add_parser(sub)
+    from ._cli import recording as recording_cli
+    recording_cli.add_parsers(sub)
     args = parser.parse_args(argv)
 
     if args.command == "info":
@@ -29,6 +31,8 @@ def main(argv=None) -> int:
         return run(args.areas, args.seconds, args.json)
     if args.command == "log":
         return log_cli.run(args)
+    if args.command in ("seal", "unseal", "rewrap", "inspect"):
+        return recording_cli.run(args)
     if args.command == "selftest":
         from ._cli.selftest import run
         return run()

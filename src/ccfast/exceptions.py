@@ -21,6 +21,16 @@ __all__ = [
     "ProofError",
     "TamperedError",
     "RedactedError",
+    "RecordingError",
+    "RecordingFormatError",
+    "NoRecipientError",
+    "WrongKeyError",
+    "HeaderTamperedError",
+    "IncompleteRecordingError",
+    "RecordingTruncatedError",
+    "TrailingDataError",
+    "PayloadTamperedError",
+    "NotSeekableError",
 ]
 
 
@@ -103,3 +113,44 @@ class RedactedError(TlogError):
     def __init__(self, message: str, index: "int | None" = None) -> None:
         super().__init__(message)
         self.index = index
+class RecordingError(CCFastError):
+    """Base class of sealed-recording errors (ccfast.recording)."""
+
+
+class RecordingFormatError(RecordingError):
+    """Not a sealed recording, an unsupported version or suite, or a malformed header."""
+
+
+class NoRecipientError(RecordingError):
+    """No stanza of the recording is addressed to the given key (by key id / SM2 key id)."""
+
+
+class WrongKeyError(RecordingError):
+    """A stanza for this key id exists but the key does not unwrap it: the wrong key under a
+    reused key id, or the stanza was altered."""
+
+
+class HeaderTamperedError(RecordingError):
+    """The header MAC (keyed from the file key) does not match: the header, its metadata or a
+    stanza was altered."""
+
+
+class IncompleteRecordingError(RecordingError):
+    """The header still carries the 'sealing' marker: the writer stopped before finishing."""
+
+
+class RecordingTruncatedError(RecordingError, TruncatedError):
+    """The recording is shorter than its header says (cut off in the header or the payload)."""
+
+
+class TrailingDataError(RecordingError):
+    """Bytes follow the end of the recording's payload."""
+
+
+class PayloadTamperedError(RecordingError, InvalidTag):
+    """A payload chunk (or the payload's commitment) failed authentication: altered, reordered,
+    or taken from another recording."""
+
+
+class NotSeekableError(RecordingError):
+    """recording.open() needs a seekable source (unseal streams from any source)."""
