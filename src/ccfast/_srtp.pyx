@@ -5,6 +5,8 @@ from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
 from cpython.number cimport PyNumber_Index
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int16_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
+from libc.stdlib cimport qsort
+from cpython.ref cimport PyObject
 
 from ccfast._srtp cimport *
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
@@ -20,11 +22,14 @@ ccf_cpu_init()
 
 
 def _implementations():
-    return {"sha1": ccf_sha1_best().name.decode()}
+    return {"sha1": ccf_sha1_best().name.decode(), "sha1-mb": ccf_sha1_mb_best().name.decode()}
 
 
 def _available_implementations():
-    return {"sha1": impl_table(ccf_sha1_impls())}
+    return {"sha1": impl_table(ccf_sha1_impls()), "sha1-mb": impl_table(ccf_sha1_mb_impls())}
+
+
+cdef class Session
 
 
 cdef const ccf_sha1_impl *_sha1_impl(impl) except NULL:
@@ -68,6 +73,44 @@ def _hmac_sha1(key, data, impl=None, Py_ssize_t tag_len=20):
         release_buffer(&kb)
         release_buffer(&db)
     return out
+
+
+def _hmac_sha1_many(jobs, impl=None):
+    """[(key, m1, m2), ...] -> [20-byte HMAC-SHA1 of m1 || m2, ...] through a given multi-buffer
+    implementation (tests): one HMAC key object per distinct key."""
+    cdef const ccf_sha1_mb_impl *im
+    cdef list items = [(bytes(k), bytes(a), bytes(b)) for k, a, b in jobs]
+    cdef Py_ssize_t n = len(items), i
+    cdef ccf_hmac_sha1_job *js = NULL
+    cdef ccf_hmac_sha1_key *keys = NULL
+    cdef bytes kb, ab, bb
+    cdef list out
+    im = ccf_sha1_mb_best() if impl is None else <const ccf_sha1_mb_impl *>impl_named(ccf_sha1_mb_impls(), "SHA-1 multi-buffer", impl)
+    for kb, ab, bb in items:
+        if len(bb) > 64:
+            raise ValueError("m2 is at most 64 bytes")
+    js = <ccf_hmac_sha1_job *>PyMem_Calloc(n + 1, sizeof(ccf_hmac_sha1_job))
+    keys = <ccf_hmac_sha1_key *>PyMem_Calloc(n + 1, sizeof(ccf_hmac_sha1_key))
+    if js == NULL or keys == NULL:
+        PyMem_Free(js); PyMem_Free(keys)
+        raise MemoryError()
+    try:
+        for i in range(n):
+            kb, ab, bb = items[i]
+            ccf_hmac_sha1_init_impl(&keys[i], <const uint8_t *>PyBytes_AS_STRING(kb), len(kb), ccf_sha1_best())
+            js[i].key = &keys[i]
+            js[i].m1 = <const uint8_t *>PyBytes_AS_STRING(ab)
+            js[i].len1 = len(ab)
+            js[i].m2 = <const uint8_t *>PyBytes_AS_STRING(bb)
+            js[i].len2 = len(bb)
+        with nogil:
+            ccf_hmac_sha1_many_impl(im, js, n)
+        out = [js[i].mac[:20] for i in range(n)]
+        return out
+    finally:
+        ccf_memzero(keys, (n + 1) * sizeof(ccf_hmac_sha1_key))
+        PyMem_Free(keys)
+        PyMem_Free(js)
 
 
 def _kdf(master_key, master_salt, int label, Py_ssize_t n, uint64_t r=0):
@@ -124,38 +167,117 @@ cdef int _raise(int rc) except -1:
     raise SRTPError(f"SRTP error (status {rc})")
 
 
-ctypedef struct _BatchItem:
-    const uint8_t *inp
-    size_t length
-    uint8_t *out
-    size_t cap
-    ccf_srtp_stream *s
-    int rc
+ctypedef ccf_srtp_item _BatchItem
+
+# CCF_SRTP_BATCH_SERIAL: batches without the multi-buffer look-ahead (tests and benchmarks
+# compare the two; see _set_batch_serial).
+cdef int _batch_flags = 0
 
 
-cdef void _run_items(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, bint unprotect,
-                     bint allow_repeat) noexcept nogil:
-    # Items with rc == -1 run; each output length is left in items[i].length.  A sender stops at
-    # its first failure, marking the items after it -2 (not attempted).
-    cdef Py_ssize_t i
-    cdef size_t out_len
-    for i in range(n):
-        if items[i].rc != -1:
-            continue
-        out_len = 0
-        if unprotect:
-            items[i].rc = ccf_srtp_unprotect(ctx, items[i].s, items[i].inp, items[i].length,
-                                             items[i].out, items[i].cap, &out_len)
+def _set_batch_serial(bint serial):
+    """Run batches through the per-packet functions only (no crypto computed ahead), or not."""
+    global _batch_flags
+    _batch_flags = CCF_SRTP_BATCH_SERIAL if serial else 0
+
+
+def _batch_kernels():
+    """The kernels batches use on this CPU: {"sha1-mb": ..., "aes-ctr-many": ..., "gcm-many": ...}."""
+    return {"sha1-mb": ccf_srtp_batch_kernel(b"sha1").decode(),
+            "aes-ctr-many": ccf_srtp_batch_kernel(b"aes-ctr").decode(),
+            "gcm-many": ccf_srtp_batch_kernel(b"gcm").decode()}
+
+
+cdef int _by_address(const void *a, const void *b) noexcept nogil:
+    cdef size_t x = (<const size_t *>a)[0], y = (<const size_t *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprotect, list errors,
+                   bint stop) except -1:
+    # `sessions` is one Session for every item, or a list of n (Session or None).  Every session
+    # involved is locked (in address order, so two batches never wait on each other), each
+    # runnable item (rc == -1) is bound to its session's stream for its SSRC, all run with the
+    # GIL released, and the receiving side keeps the new streams that authenticated.  With
+    # `stop`, the first failure ends the batch: the items after it become -2 (not attempted).
+    cdef Py_ssize_t i, j, nlocks = 0, held = 0
+    cdef const uint8_t *p
+    cdef uint32_t ssrc
+    cdef bint made
+    cdef _Stream st
+    cdef Session sess, one = None
+    cdef list per_row = None
+    cdef dict fresh = {}              # receiving side: (session, ssrc) -> stream made in this batch
+    cdef size_t *order = NULL
+    cdef PyObject *obj
+    if isinstance(sessions, Session):
+        one = <Session>sessions
+    else:
+        per_row = <list>sessions
+    order = <size_t *>PyMem_Malloc((1 if one is not None else n) * sizeof(size_t) + 1)
+    if order == NULL:
+        raise MemoryError()
+    try:
+        if one is not None:
+            order[0] = <size_t><PyObject *>one
+            nlocks = 1
         else:
-            items[i].rc = ccf_srtp_protect(ctx, items[i].s, items[i].inp, items[i].length,
-                                           items[i].out, items[i].cap, &out_len, allow_repeat)
-        if items[i].rc == CCF_OK:
-            items[i].length = out_len
-        elif not unprotect:
-            for i in range(i + 1, n):
+            for i in range(n):
                 if items[i].rc == -1:
-                    items[i].rc = -2
-            return
+                    order[nlocks] = <size_t><PyObject *>per_row[i]
+                    nlocks += 1
+            qsort(order, nlocks, sizeof(size_t), _by_address)
+            j = 0
+            for i in range(nlocks):
+                if j == 0 or order[i] != order[j - 1]:
+                    order[j] = order[i]
+                    j += 1
+            nlocks = j
+        for held in range(nlocks):
+            (<Session><PyObject *>order[held])._acquire()
+        held = nlocks
+        for i in range(n):
+            if items[i].rc == -1:
+                sess = one if one is not None else <Session>per_row[i]
+                p = items[i].inp
+                ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                if sess.last is not None and sess.last_ssrc == ssrc:
+                    st = sess.last                # the stream of the previous packet
+                else:
+                    st = fresh.get((sess, ssrc)) if fresh else None
+                    if st is None:
+                        try:
+                            st = sess._stream(ssrc, not unprotect, &made)
+                        except SRTPError as exc:
+                            errors[i] = exc
+                            items[i].rc = CCF_ERR_PARAM
+                            st = None
+                        else:
+                            if made and unprotect:
+                                fresh[(sess, ssrc)] = st
+                # The streams stay alive while the sessions are locked: sessions own them, and
+                # `fresh` holds the new ones.
+                if st is not None:
+                    items[i].s = st.s
+                    items[i].ctx = sess.ctx
+                    items[i].allow_repeat_tx = sess.allow_repeat_tx
+            if items[i].rc != -1 and stop:
+                for j in range(i + 1, n):
+                    if items[j].rc == -1:
+                        items[j].rc = -2
+                break
+        with nogil:
+            if unprotect:
+                ccf_srtp_unprotect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
+            else:
+                ccf_srtp_protect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
+        for key, st in fresh.items():
+            if st.s.authenticated_rtp:
+                (<Session>key[0]).streams[key[1]] = st
+    finally:
+        for i in range(held - 1, -1, -1):
+            (<Session><PyObject *>order[i])._release()
+        PyMem_Free(order)
+    return 0
 
 
 # Integer item formats a lengths array may have (native byte order), by struct code.
@@ -194,6 +316,139 @@ cdef inline void _set_length(char *base, Py_ssize_t stride, int kind, Py_ssize_t
     elif kind == 4 or kind == -4: (<uint32_t *>p)[0] = <uint32_t>n
     else: (<uint64_t *>p)[0] = <uint64_t>n
 
+
+
+cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint stop):
+    # Rows of a writable 2-D byte buffer protected or unprotected in place: lengths[i] bytes of
+    # row i in, lengths[i] updated to the output length (0 for a row that failed, unless `stop`:
+    # then the first failure raises and later rows are left as they were).  `sessions`: one
+    # Session, a list of one Session (or None) per row, or a dict SSRC -> Session.
+    cdef Py_buffer pv, lv
+    cdef Py_ssize_t n, width, rstride, lstride, i
+    cdef int kind, isz
+    cdef int64_t ln, type_max
+    cdef _BatchItem *items = NULL
+    cdef uint8_t *row
+    cdef size_t hdr, ovh
+    cdef uint32_t ssrc = 0
+    cdef list errors, per_row = None, given = None
+    cdef dict by_ssrc = None
+    cdef Session one = None, sess
+    cdef object obj
+    if isinstance(sessions, Session):
+        one = <Session>sessions
+    elif isinstance(sessions, dict):
+        by_ssrc = <dict>sessions
+    elif isinstance(sessions, (list, tuple)):
+        given = list(sessions)
+        for obj in given:
+            if obj is not None and not isinstance(obj, Session):
+                raise TypeError(f"sessions must hold Session objects or None, not {type(obj).__name__}")
+    else:
+        raise TypeError("sessions must be a Session, a list of Sessions (one per row) or a dict "
+                        f"SSRC -> Session, not {type(sessions).__name__}")
+    memset(&pv, 0, sizeof(Py_buffer))
+    memset(&lv, 0, sizeof(Py_buffer))
+    try:
+        try:
+            PyObject_GetBuffer(packets, &pv, PyBUF_RECORDS)
+        except (TypeError, BufferError, ValueError) as exc:
+            raise TypeError(f"packets must be a writable 2-D byte buffer ({exc})") from None
+        if pv.ndim != 2 or pv.itemsize != 1 or pv.strides[1] != 1 or pv.strides[0] < pv.shape[1]:
+            raise TypeError("packets must be a writable 2-D buffer of bytes with contiguous rows "
+                            "(e.g. a C-ordered numpy uint8 array)")
+        try:
+            PyObject_GetBuffer(lengths, &lv, PyBUF_RECORDS)
+        except (TypeError, BufferError, ValueError) as exc:
+            raise TypeError(f"lengths must be a writable 1-D integer buffer ({exc})") from None
+        if lv.ndim != 1:
+            raise TypeError("lengths must be a 1-D buffer")
+        kind = _length_kind(&lv)
+        n, width, rstride, lstride = pv.shape[0], pv.shape[1], pv.strides[0], lv.strides[0]
+        if lv.shape[0] != n:
+            raise ValueError(f"lengths has {lv.shape[0]} entries for {n} packet rows")
+        if given is not None and len(given) != n:
+            raise ValueError(f"sessions has {len(given)} entries for {n} packet rows")
+        isz = kind if kind > 0 else -kind
+        type_max = ((<int64_t>1 << (8 * isz - (kind < 0))) - 1) if isz < 8 else (<int64_t>1 << 62)
+        errors = [None] * n
+        if n == 0:
+            return errors
+        if one is None:
+            per_row = [None] * n
+        items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
+        if items == NULL:
+            raise MemoryError()
+        for i in range(n):
+            row = <uint8_t *>pv.buf + i * rstride
+            ln = _get_length(<const char *>lv.buf, lstride, kind, i)
+            items[i].rc = CCF_ERR_PACKET
+            if ln < 0 or ln > width:
+                errors[i] = ValueError(f"lengths[{i}] = {ln} is outside 0..{width} (the row width)")
+                continue
+            if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
+                errors[i] = PacketError("malformed RTP header")
+                continue
+            if one is not None:
+                sess = one
+            else:
+                if given is not None:
+                    obj = given[i]
+                else:
+                    ssrc = (<uint32_t>row[8] << 24) | (<uint32_t>row[9] << 16) | (<uint32_t>row[10] << 8) | row[11]
+                    obj = by_ssrc.get(ssrc)
+                if obj is None:
+                    errors[i] = SRTPError(f"no session for row {i}" if given is not None else
+                                          f"no session for SSRC {ssrc:#010x} (row {i})")
+                    continue
+                sess = <Session>obj
+                per_row[i] = sess
+            ovh = sess.ovh_rtp
+            if not unprotect and (<size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max):
+                errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
+                continue
+            items[i].inp = row
+            items[i].out = row
+            items[i].length = <size_t>ln
+            items[i].cap = <size_t>width
+            items[i].rc = -1
+        _run_rows(items, n, one if one is not None else per_row, unprotect, errors, stop)
+        for i in range(n):
+            if items[i].rc == CCF_OK:
+                _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
+            elif items[i].rc != -2:           # -2: not attempted, row and length as they were
+                if errors[i] is None:
+                    errors[i] = _exception(items[i].rc)
+                if unprotect or not stop:     # a failed row is never sent or used by mistake
+                    _set_length(<char *>lv.buf, lstride, kind, i, 0)
+        if stop:
+            for i in range(n):
+                if errors[i] is not None:
+                    raise errors[i]
+        return errors
+    finally:
+        PyMem_Free(items)
+        PyBuffer_Release(&lv)
+        PyBuffer_Release(&pv)
+
+
+def protect_batch_into(sessions, packets, lengths):
+    """Protect in place the RTP packet in each row of a writable 2-D byte buffer, each row with
+    its own session: `sessions` is a list of one Session (or None) per row, or a dict mapping
+    SSRC -> Session (each row's SSRC looked up), or one Session for every row.  lengths[i] bytes
+    of row i in; lengths[i] becomes the protected length, or 0 for a row that failed (so it is
+    never sent as it is).  Every session involved is locked for the call (in a fixed order) and
+    the GIL is released.  Returns a list with None for each row protected and the exception for
+    each that failed; one failure does not stop the other rows."""
+    return _rows_into(sessions, packets, lengths, False, False)
+
+
+def unprotect_batch_into(sessions, packets, lengths):
+    """Unprotect in place the SRTP packet in each row, each row with its own session (see
+    protect_batch_into); lengths[i] becomes the RTP length, or 0 for a row that failed.  Returns
+    a list with None for each row that succeeded and the exception (AuthenticationError,
+    ReplayError, PacketError, SRTPError, ValueError) for each that failed."""
+    return _rows_into(sessions, packets, lengths, True, False)
 
 
 cdef class _Stream:
@@ -456,50 +711,11 @@ cdef class Session:
         """Unprotect the SRTP packet in buf[:length] in place; returns the RTP length."""
         return self._run_into(buf, length, 1)
 
-    cdef int _run_locked(self, _BatchItem *items, Py_ssize_t n, bint unprotect, list errors,
-                         list keep) except -1:
+    cdef int _run_locked(self, _BatchItem *items, Py_ssize_t n, bint unprotect, list errors) except -1:
         # Under one lock acquisition: bind each runnable item (rc == -1) to its stream, run them
         # all with the GIL released, keep the receiving side's new streams that authenticated.
         # A sender stops at the first packet it cannot send: the items after it become -2.
-        cdef Py_ssize_t i, j
-        cdef const uint8_t *p
-        cdef uint32_t ssrc
-        cdef bint made
-        cdef _Stream st
-        cdef dict fresh = {}              # receiving side: streams made in this batch
-        self._acquire()
-        try:
-            for i in range(n):
-                if items[i].rc == -1:
-                    p = items[i].inp
-                    ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
-                    st = fresh.get(ssrc)
-                    if st is None:
-                        try:
-                            st = self._stream(ssrc, not unprotect, &made)
-                        except SRTPError as exc:
-                            errors[i] = exc
-                            items[i].rc = CCF_ERR_PARAM
-                            st = None
-                        else:
-                            if made and unprotect:
-                                fresh[ssrc] = st
-                    if st is not None:
-                        keep[i] = st              # keeps items[i].s alive
-                        items[i].s = st.s
-                if items[i].rc != -1 and not unprotect:
-                    for j in range(i + 1, n):
-                        if items[j].rc == -1:
-                            items[j].rc = -2
-                    break
-            with nogil:
-                _run_items(self.ctx, items, n, unprotect, self.allow_repeat_tx)
-            for ssrc, st in fresh.items():
-                if st.s.authenticated_rtp:
-                    self.streams[ssrc] = st
-        finally:
-            self._release()
-        return 0
+        return _run_rows(items, n, self, unprotect, errors, not unprotect)
 
     cdef list _batch(self, packets, bint unprotect):
         # New bytes per packet; one lock acquisition, the kernels run with the GIL released.
@@ -510,7 +726,6 @@ cdef class Session:
         cdef size_t hdr
         cdef const uint8_t *p
         cdef list outs = [None] * n
-        cdef list keep = [None] * n       # stream objects referenced by items[i].s
         cdef Py_ssize_t nviews = 0
         if n == 0:
             return []
@@ -539,7 +754,7 @@ cdef class Session:
                 items[i].out = <uint8_t *>PyBytes_AS_STRING(outs[i])
                 items[i].cap = outn
                 items[i].rc = -1                  # to run
-            self._run_locked(items, n, unprotect, outs, keep)
+            self._run_locked(items, n, unprotect, outs)
             for i in range(n):
                 if items[i].rc == CCF_OK or items[i].rc == -2:
                     continue
@@ -557,79 +772,7 @@ cdef class Session:
     cdef object _batch_into(self, packets, lengths, bint unprotect):
         # Rows of a writable 2-D byte buffer (a numpy uint8 array, say) protected or unprotected
         # in place: lengths[i] bytes of row i in, lengths[i] updated to the output length.
-        cdef Py_buffer pv, lv
-        cdef Py_ssize_t n, width, rstride, lstride, i
-        cdef int kind, isz
-        cdef int64_t ln, type_max
-        cdef _BatchItem *items = NULL
-        cdef uint8_t *row
-        cdef size_t hdr, ovh = self.ovh_rtp
-        cdef list errors, keep
-        memset(&pv, 0, sizeof(Py_buffer))
-        memset(&lv, 0, sizeof(Py_buffer))
-        try:
-            try:
-                PyObject_GetBuffer(packets, &pv, PyBUF_RECORDS)
-            except (TypeError, BufferError, ValueError) as exc:
-                raise TypeError(f"packets must be a writable 2-D byte buffer ({exc})") from None
-            if pv.ndim != 2 or pv.itemsize != 1 or pv.strides[1] != 1 or pv.strides[0] < pv.shape[1]:
-                raise TypeError("packets must be a writable 2-D buffer of bytes with contiguous rows "
-                                "(e.g. a C-ordered numpy uint8 array)")
-            try:
-                PyObject_GetBuffer(lengths, &lv, PyBUF_RECORDS)
-            except (TypeError, BufferError, ValueError) as exc:
-                raise TypeError(f"lengths must be a writable 1-D integer buffer ({exc})") from None
-            if lv.ndim != 1:
-                raise TypeError("lengths must be a 1-D buffer")
-            kind = _length_kind(&lv)
-            n, width, rstride, lstride = pv.shape[0], pv.shape[1], pv.strides[0], lv.strides[0]
-            if lv.shape[0] != n:
-                raise ValueError(f"lengths has {lv.shape[0]} entries for {n} packet rows")
-            isz = kind if kind > 0 else -kind
-            type_max = ((<int64_t>1 << (8 * isz - (kind < 0))) - 1) if isz < 8 else (<int64_t>1 << 62)
-            errors = [None] * n
-            keep = [None] * n
-            if n == 0:
-                return errors
-            items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
-            if items == NULL:
-                raise MemoryError()
-            for i in range(n):
-                row = <uint8_t *>pv.buf + i * rstride
-                ln = _get_length(<const char *>lv.buf, lstride, kind, i)
-                items[i].rc = CCF_ERR_PACKET
-                if ln < 0 or ln > width:
-                    errors[i] = ValueError(f"lengths[{i}] = {ln} is outside 0..{width} (the row width)")
-                    continue
-                if not unprotect and (<size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max):
-                    errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
-                    continue
-                if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
-                    errors[i] = PacketError("malformed RTP header")
-                    continue
-                items[i].inp = row
-                items[i].out = row
-                items[i].length = <size_t>ln
-                items[i].cap = <size_t>width
-                items[i].rc = -1
-            self._run_locked(items, n, unprotect, errors, keep)
-            for i in range(n):
-                if items[i].rc == CCF_OK:
-                    _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
-                elif items[i].rc != -2:           # -2: not attempted, row and length as they were
-                    if errors[i] is None:
-                        errors[i] = _exception(items[i].rc)
-                    if unprotect:
-                        _set_length(<char *>lv.buf, lstride, kind, i, 0)
-            if not unprotect:
-                for i in range(n):
-                    if errors[i] is not None:
-                        raise errors[i]
-            return errors
-        finally:
-            PyMem_Free(items)
-            PyBuffer_Release(&lv)
-            PyBuffer_Release(&pv)
+        return _rows_into(self, packets, lengths, unprotect, not unprotect)
 
     def protect_batch_into(self, packets, lengths):
         """Protect in place the RTP packet in each row of a writable 2-D byte buffer (a C-ordered
