@@ -540,6 +540,10 @@ static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
             ccf_memzero(p->gj, p->ng * sizeof(p->gj[0]));
         }
     }
+    if (stop)                 /* the chunks after the one that stopped: not attempted either */
+        for (i = base; i < n; i++)
+            if (items[i].rc == -1)
+                items[i].rc = -2;
     free(p);                  /* what is left there (pointers, IVs, AAD) is public */
     free(scratch);
 }

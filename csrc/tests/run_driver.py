@@ -31,6 +31,8 @@ WARN = ["-Wall", "-Wextra", "-Wno-unused-function", "-Wno-unused-parameter"]
 # area of test_<area>.c -> Cython module whose kernel directories it links
 AREA_MODULE = {"aes": "ccfast._aead", "gcm": "ccfast._aead", "sm3": "ccfast._sm3", "sm4": "ccfast._sm4",
                "sm2": "ccfast._sm2", "sha1": "ccfast._srtp", "srtp": "ccfast._srtp", "jitter": "ccfast._jitter"}
+AREA_MODULE.update({"sha1_mb": "ccfast._srtp", "aes_many": "ccfast._aead", "gcm_many": "ccfast._aead",
+                    "srtp_batch": "ccfast._srtp", "net": "ccfast._net"})
 
 
 def components():
