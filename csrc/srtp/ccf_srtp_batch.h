@@ -37,6 +37,10 @@ typedef struct ccf_srtp_item {
     uint8_t *out;              /* may equal in (in place) */
     size_t cap;
     int allow_repeat_tx;       /* protect: as ccf_srtp_protect's argument */
+    int fresh;                 /* unprotect: the stream is new, made for this batch, and is kept
+                                  only if one of its packets authenticates (the caller's rule for
+                                  new SSRCs); until one does, each packet meets it as new: a
+                                  failure leaves its counters at zero */
     int rc;                    /* in: -1 to process the item (any other value: skipped);
                                   out: the status, or -2 for items not attempted (STOP) */
 } ccf_srtp_item;

@@ -460,7 +460,11 @@ static void commit(plan *p, ccf_srtp_item *items, size_t n, int rx, int flags, s
                                       it->allow_repeat_tx);
         if (it->rc == CCF_OK) {
             it->len = out_len;
-        } else if (flags & CCF_SRTP_BATCH_STOP) {
+        } else if (rx && it->fresh && it->s->authenticated_rtp == 0) {
+            it->s->auth_failures = 0;             /* as a stream made for this packet alone */
+            it->s->replays = 0;
+        }
+        if (it->rc != CCF_OK && (flags & CCF_SRTP_BATCH_STOP)) {
             for (j = i + 1; j < n; j++)
                 if (items[j].rc == -1)
                     items[j].rc = -2;

@@ -212,6 +212,7 @@ static void check(int profile, uint32_t seed, int rx, int inplace, int flags)
         items[i].len = prlen[i];
         items[i].cap = i % 31 == 30 ? prlen[i] : 512;      /* now and then no room */
         items[i].allow_repeat_tx = 0;
+        items[i].fresh = 0;
         items[i].rc = i % 37 == 36 ? CCF_ERR_PACKET : -1;  /* skipped by the caller */
     }
     if (rx)

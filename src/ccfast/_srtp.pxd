@@ -99,6 +99,7 @@ cdef extern from "ccf_srtp_batch.h" nogil:
         uint8_t *out
         size_t cap
         int allow_repeat_tx
+        int fresh
         int rc
     int CCF_SRTP_BATCH_STOP
     int CCF_SRTP_BATCH_SERIAL

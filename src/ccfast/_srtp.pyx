@@ -240,6 +240,7 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                 sess = one if one is not None else <Session>per_row[i]
                 p = items[i].inp
                 ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                items[i].fresh = 0
                 if sess.last is not None and sess.last_ssrc == ssrc:
                     st = sess.last                # the stream of the previous packet
                 else:
@@ -254,6 +255,9 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                         else:
                             if made and unprotect:
                                 fresh[(sess, ssrc)] = st
+                                items[i].fresh = 1
+                    else:
+                        items[i].fresh = 1
                 # The streams stay alive while the sessions are locked: sessions own them, and
                 # `fresh` holds the new ones.
                 if st is not None:
