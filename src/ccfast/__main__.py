@@ -1,4 +1,4 @@
-"""python -m ccfast {info,speed,selftest,demo}"""
+"""python -m ccfast {info,speed,selftest,demo,relay-bench}"""
 import argparse
 import sys
 
@@ -15,6 +15,13 @@ def main(argv=None) -> int:
     demo = sub.add_parser("demo", help="a simulated call end to end")
     demo.add_argument("--seconds", type=float, default=10.0, help="call length in seconds")
     demo.add_argument("--seed", type=int, default=1)
+    relay = sub.add_parser("relay-bench", add_help=False,
+                           help="a loopback SRTP relay measured: asyncio per packet vs batches (--help for options)")
+    relay.add_argument("relay_args", nargs=argparse.REMAINDER)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["relay-bench"]:                  # its options are its own (see --help)
+        from ._cli.relay_bench import main as relay_main
+        return relay_main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "info":
