@@ -97,8 +97,9 @@ K512 static ALWAYS_INLINE void pass(ccf_aes_gcm_job *const *j, int live, const i
         for (v = 0; v < NV; v++)
             x[p][v] = _mm512_aesenclast_epi128(x[p][v], k);
     }
-    for (p = 0; p < live; p++) {
-        ccf_aes_gcm_job *jb = j[p];
+    /* every slot (a constant count: the four GHASH chains interleave), stores for live ones */
+    for (p = 0; p < P; p++) {
+        ccf_aes_gcm_job *jb = j[p < live ? p : 0];
         const ccf_ghash_key *gk = &jb->key->ghash;
         const long long len = (long long)jb->len;
         const int nb = (int)((jb->len + 15) / 16), ng = nb + 2;    /* message; GHASH blocks */
@@ -131,6 +132,8 @@ K512 static ALWAYS_INLINE void pass(ccf_aes_gcm_job *const *j, int live, const i
             __m128i l = fold512(lo), h = fold512(hi);
             y = ccf_ghash_reduce(l, _mm_xor_si128(fold512(mid), _mm_xor_si128(l, h)), h);
         }
+        if (p >= live)
+            continue;
         _mm_storeu_si128((__m128i *)(void *)jb->tag, _mm_xor_si128(ccf_ghash_brev8(y), ej0));
         for (v = 0; v < NV; v++)                                 /* move down one lane and store */
             _mm512_mask_storeu_epi8(jb->out + 64 * v, bit_range(0, len - 64 * v),

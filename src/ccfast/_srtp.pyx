@@ -206,7 +206,7 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
     cdef _Stream st
     cdef Session sess, one = None
     cdef list per_row = None
-    cdef dict fresh = {}              # receiving side: (session, ssrc) -> stream made in this batch
+    cdef dict fresh = None            # receiving side: (session, ssrc) -> stream made in this batch
     cdef size_t *order = NULL
     cdef PyObject *obj
     if isinstance(sessions, Session):
@@ -254,6 +254,8 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                             st = None
                         else:
                             if made and unprotect:
+                                if fresh is None:
+                                    fresh = {}
                                 fresh[(sess, ssrc)] = st
                                 items[i].fresh = 1
                     else:
@@ -274,7 +276,7 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                 ccf_srtp_unprotect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
             else:
                 ccf_srtp_protect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
-        for key, st in fresh.items():
+        for key, st in (fresh.items() if fresh else ()):
             if st.s.authenticated_rtp:
                 (<Session>key[0]).streams[key[1]] = st
     finally:
@@ -291,6 +293,16 @@ _LENGTH_CODES = {"B": 1, "H": 2, "I": 4, "L": sizeof(unsigned long), "Q": 8, "N"
 
 cdef int _length_kind(Py_buffer *v) except -1:
     """Item code of a 1-D integer buffer: its itemsize, negated for signed types."""
+    cdef const char *f = v.format
+    if f != NULL and f[0] != 0 and (f[1] == 0 or (f[0] in b"@=" and f[2] == 0)):
+        # one native code, maybe after "@" or "=" (int32 "i" and friends): no string work
+        if f[1] != 0:
+            f += 1
+        if f[0] == b"i" and v.itemsize == 4: return -4
+        if f[0] == b"I" and v.itemsize == 4: return 4
+        if f[0] == b"B" and v.itemsize == 1: return 1
+        if f[0] == b"H" and v.itemsize == 2: return 2
+        if f[0] == b"h" and v.itemsize == 2: return -2
     fmt = (v.format or b"B").decode("ascii")
     if fmt[:1] in "@=" or (fmt[:1] == "<" and __import__("sys").byteorder == "little") or \
             (fmt[:1] in ">!" and __import__("sys").byteorder == "big"):
@@ -332,6 +344,7 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
     cdef int kind, isz
     cdef int64_t ln, type_max
     cdef _BatchItem *items = NULL
+    cdef _BatchItem small[64]                # the items of a batch of up to 64 rows
     cdef uint8_t *row
     cdef size_t hdr, ovh
     cdef uint32_t ssrc = 0
@@ -380,7 +393,7 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
             return errors
         if one is None:
             per_row = [None] * n
-        items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
+        items = &small[0] if n <= 64 else <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
         if items == NULL:
             raise MemoryError()
         for i in range(n):
@@ -431,7 +444,8 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
                     raise errors[i]
         return errors
     finally:
-        PyMem_Free(items)
+        if items != &small[0]:
+            PyMem_Free(items)
         PyBuffer_Release(&lv)
         PyBuffer_Release(&pv)
 
