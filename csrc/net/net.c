@@ -215,21 +215,11 @@ static int recv_one(ccf_socket s, const ccf_net_rows *b, size_t i, int *err)
 #endif
 }
 
-/* see ccf_net.h */
-long ccf_net_recv(ccf_socket s, const ccf_net_rows *b, size_t n, int timeout_ms, int flags, int *err)
+/* Whatever is waiting, without waiting: the number received, or -1 (*err). */
+static long recv_now(ccf_socket s, const ccf_net_rows *b, size_t n, int flags, int *err)
 {
     size_t got = 0;
     int r;
-    *err = 0;
-    if (n > b->n)
-        n = b->n;
-    if (n == 0)
-        return 0;
-    if (timeout_ms != 0) {
-        r = wait_readable(s, timeout_ms, err);
-        if (r <= 0)
-            return r;
-    }
 #if defined(HAVE_MMSG)
     if (!(flags & CCF_NET_FALLBACK)) {
         struct mmsghdr msgs[MMSG_MAX];
@@ -286,6 +276,26 @@ long ccf_net_recv(ccf_socket s, const ccf_net_rows *b, size_t n, int timeout_ms,
         got++;
     }
     return (long)got;
+}
+
+/* see ccf_net.h */
+long ccf_net_recv(ccf_socket s, const ccf_net_rows *b, size_t n, int timeout_ms, int flags, int *err)
+{
+    long got;
+    int r;
+    *err = 0;
+    if (n > b->n)
+        n = b->n;
+    if (n == 0)
+        return 0;
+    /* what is there already first (no poll() when the socket is busy), then the wait */
+    got = recv_now(s, b, n, flags, err);
+    if (got != 0 || timeout_ms == 0)
+        return got;
+    r = wait_readable(s, timeout_ms, err);
+    if (r <= 0)
+        return r;
+    return recv_now(s, b, n, flags, err);
 }
 
 /* Errors of the socket itself (every datagram would fail the same way): stop at once. */

@@ -7,6 +7,13 @@ from libc.string cimport memset, memcpy
 
 import os as _os
 import socket as _socket
+import _socket as _csocket
+
+# The C socket type's own type/family/fileno (socket.socket's type and family properties turn
+# the numbers into enums, which costs more than a whole recvmmsg call).
+cdef object _c_type = _csocket.socket.type.__get__
+cdef object _c_family = _csocket.socket.family.__get__
+cdef object _c_fileno = _csocket.socket.fileno
 
 cdef extern from "ccf_net.h" nogil:
     ctypedef long long ccf_socket
@@ -351,7 +358,11 @@ cdef int _to_addr(object address, object family, ccf_net_addr *out) except -1:
 
 cdef ccf_socket _fd(object sock) except? -1:
     cdef long long fd
-    if hasattr(sock, "fileno"):
+    if isinstance(sock, _csocket.socket):
+        if _c_type(sock) & 0xF != _socket.SOCK_DGRAM:
+            raise ValueError("sock must be a datagram (UDP) socket")
+        fd = _c_fileno(sock)
+    elif hasattr(sock, "fileno"):
         if getattr(sock, "type", _socket.SOCK_DGRAM) & 0xF != _socket.SOCK_DGRAM:
             raise ValueError("sock must be a datagram (UDP) socket")
         fd = sock.fileno()
@@ -416,7 +427,7 @@ def send_batch(sock, Batch batch not None, count=None, *, address=None, bint gso
         raise ValueError(f"count must be 0..{batch.n}, not {count}")
     n = count
     if address is not None:
-        fam = getattr(sock, "family", None)
+        fam = _c_family(sock) if isinstance(sock, _csocket.socket) else getattr(sock, "family", None)
         key = (fam, address)
         cached = _addr_cache.get(key)
         if cached is None:

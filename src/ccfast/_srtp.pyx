@@ -208,6 +208,8 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
     cdef list per_row = None
     cdef dict fresh = None            # receiving side: (session, ssrc) -> stream made in this batch
     cdef size_t *order = NULL
+    cdef size_t token
+    cdef bint contended
     cdef PyObject *obj
     if isinstance(sessions, Session):
         one = <Session>sessions
@@ -219,22 +221,47 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
     try:
         if one is not None:
             order[0] = <size_t><PyObject *>one
-            nlocks = 1
+            one._acquire()
+            held = nlocks = 1
         else:
+            # Each session's lock without waiting, in row order, once (a session this call
+            # holds carries its token: the address of its items, unique among running calls).
+            # If one is busy, all are let go and taken in address order, waiting: two batches
+            # then never wait on each other.
+            token = <size_t>items
+            contended = False
             for i in range(n):
-                if items[i].rc == -1:
-                    order[nlocks] = <size_t><PyObject *>per_row[i]
-                    nlocks += 1
-            qsort(order, nlocks, sizeof(size_t), _by_address)
-            j = 0
-            for i in range(nlocks):
-                if j == 0 or order[i] != order[j - 1]:
-                    order[j] = order[i]
-                    j += 1
-            nlocks = j
-        for held in range(nlocks):
-            (<Session><PyObject *>order[held])._acquire()
-        held = nlocks
+                if items[i].rc != -1:
+                    continue
+                sess = <Session>per_row[i]
+                if sess._held == token:
+                    continue
+                if not ccf_lock_try(&sess.lock):
+                    contended = True
+                    break
+                sess._held = token
+                order[nlocks] = <size_t><PyObject *>sess
+                nlocks += 1
+            held = nlocks
+            if contended:
+                for i in range(held):
+                    (<Session><PyObject *>order[i])._held = 0
+                    (<Session><PyObject *>order[i])._release()
+                held = nlocks = 0
+                for i in range(n):
+                    if items[i].rc == -1:
+                        order[nlocks] = <size_t><PyObject *>per_row[i]
+                        nlocks += 1
+                qsort(order, nlocks, sizeof(size_t), _by_address)
+                j = 0
+                for i in range(nlocks):
+                    if j == 0 or order[i] != order[j - 1]:
+                        order[j] = order[i]
+                        j += 1
+                nlocks = j
+                for held in range(nlocks):
+                    (<Session><PyObject *>order[held])._acquire()
+                held = nlocks
         for i in range(n):
             if items[i].rc == -1:
                 sess = one if one is not None else <Session>per_row[i]
@@ -281,6 +308,7 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                 (<Session>key[0]).streams[key[1]] = st
     finally:
         for i in range(held - 1, -1, -1):
+            (<Session><PyObject *>order[i])._held = 0
             (<Session><PyObject *>order[i])._release()
         PyMem_Free(order)
     return 0
@@ -505,6 +533,7 @@ cdef class Session:
     cdef ccf_lock lock
     cdef size_t ovh_rtp, ovh_rtcp
     cdef _Stream last                 # the stream of the previous packet (skips the dict)
+    cdef size_t _held                 # the token of the row batch holding the lock, else 0
     cdef uint32_t last_ssrc
     cdef readonly int profile
 

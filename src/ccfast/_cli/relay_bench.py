@@ -226,6 +226,7 @@ def relay_batches(sock_a, sock_b, sink, rx, tx, total, seconds, stop, counter, b
     send_batch; until `total` packets or `seconds` or stop is set."""
     from .. import net, srtp
     batch = net.Batch(64, 256)
+    gso = os.environ.get("CCFAST_RELAY_GSO") == "1"
     relayed = calls = 0
     end = time.monotonic() + seconds
     recv, send = net.recv_batch, net.send_batch
@@ -239,7 +240,7 @@ def relay_batches(sock_a, sock_b, sink, rx, tx, total, seconds, stop, counter, b
         h = batch.head(k)
         unprotect(rx, h.rows, h.lengths)         # failed rows get length 0 and are not sent
         protect(tx, h.rows, h.lengths)
-        send(sock_b, h, k, address=sink)
+        send(sock_b, h, k, address=sink, gso=gso)
         relayed += k
         calls += 1
     counter[slot] = relayed
