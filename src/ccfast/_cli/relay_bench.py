@@ -221,12 +221,11 @@ def relay_asyncio(sock_a, sock_b, sink, rx, tx, total, seconds):
     return asyncio.run(main())
 
 
-def relay_batches(sock_a, sock_b, sink, rx, tx, total, seconds, stop, counter, batches, slot):
+def relay_batches(sock_a, sock_b, sink, rx, tx, total, seconds, stop, counter, batches, slot, gso=False):
     """Modes c and d (one thread per shard): recv_batch, unprotect rows, protect rows,
     send_batch; until `total` packets or `seconds` or stop is set."""
     from .. import net, srtp
     batch = net.Batch(64, 256)
-    gso = os.environ.get("CCFAST_RELAY_GSO") == "1"
     relayed = calls = 0
     end = time.monotonic() + seconds
     recv, send = net.recv_batch, net.send_batch
@@ -247,8 +246,9 @@ def relay_batches(sock_a, sock_b, sink, rx, tx, total, seconds, stop, counter, b
     batches[slot] = calls
 
 
-def run_mode(mode, calls=100, packets_per_call=500, seconds=5.0, window=2048, seed=1):
-    """One mode end to end; returns a dict of results."""
+def run_mode(mode, calls=100, packets_per_call=500, seconds=5.0, window=2048, seed=1, gso=False):
+    """One mode end to end; returns a dict of results.  gso: modes c and d send each batch as
+    UDP GSO (every row goes to the one sink here, so whole batches merge)."""
     shards = 2 if mode == "d" else 1
     socks_a = _sockets(shards)
     socks_b = _sockets(shards)
@@ -284,7 +284,8 @@ def run_mode(mode, calls=100, packets_per_call=500, seconds=5.0, window=2048, se
             for j in range(shards):
                 share = sum(1 for c in range(calls) if c % shards == j) * packets_per_call
                 t = threading.Thread(target=relay_batches, args=(socks_a[j], socks_b[j], sink, parts[j][0],
-                                                                 parts[j][1], share, seconds, stop, counter, batches, j))
+                                                                 parts[j][1], share, seconds, stop, counter, batches, j,
+                                                                 gso))
                 threads.append(t)
                 t.start()
             for t in threads:
@@ -302,7 +303,8 @@ def run_mode(mode, calls=100, packets_per_call=500, seconds=5.0, window=2048, se
         gen.wait(30)
         for s in socks_a + socks_b:
             s.close()
-    out = {"mode": mode, "what": MODES[mode], "calls": calls, "relayed": relayed,
+    out = {"mode": mode, "what": MODES[mode] + (", GSO" if gso and mode in "cd" else ""), "calls": calls,
+           "relayed": relayed,
            "received": result["received"], "lost": result["missing"] + result["lost_gaps"],
            "reordered": result["reordered"], "bad": result["bad"],
            "wall_s": wall, "cpu_s": cpu, "packets_per_batch": per_batch, "pps": relayed / wall if wall else 0.0,
@@ -324,22 +326,31 @@ def _rusage():
     return r.ru_utime, r.ru_stime
 
 
-def run(modes="abcd", calls=100, packets_per_call=500, seconds=5.0, window=2048, as_json=None):
+def run(modes="abcd", calls=100, packets_per_call=500, seconds=5.0, window=2048, as_json=None, rounds=1, gso=False):
+    """Run the modes (interleaved, `rounds` times each: the round with the least CPU per packet
+    is kept), print the table and the ratios; exit status 1 if a packet was lost, reordered or
+    not authentic."""
     try:
         import pylibsrtp  # noqa: F401
     except ImportError:
         if "a" in modes:
             print("mode a skipped: pylibsrtp is not installed (pip install pylibsrtp)")
             modes = modes.replace("a", "")
-    results = []
-    print(f"{'mode':4s} {'relay':42s} {'relayed':>8s} {'batch':>5s} {'wall pps':>10s} {'CPU us/pkt':>10s} "
+    best, clean = {}, True
+    for _ in range(rounds):
+        for m in modes:
+            r = run_mode(m, calls, packets_per_call, seconds, window, gso=gso)
+            clean = clean and r["lost"] == 0 and r["reordered"] == 0 and r["bad"] == 0
+            if m not in best or r["cpu_us_per_packet"] < best[m]["cpu_us_per_packet"]:
+                best[m] = r
+    results = [best[m] for m in modes]
+    print(f"{'mode':4s} {'relay':47s} {'relayed':>8s} {'batch':>5s} {'wall pps':>10s} {'CPU us/pkt':>10s} "
           f"{'(user':>6s} {'sys)':>5s} {'pps/core':>10s} {'lost':>5s} {'reord':>5s} {'bad':>4s}")
-    for m in modes:
-        r = run_mode(m, calls, packets_per_call, seconds, window)
-        results.append(r)
-        print(f"{m:4s} {r['what']:42s} {r['relayed']:8d} {r['packets_per_batch']:5.1f} {r['pps']:10.0f} {r['cpu_us_per_packet']:10.2f} "
-              f"{r.get('user_us_per_packet', float('nan')):6.2f} {r.get('sys_us_per_packet', float('nan')):5.2f} "
-              f"{r['pps_per_core']:10.0f} {r['lost']:5d} {r['reordered']:5d} {r['bad']:4d}", flush=True)
+    for r in results:
+        print(f"{r['mode']:4s} {r['what']:47s} {r['relayed']:8d} {r['packets_per_batch']:5.1f} {r['pps']:10.0f} "
+              f"{r['cpu_us_per_packet']:10.2f} {r.get('user_us_per_packet', float('nan')):6.2f} "
+              f"{r.get('sys_us_per_packet', float('nan')):5.2f} {r['pps_per_core']:10.0f} {r['lost']:5d} "
+              f"{r['reordered']:5d} {r['bad']:4d}", flush=True)
     by = {r["mode"]: r for r in results}
     if "c" in by:
         for peer in ("a", "b"):
@@ -349,10 +360,19 @@ def run(modes="abcd", calls=100, packets_per_call=500, seconds=5.0, window=2048,
         if "d" in by:
             print(f"2 threads / 1 thread, wall rate: x{by['d']['pps'] / by['c']['pps']:.2f}"
                   f"   (CPU per packet x{by['d']['cpu_us_per_packet'] / by['c']['cpu_us_per_packet']:.2f})")
+    print(f"(this machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.1f}' for x in _loadavg())}; "
+          "the generator runs in another process and needs CPU too)")
     if as_json:
         with open(as_json, "w") as f:
             json.dump(results, f, indent=1)
-    return 0 if all(r["lost"] == 0 and r["reordered"] == 0 and r["bad"] == 0 for r in results) else 1
+    return 0 if clean else 1
+
+
+def _loadavg():
+    try:
+        return os.getloadavg()
+    except (AttributeError, OSError):                     # Windows
+        return (float("nan"),) * 3
 
 
 def main(argv=None):
@@ -363,13 +383,15 @@ def main(argv=None):
     p.add_argument("--packets", type=int, default=500, help="packets per call (default 500)")
     p.add_argument("--seconds", type=float, default=5.0, help="time limit per mode")
     p.add_argument("--window", type=int, default=2048, help="packets in flight at most")
+    p.add_argument("--rounds", type=int, default=1, help="rounds per mode, interleaved; the best is kept")
+    p.add_argument("--gso", action="store_true", help="modes c and d send with UDP GSO (Linux)")
     p.add_argument("--json", metavar="FILE")
     p.add_argument("--generator", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
     if a.generator:
         generator(json.loads(a.generator))
         return 0
-    return run(a.modes, a.calls, a.packets, a.seconds, a.window, a.json)
+    return run(a.modes, a.calls, a.packets, a.seconds, a.window, a.json, a.rounds, a.gso)
 
 
 if __name__ == "__main__":
