@@ -773,7 +773,8 @@ cdef class Session:
         cdef size_t hdr
         cdef const uint8_t *p
         cdef list outs = [None] * n
-        cdef Py_ssize_t nviews = 0
+        cdef Py_ssize_t nviews = 0, ln
+        cdef object obj
         if n == 0:
             return []
         views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
@@ -784,16 +785,22 @@ cdef class Session:
             raise MemoryError()
         try:
             for i in range(n):
-                get_read_buffer(pkts[i], &views[i], "packet")
-                nviews = i + 1
-                p = <const uint8_t *>views[i].buf
+                obj = pkts[i]
+                if PyBytes_CheckExact(obj):       # held by pkts: read in place, no export
+                    p = <const uint8_t *>PyBytes_AS_STRING(obj)
+                    ln = PyBytes_GET_SIZE(obj)
+                else:
+                    get_read_buffer(obj, &views[i], "packet")
+                    nviews = i + 1
+                    p = <const uint8_t *>views[i].buf
+                    ln = views[i].len
                 items[i].inp = p
-                items[i].length = views[i].len
+                items[i].length = ln
                 items[i].rc = CCF_ERR_PACKET
-                if ccf_srtp_rtp_header_len(p, views[i].len, &hdr) != CCF_OK:
+                if ccf_srtp_rtp_header_len(p, ln, &hdr) != CCF_OK:
                     outs[i] = PacketError("malformed RTP header")
                     continue
-                outn = views[i].len - <Py_ssize_t>self.ovh_rtp if unprotect else views[i].len + <Py_ssize_t>self.ovh_rtp
+                outn = ln - <Py_ssize_t>self.ovh_rtp if unprotect else ln + <Py_ssize_t>self.ovh_rtp
                 if outn < 12:
                     outs[i] = PacketError("packet too short for its authentication tag")
                     continue
