@@ -96,11 +96,13 @@ def from_rows(rows, lengths, errors):
     return [outcome(e) if e is not None else bytes(rows[i, :lengths[i]]) for i, e in enumerate(errors)]
 
 
-@pytest.fixture(params=[False, True], ids=["look-ahead", "serial"])
+@pytest.fixture(params=["look-ahead", "serial", "look-ahead-gcm"])
 def serial(request):
-    _srtp._set_batch_serial(request.param)
-    yield request.param
+    _srtp._set_batch_serial(request.param == "serial")
+    _srtp._set_batch_gcm(request.param == "look-ahead-gcm")
+    yield request.param == "serial"
     _srtp._set_batch_serial(False)
+    _srtp._set_batch_gcm(False)
 
 
 def test_implementations_listed():
@@ -132,7 +134,7 @@ def test_hmac_sha1_many_against_hmac(impl):
 
 @pytest.mark.parametrize("profile", PROFILES, ids=[p.name for p in PROFILES])
 def test_batches_equal_per_packet(profile, serial):
-    rng = random.Random(int(profile) * 7 + serial)
+    rng = random.Random(int(profile) * 7 + int(serial))
     key = rng.randbytes(key_length(profile))
     ssrcs = [0x1111, 0x2222, 0x3333]
     plain = traffic(rng, ssrcs, 300)

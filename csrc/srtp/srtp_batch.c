@@ -189,6 +189,7 @@ static const ccf_gcm_bulk memo_bulk = {
 typedef struct plan {
     memo m;
     int use_cm, use_mac, use_gcm;       /* kernels worth running ahead, for keys of m's impls */
+    int gcm_on;                         /* CCF_SRTP_BATCH_GCM */
     ccf_srtp_ctx *patched[CHUNK];
     size_t npatched;
     /* job arrays of a chunk */
@@ -227,7 +228,7 @@ static int eligible_mac(plan *p, const ccf_srtp_ctx *c)
 
 static int eligible_gcm(plan *p, const ccf_srtp_ctx *c)
 {
-    if (c->rekey || !c->aead)
+    if (!p->gcm_on || c->rekey || !c->aead)
         return 0;
     if (!p->m.bulk) {
         p->m.bulk = c->rtp.gcm.bulk;
@@ -505,6 +506,7 @@ static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
         } else {
             memset(&p->m, 0, sizeof(p->m));
             p->use_cm = p->use_mac = p->use_gcm = 0;
+            p->gcm_on = (flags & CCF_SRTP_BATCH_GCM) != 0;
             p->npatched = 0;
         }
     }

@@ -275,9 +275,11 @@ int main(void)
                 for (rx = 0; rx < 2; rx++)
                     for (inplace = 0; inplace < 2; inplace++) {
                         check(PROFILES[p], seed + 10 * (uint32_t)p, rx, inplace, 0);
+                        check(PROFILES[p], seed + 20 * (uint32_t)p, rx, inplace, CCF_SRTP_BATCH_GCM);
                         if (seed == 1) {
                             check(PROFILES[p], seed, rx, inplace, CCF_SRTP_BATCH_SERIAL);
                             check(PROFILES[p], seed + 100, rx, inplace, CCF_SRTP_BATCH_STOP);
+                            check(PROFILES[p], seed + 200, rx, inplace, CCF_SRTP_BATCH_STOP | CCF_SRTP_BATCH_GCM);
                         }
                     }
     }

@@ -177,7 +177,14 @@ cdef int _batch_flags = 0
 def _set_batch_serial(bint serial):
     """Run batches through the per-packet functions only (no crypto computed ahead), or not."""
     global _batch_flags
-    _batch_flags = CCF_SRTP_BATCH_SERIAL if serial else 0
+    _batch_flags = (_batch_flags & ~CCF_SRTP_BATCH_SERIAL) | (CCF_SRTP_BATCH_SERIAL if serial else 0)
+
+
+def _set_batch_gcm(bint on):
+    """Compute the AEAD (GCM) profiles' crypto ahead too (off by default: measured slower than
+    the per-packet GCM code on the CPUs measured; tests and benchmarks turn it on)."""
+    global _batch_flags
+    _batch_flags = (_batch_flags & ~CCF_SRTP_BATCH_GCM) | (CCF_SRTP_BATCH_GCM if on else 0)
 
 
 def _batch_kernels():
