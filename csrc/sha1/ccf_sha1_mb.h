@@ -8,8 +8,8 @@
  *
  * Multi-buffer implementations, best first (ccf_sha1_mb_impls()):
  *   "avx512"     16 messages in the 32-bit lanes of AVX-512 registers (VPROLD, VPTERNLOGD)
- *   "sha-ni-x4"  four SHA-NI compression chains interleaved
  *   "avx2"       8 messages in the 32-bit lanes of AVX2 registers
+ *   "sha-ni-x4"  four SHA-NI compression chains interleaved (CPUs with SHA-NI but no AVX2)
  *   "armv8-x4"   four ARMv8 SHA1 compression chains interleaved
  *   "serial"     one message at a time through the single-stream kernel (ccf_sha1_best())
  * None has a data-dependent branch or address: keyed HMAC states are safe in every lane.
