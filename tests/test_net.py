@@ -13,7 +13,6 @@ import socket
 import threading
 import time
 
-import numpy as np
 import pytest
 
 from ccfast import _net, net, srtp
@@ -54,15 +53,40 @@ def pair(request):
         s.close()
 
 
+def row(batch, i, n=None):
+    """Row i's first n bytes (default: its length) - without numpy, which some platforms lack."""
+    flat = memoryview(batch.rows).cast("B")
+    n = batch.lengths[i] if n is None else n
+    return flat[i * batch.mtu:i * batch.mtu + n].tobytes()
+
+
+def put(batch, i, data):
+    flat = memoryview(batch.rows).cast("B")
+    flat[i * batch.mtu:i * batch.mtu + len(data)] = data
+    batch.lengths[i] = len(data)
+
+
 def drain(sock, batch, want, timeout=2.0):
     """Receive until `want` datagrams came: [(bytes, truncated, address), ...]."""
     out = []
     end = time.monotonic() + timeout
     while len(out) < want and time.monotonic() < end:
         k = net.recv_batch(sock, batch, timeout_ms=50)
-        rows = np.asarray(batch.rows)
-        out += [(rows[i, :batch.lengths[i]].tobytes(), batch.truncated[i], batch.address(i)) for i in range(k)]
+        out += [(row(batch, i), batch.truncated[i], batch.address(i)) for i in range(k)]
     return out
+
+
+def test_numpy_shares_rows():
+    np = pytest.importorskip("numpy")
+    b = net.Batch(3, 16)
+    a = np.asarray(b.rows)
+    assert a.shape == (3, 16) and a.dtype == np.uint8
+    a[1, :4] = [1, 2, 3, 4]
+    assert row(b, 1, 4) == b"\x01\x02\x03\x04"
+    lens = np.asarray(b.lengths)
+    assert lens.dtype == np.int32
+    lens[2] = 9
+    assert b.lengths[2] == 9
 
 
 def test_batch_shape_and_errors():
@@ -137,9 +161,8 @@ def test_round_trip_every_length(pair, path):
 def test_send_rows_addresses_and_skips(pair, path):
     a, b = pair
     batch = net.Batch(10, 64)
-    rows = np.asarray(batch.rows)
     for i in range(10):
-        rows[i, :] = i
+        put(batch, i, bytes([i]) * 64)
         batch.lengths[i] = 0 if i % 4 == 3 else 10 + i
         batch.set_address(i, a.getsockname()[:2])
     assert net.send_batch(b, batch, 10) == 8                  # rows 3 and 7 skipped
@@ -158,13 +181,11 @@ def test_gso_keeps_datagrams(pair):
     a, b = pair
     rng = random.Random(3)
     batch = net.Batch(200, 200)
-    rows = np.asarray(batch.rows)
     lengths = [172] * 70 + [100, 172, 172, 50] + [rng.randrange(1, 200) for _ in range(60)] + [172] * 66
     want = []
     for i, n in enumerate(lengths):
         d = rng.randbytes(n)
-        rows[i, :n] = np.frombuffer(d, np.uint8)
-        batch.lengths[i] = n
+        put(batch, i, d)
         want.append(d)
     assert net.send_batch(b, batch, len(lengths), address=a.getsockname()[:2], gso=True) == len(lengths)
     got = drain(a, net.Batch(256, 200), len(lengths))
@@ -237,11 +258,11 @@ def test_head_shares_memory():
     b.count = 3
     h = b.head()
     assert (h.n, h.count, h.mtu) == (3, 3, 32)
-    np.asarray(h.rows)[2, 0] = 0xAB
+    put(h, 2, b"\xab")
     h.lengths[1] = 5
-    assert np.asarray(b.rows)[2, 0] == 0xAB and b.lengths[1] == 5
+    assert row(b, 2, 1) == b"\xab" and b.lengths[1] == 5
     del b
-    assert np.asarray(h.rows)[2, 0] == 0xAB                    # the memory lives on in the view
+    assert row(h, 2, 1) == b"\xab"                            # the memory lives on in the view
     with pytest.raises(ValueError):
         net.Batch(4).head()                                    # count 0
 
@@ -273,9 +294,8 @@ def test_srtp_rows_of_a_batch_with_garbage(pair, path):
             continue
         h = batch.head()
         errors = rx.unprotect_batch_into(h.rows, h.lengths)
-        rows = np.asarray(h.rows)
         for i, e in enumerate(errors):
-            out.append(None if e is not None else rows[i, :h.lengths[i]].tobytes())
+            out.append(None if e is not None else row(h, i))
             if e is not None:
                 assert h.lengths[i] == 0 and isinstance(e, (srtp.SRTPError, ValueError))
     assert len(out) == len(sent)

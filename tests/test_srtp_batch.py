@@ -8,6 +8,7 @@ kernel (AVX-512 / AVX2 / SHA-NI multi-buffer SHA-1, VAES / AES-NI multi-message 
 VAES-512 multi-message GCM, or none) is compared where it is the one chosen; the multi-buffer
 SHA-1 implementations are also each compared with the `hmac` module directly.
 """
+import array
 import hashlib
 import hmac
 import os
@@ -15,7 +16,6 @@ import random
 import struct
 import threading
 
-import numpy as np
 import pytest
 
 import ccfast
@@ -83,17 +83,35 @@ def per_packet(method, packets):
     return [outcome(x) for x in out]
 
 
+class Rows:
+    """n rows of `width` bytes in a bytearray (no numpy, which some platforms lack); view(a, b)
+    is rows a..b-1 as a writable 2-D buffer, rows itself all of them."""
+
+    def __init__(self, packets, width=320):
+        self.width, self.n = width, len(packets)
+        self.data = bytearray(len(packets) * width)
+        for i, p in enumerate(packets):
+            self.data[i * width:i * width + len(p)] = p
+
+    def view(self, a=0, b=None):
+        b = self.n if b is None else min(b, self.n)
+        return memoryview(self.data)[a * self.width:b * self.width].cast("B", (b - a, self.width))
+
+    def row(self, i, n):
+        return bytes(self.data[i * self.width:i * self.width + n])
+
+
 def rows_of(packets, width=320):
-    rows = np.zeros((len(packets), width), np.uint8)
-    lengths = np.zeros(len(packets), np.int32)
-    for i, p in enumerate(packets):
-        rows[i, :len(p)] = np.frombuffer(p, np.uint8)
-        lengths[i] = len(p)
-    return rows, lengths
+    r = Rows(packets, width)
+    return r, array.array("i", [len(p) for p in packets])
+
+
+def lens_slice(lengths, a, b):
+    return memoryview(lengths)[a:b]
 
 
 def from_rows(rows, lengths, errors):
-    return [outcome(e) if e is not None else bytes(rows[i, :lengths[i]]) for i, e in enumerate(errors)]
+    return [outcome(e) if e is not None else rows.row(i, lengths[i]) for i, e in enumerate(errors)]
 
 
 @pytest.fixture(params=["look-ahead", "serial", "look-ahead-gcm"])
@@ -142,7 +160,7 @@ def test_batches_equal_per_packet(profile, serial):
     want_p = per_packet(Session(profile, key).protect, plain)
     assert [outcome(x) for x in Session(profile, key).protect_batch(plain)] == want_p
     rows, lens = rows_of(plain)
-    assert Session(profile, key).protect_batch_into(rows, lens) == [None] * len(plain)
+    assert Session(profile, key).protect_batch_into(rows.view(), lens) == [None] * len(plain)
     assert from_rows(rows, lens, [None] * len(plain)) == want_p
     # unprotect of damaged traffic
     packets = damage(rng, want_p)
@@ -158,7 +176,7 @@ def test_batches_equal_per_packet(profile, serial):
     rows, lens = rows_of(packets)
     errors = []
     for i in range(0, len(packets), 50):
-        errors += s2.unprotect_batch_into(rows[i:i + 50], lens[i:i + 50])
+        errors += s2.unprotect_batch_into(rows.view(i, i + 50), lens_slice(lens, i, i + 50))
     assert from_rows(rows, lens, errors) == want_u
     assert all(lens[i] == 0 for i, e in enumerate(errors) if e is not None)
     assert s2.stats == ref.stats
@@ -180,13 +198,13 @@ def test_many_sessions(profile, serial):
     want_p = [tx[s].protect(p) for s, p in zip(ssrc_of, plain)]
     tx2 = {s: Session(profile, k) for s, k in calls.items()}
     rows, lens = rows_of(plain)
-    errs = srtp.protect_batch_into([tx2[s] for s in ssrc_of], rows, lens)
+    errs = srtp.protect_batch_into([tx2[s] for s in ssrc_of], rows.view(), lens)
     assert errs == [None] * len(plain)
     assert from_rows(rows, lens, errs) == want_p
     packets = damage(rng, want_p)
     want_u = [per_packet(rx_ref[s].unprotect, [p])[0] for s, p in zip(ssrc_of, packets)]
     rows, lens = rows_of(packets)
-    errors = srtp.unprotect_batch_into([rx_list[s] for s in ssrc_of], rows, lens)
+    errors = srtp.unprotect_batch_into([rx_list[s] for s in ssrc_of], rows.view(), lens)
     assert from_rows(rows, lens, errors) == want_u
     # by the SSRC each packet carries (a copied packet goes to the session of its own SSRC)
     dict_ref = {s: Session(profile, k) for s, k in calls.items()}
@@ -197,7 +215,7 @@ def test_many_sessions(profile, serial):
     rows, lens = rows_of(packets)
     errors = []
     for i in range(0, len(packets), 64):
-        errors += srtp.unprotect_batch_into(rx_dict, rows[i:i + 64], lens[i:i + 64])
+        errors += srtp.unprotect_batch_into(rx_dict, rows.view(i, i + 64), lens_slice(lens, i, i + 64))
     got = from_rows(rows, lens, errors)
     for g, w in zip(got, want_d):
         assert g == w or (w is None and g in (SRTPError, PacketError))
@@ -213,17 +231,17 @@ def test_rows_failures_isolated():
     pkts = [rtp(0xA, 1, bytes(160)), rtp(0xB, 1, bytes(160)), rtp(0xC, 1, bytes(160)), rtp(0xA, 2, bytes(160))]
     rows, lens = rows_of(pkts, width=200)
     lens[2] = 195                                     # no room for the trailer
-    errs = srtp.protect_batch_into([a, None, a, a], rows, lens)
+    errs = srtp.protect_batch_into([a, None, a, a], rows.view(), lens)
     assert errs[0] is None and errs[3] is None
     assert isinstance(errs[1], SRTPError) and "no session for row 1" in str(errs[1])
     assert isinstance(errs[2], ValueError) and "no room" in str(errs[2])
     assert lens[1] == 0 and lens[2] == 0             # a failed row is never sent as it is
-    assert bytes(rows[0, :lens[0]]) == Session(prof, key).protect(pkts[0])
+    assert rows.row(0, lens[0]) == Session(prof, key).protect(pkts[0])
     # dict lookup by SSRC; an unknown SSRC fails alone
     rows, lens = rows_of([Session(prof, key).protect(pkts[0]), Session(prof, key[::-1]).protect(pkts[1]),
                           Session(prof, key).protect(pkts[2])], width=200)
-    errs = srtp.unprotect_batch_into({0xA: Session(prof, key), 0xB: b}, rows, lens)
-    assert errs[0] is None and errs[1] is None and bytes(rows[1, :lens[1]]) == pkts[1]
+    errs = srtp.unprotect_batch_into({0xA: Session(prof, key), 0xB: b}, rows.view(), lens)
+    assert errs[0] is None and errs[1] is None and rows.row(1, lens[1]) == pkts[1]
     assert isinstance(errs[2], SRTPError) and "0x0000000c" in str(errs[2]) and lens[2] == 0
 
 
@@ -232,13 +250,18 @@ def test_rows_argument_errors():
     s = Session(Profile.AES_CM_128_HMAC_SHA1_80, key)
     rows, lens = rows_of([rtp(1, 1, bytes(10))])
     with pytest.raises(TypeError, match="sessions must"):
-        srtp.unprotect_batch_into("nope", rows, lens)
+        srtp.unprotect_batch_into("nope", rows.view(), lens)
     with pytest.raises(TypeError, match="Session objects or None"):
-        srtp.unprotect_batch_into([s, 3][:1] + [3], *rows_of([rtp(1, 1, b""), rtp(1, 2, b"")]))
+        r2, l2 = rows_of([rtp(1, 1, b""), rtp(1, 2, b"")])
+        srtp.unprotect_batch_into([s, 3], r2.view(), l2)
     with pytest.raises(ValueError, match="sessions has 2 entries for 1"):
-        srtp.unprotect_batch_into([s, s], rows, lens)
+        srtp.unprotect_batch_into([s, s], rows.view(), lens)
     with pytest.raises(TypeError, match="2-D"):
         srtp.protect_batch_into([s], bytearray(100), lens)
+    try:
+        import numpy as np
+    except ImportError:
+        return
     assert srtp.unprotect_batch_into([], np.zeros((0, 10), np.uint8), np.zeros(0, np.int32)) == []
 
 
@@ -258,9 +281,9 @@ def test_threads_share_sessions_without_deadlock():
         for i in range(0, len(mine), 40):
             chunk = mine[i:i + 40][::-1 if part % 2 else 1]
             rows, lens = rows_of([p for _, p in chunk])
-            errs = srtp.unprotect_batch_into([rx[k] for k, _ in chunk], rows, lens)
+            errs = srtp.unprotect_batch_into([rx[k] for k, _ in chunk], rows.view(), lens)
             with lock:
-                accepted.extend(bytes(rows[j, :lens[j]]) for j, e in enumerate(errs) if e is None)
+                accepted.extend(rows.row(j, lens[j]) for j, e in enumerate(errs) if e is None)
 
     threads = [threading.Thread(target=work, args=(p,)) for p in range(4)]
     for t in threads:
