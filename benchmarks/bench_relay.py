@@ -72,4 +72,4 @@ def test_timers_move():
     """The custom timers read what the rounds add (a sanity check of this file's method)."""
     a = _cpu_timer()
     _spent["cpu"] += 1.0
-    assert _cpu_timer() - a == 1.0 and time.monotonic() > 0
+    assert _cpu_timer() - a == pytest.approx(1.0) and time.monotonic() > 0
