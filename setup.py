@@ -18,8 +18,11 @@ COMPONENTS = {
     "ccfast._sm3": ["common", "sm3"],
     "ccfast._sm4": ["common", "sm4", "aes", "gcm"],
     "ccfast._sm2": ["common", "sm3", "sm2"],
-    "ccfast._srtp": ["common", "aes", "gcm", "sha1", "srtp"],
+    "ccfast._srtp": ["common", "aes", "gcm", "sha1", "sm4", "srtp"],
     "ccfast._jitter": ["common", "jitter"],
+    "ccfast._fpe": ["common", "aes", "gcm", "sm4", "fpe"],
+    "ccfast._mask": ["common", "mask"],
+    "ccfast._tlog": ["common", "sm3", "sha256", "tlog"],
 }
 COMPONENTS["ccfast._net"] = ["common", "net"]
 # System libraries a module links on Windows (Winsock for the datagram batches).
@@ -85,7 +88,13 @@ def main():
         ext_modules=cythonize(
             extensions,
             language_level=3,
-            compiler_directives={"freethreading_compatible": True, "embedsignature": True},
+            # binding=True (Cython 3's default, stated here on purpose): methods and functions are
+            # cyfunctions, whose parameters inspect.signature() and help() read; classes carry a
+            # `Name(...)\n--\n\n` line in their docstrings (src/ccfast/_args.pxd).  Measured
+            # against binding=False with clinic text signatures (callgrind, instructions per call):
+            # SRTP protect 8754 vs 8828 and SM4GCM.encrypt 5262 vs 5338 (methods a subclass
+            # inherits), AESGCM.encrypt 2805 vs 2719, sm3.digest 6638 vs 6573: within 4% either way.
+            compiler_directives={"freethreading_compatible": True, "embedsignature": True, "binding": True},
         ),
         cmdclass={"build_ext": BuildExt},
     )

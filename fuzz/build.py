@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -57,7 +58,7 @@ def _compile(cc, src, incs, obj_dir, headers):
         key = hashlib.sha256("\0".join([cc, *FLAGS, *incs, src, headers]).encode() + f.read()).hexdigest()[:20]
     obj = os.path.join(obj_dir, f"{os.path.basename(src)[:-2]}-{key}.o")
     if not os.path.exists(obj):
-        tmp = f"{obj}.{os.getpid()}.tmp"
+        tmp = f"{obj}.{os.getpid()}.{threading.get_ident()}.tmp"     # harnesses share sources
         r = subprocess.run([cc, *FLAGS, *incs, "-c", src, "-o", tmp], capture_output=True, text=True)
         if r.returncode:
             raise SystemExit(f"compiling {src} failed:\n{r.stderr}")

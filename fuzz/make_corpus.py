@@ -129,6 +129,11 @@ def main():
         packets += [bytes([i]) + s.protect(rtp(7, ssrc=0xFEED, ext=True)), bytes([i]) + s.protect_rtcp(rtcp(0xFEED))]
     write("py_packets", packets)
     write("py_differential", [bytes([i]) + bytes(range(64)) + bytes(100) for i in range(4)])
+    # fuzz_mask: selector byte (bit 0: UTF-16-LE, bit 1: tokenize, bit 2: validators), then text
+    lines = ["卡号 6222 0200 1234 5671，电话 +86 138-1234-5678。", "身份证11010519491231002X 邮箱 zhang.san@example.com",
+             "幺三八幺二三四五六七八 ４１１１１１１１１１１１１１１１", "order 4111111111111111.50 ID12345678901 a@b.c",
+             "tel 0086 139 1234 5678, 一 三 八 〇 〇 一 三 八 〇 〇 〇"]
+    write("py_mask", [bytes([6]) + t.encode() for t in lines] + [bytes([7]) + lines[0].encode("utf-16-le")])
 
 
 if __name__ == "__main__":

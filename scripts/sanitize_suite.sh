@@ -36,8 +36,6 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ccfast-sanitize.XXXXXX")
 if [ -n "${CCFAST_SANITIZE_KEEP:-}" ]; then echo "sanitized copy kept in $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
-# the copy is elsewhere: point the tests at the shared vectors beside this checkout
-export CCFAST_VECTORS=${CCFAST_VECTORS:-$(cd "$ROOT/.." && pwd)/shared/vectors}
 cd "$ROOT"
 # (the work tree as it is: tracked files deleted in it are left out)
 git ls-files -co --exclude-standard -z | grep -zv '\.so$' |

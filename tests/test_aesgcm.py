@@ -12,11 +12,11 @@ import ccfast
 from ccfast.aead import AESGCM, InvalidTag
 from ccfast.exceptions import CCFastError
 
-from conftest import wycheproof_cases
+from conftest import require, skip_platform, wycheproof_cases
 from gcm_reference import aes_block_fn, gcm_encrypt
 
-crypto_aead = pytest.importorskip("cryptography.hazmat.primitives.ciphers.aead")
-cryptography_vectors = pytest.importorskip("cryptography_vectors")
+crypto_aead = require("cryptography.hazmat.primitives.ciphers.aead")
+cryptography_vectors = require("cryptography_vectors")
 
 
 # ---- NIST CAVP (cryptography-vectors: ciphers/AES/GCM/*.rsp), every record -----------------
@@ -41,7 +41,7 @@ def cavp_records(name):
 
 
 @pytest.mark.parametrize("bits", [128, 192, 256])
-def test_cavp_encrypt(bits):
+def test_cavp_encrypt(bits, kat):
     n = 0
     failures = []
     for r in cavp_records(f"gcmEncryptExtIV{bits}.rsp"):
@@ -55,10 +55,11 @@ def test_cavp_encrypt(bits):
         n += 1
     assert n > 7000
     assert not failures, f"{len(failures)} of {n} records failed, first: {failures[0]}"
+    kat("NIST CAVP", n)
 
 
 @pytest.mark.parametrize("bits", [128, 192, 256])
-def test_cavp_decrypt(bits):
+def test_cavp_decrypt(bits, kat):
     n = fails = 0
     bad = []
     for r in cavp_records(f"gcmDecrypt{bits}.rsp"):
@@ -83,12 +84,18 @@ def test_cavp_decrypt(bits):
             bad.append(r)
     assert n > 7000 and fails > 1000
     assert not bad, f"{len(bad)} of {n} records wrong, first: {bad[0]}"
+    kat("NIST CAVP", n)
 
 
 # ---- Wycheproof -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("group,test", wycheproof_cases("aes_gcm_test.json"))
-def test_wycheproof(group, test):
+def test_wycheproof(group, test, kat):
+    _check_wycheproof(group, test)
+    kat("Wycheproof")
+
+
+def _check_wycheproof(group, test):
     key, iv, aad = (bytes.fromhex(test[k]) for k in ("key", "iv", "aad"))
     msg, ct, tag = (bytes.fromhex(test[k]) for k in ("msg", "ct", "tag"))
     if test["result"] == "valid":
@@ -268,7 +275,7 @@ def test_bad_types():
 
 @pytest.mark.cpu_independent
 def test_strided_and_wide_buffers_rejected():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     g = AESGCM(bytes(16))
     with pytest.raises(TypeError):
         g.encrypt(bytes(12), memoryview(bytes(64))[::2], None)
@@ -279,7 +286,7 @@ def test_strided_and_wide_buffers_rejected():
 
 
 def test_buffer_types_accepted():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     import array
     key = bytes(range(16))
     g = AESGCM(np.frombuffer(key, dtype=np.uint8))
@@ -307,11 +314,11 @@ def test_into_errors():
 @pytest.mark.cpu_independent
 def test_too_large_data_is_overflow():
     g = AESGCM(bytes(16))
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     try:
         big = np.lib.stride_tricks.as_strided(np.zeros(1, np.uint8), shape=((1 << 36),), strides=(0,))
     except Exception:
-        pytest.skip("cannot build a 64 GiB view")
+        skip_platform("cannot build a 64 GiB view of one byte (32-bit address space)")
     with pytest.raises((OverflowError, TypeError)):
         g.encrypt(bytes(12), big, None)
 

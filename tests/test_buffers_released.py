@@ -12,7 +12,9 @@ import sys
 
 import pytest
 
-from ccfast import aead, jitter, sm2, sm3, sm4, srtp
+from ccfast import aead, fpe, jitter, mask, sm2, sm3, sm4, srtp
+
+from conftest import require
 
 pytestmark = pytest.mark.cpu_independent
 
@@ -108,6 +110,15 @@ call("SM2-load-der-private", lambda w: sm2.load_der_private_key(w(DER)))
 call("SM2-load-der-private-bad", lambda w: sm2.load_der_private_key(w(DER[:-3])), True)
 call("SM2-load-pem-public", lambda w: sm2.load_pem_public_key(w(PUB_PEM)))
 call("SM2-load-pem-public-bad", lambda w: sm2.load_pem_public_key(w(PUB_PEM[:40])), True)
+call("FF1-key-tweak", lambda w: fpe.FF1(w(K16)).encrypt("0123456789", w(b"tweak")))
+call("FF1-many-tweak", lambda w: fpe.FF1(w(K16)).encrypt_many(["0123456789", "1" * 50], w(b"tweak")))
+call("FF1-bad-value", lambda w: fpe.FF1(w(K16)).encrypt("01234x6789", w(b"tweak")), True)
+call("FF1-bad-key", lambda w: fpe.FF1(w(bytes(15))), True)
+call("FF3-1-tweak", lambda w: fpe.FF3_1(w(K16)).decrypt("0123456789", w(bytes(7))))
+call("FF3-1-bad-tweak", lambda w: fpe.FF3_1(w(K16)).encrypt("0123456789", w(bytes(6))), True)
+call("FF3-1-many-bad-tweak", lambda w: fpe.FF3_1(w(K16)).encrypt_many(["0123456789"], w(bytes(8))), True)
+call("Tokenizer-key", lambda w: mask.Tokenizer(w(K16)).card("6222020012345671"))
+call("Tokenizer-bad-key", lambda w: mask.Tokenizer(w(bytes(24))), True)
 call("SM2-kx-derive", lambda w: sm2.KeyExchange(_KEY, _PUB, initiator=True, uid=w(b"a"), peer_uid=w(b"b")).derive(
     w(sm2.KeyExchange(_KEY, _PUB, initiator=False).ephemeral)))
 
@@ -171,7 +182,7 @@ def memoryview_wrapper(made):
 
 
 def numpy_wrapper(made):
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
 
     def w(b):
         arr = np.frombuffer(bytes(b), dtype=np.uint8).copy()
@@ -231,14 +242,14 @@ ROW_CALLS = [
 
 @pytest.mark.parametrize("name,fn,fails", ROW_CALLS, ids=[c[0] for c in ROW_CALLS])
 def test_row_batches_released(name, fn, fails):
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     made = list(packet_rows(np))
     assert run(lambda _: fn(np, srtp.Session(P, SRTP_KEY), made[0], made[1]), None) == fails
     assert_released(made)
 
 
 def test_jitter_put_batch_arrays_released():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     made = [np.array([1, 2], dtype=np.uint16), np.array([160, 320], dtype=np.uint32),
             np.array([0.0, 20.0], dtype=np.float64)]
     jitter.JitterBuffer().put_batch([b"a", b"b"], made[0], made[1], made[2])

@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+from conftest import skip_platform
+
 import ccfast
 from ccfast._cpu import detected_features
 
@@ -32,7 +34,7 @@ def test_matches_proc_cpuinfo():
         with open("/proc/cpuinfo") as f:
             flags = next(line for line in f if line.startswith("flags")).split()
     except (OSError, StopIteration):
-        pytest.skip("no /proc/cpuinfo flags line on this system")
+        skip_platform("no /proc/cpuinfo flags line on this system")
     hw = detected_features()
     for ours, linux in [("aesni", "aes"), ("pclmulqdq", "pclmulqdq"), ("avx2", "avx2"),
                         ("avx512f", "avx512f"), ("vaes", "vaes"), ("vpclmulqdq", "vpclmulqdq"),

@@ -3,7 +3,8 @@ each atheris harness (fuzz/py) runs for a few seconds from its seed corpus (fuzz
 any crash, sanitizer report or failed invariant fails the test.  CCFAST_FUZZ_SECONDS sets the
 time per harness (default 3); fuzz/README.md describes long runs.  Skipped, with the reason,
 where clang's libFuzzer or atheris is missing, unless CCFAST_FUZZ_REQUIRED=1 (the CI fuzz job),
-which makes a missing toolchain a failure."""
+which makes a missing toolchain a failure.  fuzz/ ships in the sdist; where the tests run
+without it (a copy of tests/ beside an installed wheel) the module says so and skips."""
 import importlib.util
 import os
 import pathlib
@@ -13,6 +14,8 @@ import sys
 
 import pytest
 
+from conftest import need_peer, skip_platform, skip_tool, tree_kind
+
 pytestmark = pytest.mark.cpu_independent
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -21,17 +24,19 @@ SECONDS = int(os.environ.get("CCFAST_FUZZ_SECONDS", "3"))
 REQUIRED = os.environ.get("CCFAST_FUZZ_REQUIRED") == "1"
 
 if not FUZZ.is_dir():
-    pytest.skip("fuzz/ is not in this tree (an installed wheel is being tested)", allow_module_level=True)
+    skip_platform(f"fuzz/ is not in this {tree_kind()} ({ROOT})", allow_module_level=True)
 
 BUILD = runpy.run_path(str(FUZZ / "build.py"), run_name="ccfast_fuzz_build")
 C_TARGETS = sorted(BUILD["TARGETS"])
 PY_TARGETS = sorted(p.stem[5:] for p in (FUZZ / "py").glob("fuzz_*.py"))
 
 
-def missing(reason):
+def missing(kind, what, why):
     if REQUIRED:
-        pytest.fail(reason + " (CCFAST_FUZZ_REQUIRED=1)")
-    pytest.skip(reason)
+        pytest.fail(f"{what} {why} (CCFAST_FUZZ_REQUIRED=1)")
+    if kind == "tool":
+        skip_tool(what, why)
+    need_peer(what, why)
 
 
 def run_fuzzer(cmd, corpus, tmp_path):
@@ -52,7 +57,7 @@ def run_fuzzer(cmd, corpus, tmp_path):
 def c_fuzzers(tmp_path_factory):
     cc = BUILD["clang"]()
     if not cc:
-        missing("clang with libFuzzer (-fsanitize=fuzzer) is not installed")
+        missing("tool", "clang", "with libFuzzer (-fsanitize=fuzzer) is not installed")
     out = tmp_path_factory.mktemp("fuzzers")
     return BUILD["build_all"](C_TARGETS, str(out), cc, min(2, os.cpu_count() or 1))
 
@@ -65,5 +70,5 @@ def test_libfuzzer_harness(target, c_fuzzers, tmp_path):
 @pytest.mark.parametrize("target", PY_TARGETS)
 def test_atheris_harness(target, tmp_path):
     if importlib.util.find_spec("atheris") is None:
-        missing("atheris is not installed (pip install '.[fuzz]')")
+        missing("peer", "atheris", "is not installed: python -m pip install '.[fuzz]'")
     run_fuzzer([sys.executable, str(FUZZ / "py" / f"fuzz_{target}.py")], FUZZ / "corpus" / f"py_{target}", tmp_path)

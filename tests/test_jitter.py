@@ -9,6 +9,8 @@ from hypothesis import given, settings, strategies as st
 from ccfast.exceptions import PacketError
 from ccfast.jitter import Frame, FrameKind, JitterBuffer, PutResult
 
+from conftest import require
+
 pytestmark = pytest.mark.cpu_independent
 
 A, L, S = FrameKind.AUDIO, FrameKind.LOST, FrameKind.SILENCE
@@ -529,7 +531,7 @@ def test_put_batch_matches_put():
 
 
 def test_put_batch_numpy_and_markers():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     jb = JitterBuffer()
     n = 50
     r = jb.put_batch([b"x"] * n, np.arange(n, dtype=np.uint16), np.arange(n, dtype=np.uint32) * FT,

@@ -8,10 +8,12 @@ from ccfast import sm2 as csm2
 from ccfast.compat.gmssl import func, sm2, sm3, sm4
 from ccfast.exceptions import DecryptionError, PaddingError
 
-gm_sm2 = pytest.importorskip("gmssl.sm2")
-gm_sm3 = pytest.importorskip("gmssl.sm3")
-gm_sm4 = pytest.importorskip("gmssl.sm4")
-gm_func = pytest.importorskip("gmssl.func")
+from conftest import require
+
+gm_sm2 = require("gmssl.sm2")
+gm_sm3 = require("gmssl.sm3")
+gm_sm4 = require("gmssl.sm4")
+gm_func = require("gmssl.func")
 
 pytestmark = pytest.mark.cpu_independent
 
@@ -114,7 +116,6 @@ def test_func_helpers():
 
 
 def test_sm4_against_gmssl():
-    pytest.importorskip("ccfast.sm4")
     key, iv = os.urandom(16), os.urandom(16)
     for n in (0, 5, 16, 33):
         data = os.urandom(n)
@@ -128,3 +129,40 @@ def test_sm4_against_gmssl():
         ours.set_key(key, sm4.SM4_DECRYPT)
         assert ours.crypt_ecb(ct) == data
         assert ours.crypt_cbc(iv, cbc) == data
+
+
+README_PRIVATE = "00B9AB0B828FF68872F21A837FC303668428DEA11DCD1B24429D0C99E24EED83D5"   # gmssl's README and tests
+README_PUBLIC = ("B9C9A6E04E9C91F7BA880429273747D7EF5DDEB0BB2FF6317EB00BEF331A83081A6994B8993F3F5D6E"
+                 "ADDDB81872266C87C018FB4162F5AF347B483E24620207")
+
+
+def test_private_keys_parse_as_gmssl_parses_them():
+    """gmssl reads a private key with int(hex, 16): its own 66-digit example with a leading 00,
+    odd-length hex, either case.  The compat layer derives the same public key and its
+    signatures verify with gmssl holding the same strings."""
+    d = int(README_PRIVATE, 16)
+    forms = [README_PRIVATE, README_PRIVATE.lower(), README_PRIVATE[2:], README_PRIVATE[1:],   # 65 digits
+             "0000" + README_PRIVATE, "0x" + README_PRIVATE[2:], " " + README_PRIVATE + "\n"]
+    for form in forms:
+        ours = sm2.CryptSM2(private_key=form, public_key=README_PUBLIC)
+        assert ours._priv.to_bytes() == d.to_bytes(32, "big")
+        assert sm2.CryptSM2(private_key=form, public_key="").public_key == README_PUBLIC.lower()
+        theirs = gm_sm2.CryptSM2(private_key=form, public_key=README_PUBLIC)
+        assert ours.verify(theirs.sign(b"111", func.random_hex(64)), b"111") or \
+            ours.verify(theirs.sign(b"111", func.random_hex(64)), b"111")    # gmssl's k*G fails ~1 in 200
+    odd = format(0xABC, "x")                                                  # 3 hex digits
+    assert sm2.CryptSM2(private_key=odd, public_key="")._priv.to_bytes() == (0xABC).to_bytes(32, "big")
+
+
+@pytest.mark.parametrize("bad", ["xyz", "12 34", "1" * 65, "0", format(csm2_N := 0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123, "x")])
+def test_private_keys_gmssl_would_misuse_are_refused(bad):
+    # not hex at all, over 256 bits, zero or the order n: gmssl computes with any integer
+    with pytest.raises(ValueError):
+        sm2.CryptSM2(private_key=bad, public_key="")
+
+
+def test_old_gmssl_helper_names():
+    assert func.str_to_list("abc") == [97, 98, 99] and func.list_to_str([97, 98, 99]) == "abc"
+    assert sm3.sm3_hash(func.str_to_list("abc")) == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    assert func.padding([1, 2, 3]) == gm_func.pkcs7_padding([1, 2, 3])
+    assert func.unpadding(func.padding([1, 2, 3])) == [1, 2, 3]

@@ -11,6 +11,8 @@ import pytest
 from ccfast import sm2
 from ccfast.exceptions import InvalidSignature
 
+from conftest import need_peer, require
+
 pytestmark = pytest.mark.cpu_independent
 
 UID = b"1234567812345678"
@@ -24,7 +26,7 @@ def _openssl_has_sm2():
     return r.returncode == 0 and "SM2" in r.stdout
 
 
-needs_openssl = pytest.mark.skipif(not _openssl_has_sm2(), reason="openssl command with SM2 not available")
+needs_openssl = pytest.mark.skipif(not _openssl_has_sm2(), reason="[tool absent] openssl: no openssl command with SM2 (OpenSSL 3)")
 
 
 def ossl(*args, input=None):
@@ -120,7 +122,7 @@ def test_openssl_reads_our_keys_and_we_read_its_sec1(tmp):
 
 # ---- gmssl (pure Python) -----------------------------------------------------------------------
 
-gmssl_sm2 = pytest.importorskip("gmssl.sm2")
+gmssl_sm2 = require("gmssl.sm2")
 
 
 def _gm(key, mode=1):
@@ -201,7 +203,7 @@ def test_gmssl_encryption_both_directions(mode):
 
 @pytest.mark.parametrize("size", [0, 1, 64, 255])        # GmSSL encrypts at most 255 bytes
 def test_gmssl_pyx_both_directions(size):
-    g = pytest.importorskip("gmssl_pyx")
+    g = need_peer("gmssl_pyx", "GmSSL binding: Linux x86-64 wheels, in the bench extra")
     pub, priv = g.sm2_key_generate()                     # X || Y, d
     key = sm2.SM2PrivateKey.from_bytes(priv)
     assert key.public_key().public_bytes()[1:] == pub

@@ -7,6 +7,8 @@ import subprocess
 
 import pytest
 
+from conftest import skip_platform, skip_tool, tree_kind
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "csrc" / "tests"
 
@@ -15,11 +17,11 @@ pytestmark = pytest.mark.cpu_independent
 
 def test_portable_sm4_has_no_secret_dependent_branches_or_addresses(tmp_path):
     if not (TESTS / "ctgrind_sm4.c").exists():
-        pytest.skip("C sources are not part of this installation")
+        skip_platform(f"the C sources are not in this {tree_kind()}")
     if not shutil.which("valgrind") or not pathlib.Path("/usr/include/valgrind/memcheck.h").exists():
-        pytest.skip("valgrind (with its headers) not installed")
+        skip_tool("valgrind", "with its headers (Debian: valgrind)")
     if not shutil.which("gcc"):
-        pytest.skip("gcc not installed")
+        skip_tool("gcc")
     dirs = ("common", "sm4", "aes", "gcm")
     srcs = [str(p) for d in dirs for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
     incs = [f"-I{ROOT / 'csrc' / d}" for d in dirs] + [f"-I{TESTS}"]

@@ -15,9 +15,9 @@ from ccfast import srtp, _srtp
 from ccfast.srtp import Profile, Session
 from ccfast.exceptions import SRTPError, AuthenticationError, ReplayError, PacketError
 
-from conftest import vector_file
+from conftest import require, vector_file
 
-pylibsrtp = pytest.importorskip("pylibsrtp")
+pylibsrtp = require("pylibsrtp")
 
 SHA1_IMPLS = [name for name, ok in _srtp._available_implementations()["sha1"].items() if ok]
 
@@ -51,11 +51,12 @@ def rtcp(ssrc=0x11223344, body=b"\x01" * 20):
 # ---- SHA-1 / HMAC-SHA1 through every implementation -------------------------------------------
 
 @pytest.mark.parametrize("impl", SHA1_IMPLS)
-def test_sha1_fips180(impl):
+def test_sha1_fips180(impl, kat):
     # FIPS 180-2 Appendix A.1 and A.2
     assert _srtp._sha1(b"abc", impl).hex() == "a9993e364706816aba3e25717850c26c9cd0d89d"
     assert _srtp._sha1(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", impl).hex() == \
         "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
+    kat("FIPS 180", 2)
 
 
 @pytest.mark.parametrize("impl", SHA1_IMPLS)
@@ -74,7 +75,7 @@ def test_sha1_implementation_reported():
 
 # ---- known answers ----------------------------------------------------------------------------
 
-def test_rfc3711_b3_key_derivation():
+def test_rfc3711_b3_key_derivation(kat):
     v = section(parse_vectors("rfc3711_appendixB.txt"), "B.3")
     mk, ms = bytes.fromhex(v["master_key"]), bytes.fromhex(v["master_salt"])
     assert _srtp._kdf(mk, ms, 0, 16).hex() == v["cipher_key"].lower()
@@ -86,6 +87,7 @@ def test_rfc3711_b3_key_derivation():
     assert _srtp._kdf(mk, ms, 3, 16).hex() == w["srtcp_k_e"]
     assert _srtp._kdf(mk, ms, 4, 20).hex() == w["srtcp_k_a"]
     assert _srtp._kdf(mk, ms, 5, 14).hex() == w["srtcp_k_s"]
+    kat("RFC 3711", 3)
 
 
 def _keystream_via_session(profile, key, salt, nblocks):
@@ -96,7 +98,7 @@ def _keystream_via_session(profile, key, salt, nblocks):
     return out[12:12 + 16 * nblocks]
 
 
-def test_rfc3711_b2_keystream():
+def test_rfc3711_b2_keystream(kat):
     v = section(parse_vectors("rfc3711_appendixB.txt"), "B.2")
     key = bytes.fromhex(v["Session_Key"])
     salt = bytes.fromhex(v["Session_Salt"])[:14]
@@ -108,31 +110,37 @@ def test_rfc3711_b2_keystream():
     for counter, block in rows:
         i = int(counter[28:], 16)
         assert ks[16 * i:16 * i + 16].hex() == block.lower()
+    kat("RFC 3711", 1 + len(rows))              # the IV and each keystream block
 
 
 @pytest.mark.parametrize("sec,profile", [("7.1", Profile.AES_256_CM_HMAC_SHA1_80),
                                          ("7.3", Profile.AES_192_CM_HMAC_SHA1_80)])
-def test_rfc6188_keystream(sec, profile):
+def test_rfc6188_keystream(sec, profile, kat):
     v = section(parse_vectors("rfc6188_aes192_256.txt"), sec)
     ks = _keystream_via_session(profile, bytes.fromhex(v["session_key"]), bytes.fromhex(v["session_salt"]), 65282)
+    n = 0
     for name, block in v.items():
         if name.startswith("keystream_"):
             i = int(name[10:], 16)
             assert ks[16 * i:16 * i + 16].hex() == block
+            n += 1
+    assert n == 6
+    kat("RFC 6188", n)
 
 
 @pytest.mark.parametrize("sec", ["7.2", "7.4"])
-def test_rfc6188_prf(sec):
+def test_rfc6188_prf(sec, kat):
     v = section(parse_vectors("rfc6188_aes192_256.txt"), sec)
     mk, ms = bytes.fromhex(v["master_key"]), bytes.fromhex(v["master_salt"])
     assert _srtp._kdf(mk, ms, 0, len(mk)).hex() == v["cipher_key"]
     assert _srtp._kdf(mk, ms, 2, 14).hex() == v["cipher_salt"]
     assert _srtp._kdf(mk, ms, 1, 20).hex() == v["auth_key_20"]
+    kat("RFC 6188", 3)
 
 
 @pytest.mark.parametrize("sec,profile,key", [("16.1.1", Profile.AEAD_AES_128_GCM, "key_128"),
                                              ("16.2.1", Profile.AEAD_AES_256_GCM, "key_256")])
-def test_rfc7714_rtp(sec, profile, key):
+def test_rfc7714_rtp(sec, profile, key, kat):
     vs = parse_vectors("rfc7714_sec16_17_aes_gcm.txt")
     common, sec16, v = section(vs, "Common"), section(vs, "Section 16"), section(vs, sec)
     keys = (bytes.fromhex(common[key]), bytes.fromhex(common["salt"]), b"")
@@ -146,13 +154,14 @@ def test_rfc7714_rtp(sec, profile, key):
     bad[-1] ^= 1
     with pytest.raises(AuthenticationError):
         Session(profile, None, _session_keys=keys).unprotect(bytes(bad))
+    kat("RFC 7714")
 
 
 @pytest.mark.parametrize("sec,profile,key", [("17.1", Profile.AEAD_AES_128_GCM, "key_128"),
                                              ("17.2", Profile.AEAD_AES_256_GCM, "key_256"),
                                              ("17.3", Profile.AEAD_AES_128_GCM, "key_128"),
                                              ("17.4", Profile.AEAD_AES_256_GCM, "key_256")])
-def test_rfc7714_rtcp(sec, profile, key):
+def test_rfc7714_rtcp(sec, profile, key, kat):
     vs = parse_vectors("rfc7714_sec16_17_aes_gcm.txt")
     common, sec17, v = section(vs, "Common"), section(vs, "Section 17"), section(vs, sec)
     keys = (bytes.fromhex(common[key]), bytes.fromhex(common["salt"]), b"")
@@ -165,9 +174,10 @@ def test_rfc7714_rtcp(sec, profile, key):
         bad[flip] ^= 0x80 if flip == -4 else 1
         with pytest.raises((AuthenticationError, PacketError)):
             Session(profile, None, _session_keys=keys).unprotect_rtcp(bytes(bad))
+    kat("RFC 7714")
 
 
-def test_libsrtp_reference_packets():
+def test_libsrtp_reference_packets(kat):
     vs = parse_vectors("rfc6904_and_libsrtp_packets.txt")
     m, v = section(vs, "Master key"), section(vs, "(b)")
     key = bytes.fromhex(m["master_key"] + m["master_salt"])
@@ -177,6 +187,7 @@ def test_libsrtp_reference_packets():
     rx = Session(Profile.AES_CM_128_HMAC_SHA1_80, key)
     assert rx.unprotect(bytes.fromhex(v["srtp_cipher"])).hex() == v["rtp_plain"]
     assert rx.unprotect_rtcp(bytes.fromhex(v["srtcp_cipher"])).hex() == v["rtcp_plain"]
+    kat("libsrtp", 2)
 
 
 # ---- interop with libsrtp (pylibsrtp) ----------------------------------------------------------
@@ -316,8 +327,8 @@ def test_replay_window_size():
     assert huge.unprotect(far[332 - 300]) == rtp(332)  # 32767 behind: inside
     with pytest.raises(ReplayError):
         huge.unprotect(far[331 - 300])           # 32768 behind: outside
-    for bad in (0, 32769):
-        with pytest.raises(ValueError):
+    for bad in (0, 1, 63, 32769):                 # RFC 3711 3.3.2: at least 64
+        with pytest.raises(ValueError, match="64..32768"):
             Session(Profile.AES_CM_128_HMAC_SHA1_80, key, replay_window=bad)
 
 

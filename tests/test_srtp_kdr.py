@@ -12,8 +12,10 @@ from ccfast import _srtp
 from ccfast.srtp import Profile, Session, key_length, parse_sdes
 from ccfast.exceptions import AuthenticationError, PacketError, ReplayError
 
-aead = pytest.importorskip("cryptography.hazmat.primitives.ciphers.aead")
-ciphers = pytest.importorskip("cryptography.hazmat.primitives.ciphers")
+from conftest import require
+
+aead = require("cryptography.hazmat.primitives.ciphers.aead")
+ciphers = require("cryptography.hazmat.primitives.ciphers")
 
 CM = {Profile.AES_CM_128_HMAC_SHA1_80: (16, 10), Profile.AES_CM_128_HMAC_SHA1_32: (16, 4),
       Profile.AES_192_CM_HMAC_SHA1_80: (24, 10), Profile.AES_256_CM_HMAC_SHA1_32: (32, 4),
@@ -200,17 +202,10 @@ def test_sdes_kdr_parameter():
 
 # ---- in-place batches over a 2-D byte buffer with a lengths array ----------------------------
 
-np = None
-try:
-    import numpy as np
-except ImportError:
-    pass
-
-
-@pytest.mark.skipif(np is None, reason="numpy not installed")
 @pytest.mark.parametrize("profile", [Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_256_GCM])
 @pytest.mark.parametrize("dtype", ["uint16", "int32", "int64", "uint64"])
 def test_batch_into_numpy_rows(profile, dtype):
+    np = require("numpy")
     key = os.urandom(key_length(profile))
     pkts = [rtp(s, ssrc=0x5EED0001 + s % 3, payload=os.urandom(20 + 7 * s)) for s in range(24)]
     arr = np.zeros((len(pkts), 256), dtype=np.uint8)
@@ -233,8 +228,8 @@ def test_batch_into_numpy_rows(profile, dtype):
             assert errs[i] is None and arr[i, :lengths[i]].tobytes() == p
 
 
-@pytest.mark.skipif(np is None, reason="numpy not installed")
 def test_batch_into_rejects_bad_buffers():
+    np = require("numpy")
     s = Session(Profile.AES_CM_128_HMAC_SHA1_80, os.urandom(30))
     arr = np.zeros((4, 64), dtype=np.uint8)
     ok_len = np.full(4, 40, dtype=np.int32)

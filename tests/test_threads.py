@@ -16,6 +16,8 @@ import pytest
 from ccfast import aead, sm2, sm3, sm4, srtp
 from ccfast.exceptions import InvalidTag, ReplayError
 
+from conftest import require
+
 pytestmark = pytest.mark.cpu_independent
 
 THREADS = 8
@@ -142,7 +144,7 @@ def test_srtp_shared_session_matches_serial(profile, n):
 
 @pytest.mark.parametrize("n", COUNTS)
 def test_srtp_batch_into_shared_session_matches_serial(n):
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     key = os.urandom(30)
     profile = srtp.Profile.AES_CM_128_HMAC_SHA1_80
 
@@ -334,7 +336,7 @@ def test_sm3_and_sm2_shared_matches_serial(n):
     assert shared.digest() == sm3.digest(b"prefix")
 
 
-@pytest.mark.skipif(not sysconfig.get_config_var("Py_GIL_DISABLED"), reason="not a free-threaded build")
+@pytest.mark.skipif(not sysconfig.get_config_var("Py_GIL_DISABLED"), reason="[platform] not a free-threaded build of CPython")
 def test_free_threaded_build_runs_without_the_gil():
     # every ccfast module declares itself free-threading safe: importing them keeps the GIL off
     assert not GIL

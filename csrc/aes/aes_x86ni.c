@@ -123,6 +123,14 @@ NI static inline void encrypt8(const ccf_aes_key *k, __m128i x[8])
 NI static void aesni_encrypt_blocks(const ccf_aes_key *k, const uint8_t *in, uint8_t *out, size_t nblocks)
 {
     __m128i x[8];
+    if (nblocks == 1) {              /* one block (FPE rounds): no spare blocks to carry */
+        unsigned r;
+        __m128i b = _mm_xor_si128(_mm_loadu_si128((const __m128i *)in), RK(k, 0));
+        for (r = 1; r < k->rounds; r++)
+            b = _mm_aesenc_si128(b, RK(k, r));
+        _mm_storeu_si128((__m128i *)out, _mm_aesenclast_si128(b, RK(k, k->rounds)));
+        return;
+    }
     while (nblocks > 0) {
         int j, n = nblocks < 8 ? (int)nblocks : 8;
         for (j = 0; j < 8; j++)

@@ -7,6 +7,8 @@
  *   NULL_HMAC_SHA1_80/_32          no encryption, HMAC-SHA1 only (RFC 3711 4.1.3)
  *   AEAD_AES_128_GCM/_256_GCM      RFC 7714 (16-byte tag, 12-byte salt)
  *   AES_192/256_CM_HMAC_SHA1_80/32 RFC 6188
+ *   AEAD_SM4_GCM                   RFC 7714's construction with SM4 in place of AES (private
+ *                                  number; the SM4-CTR PRF derives its keys, see srtp_sm4.c)
  *
  * Layers:
  *   - ccf_srtp_ctx: the session keys of one master key (both RTP and RTCP), derived with the
@@ -36,6 +38,7 @@
 #include "ccf_aes.h"
 #include "ccf_gcm.h"
 #include "ccf_sha1.h"
+#include "ccf_sm4.h"
 
 typedef enum ccf_srtp_profile {
     CCF_SRTP_AES128_CM_SHA1_80 = 0x0001,
@@ -48,8 +51,13 @@ typedef enum ccf_srtp_profile {
     CCF_SRTP_AES192_CM_SHA1_80 = 0x10001,
     CCF_SRTP_AES192_CM_SHA1_32 = 0x10002,
     CCF_SRTP_AES256_CM_SHA1_80 = 0x10003,
-    CCF_SRTP_AES256_CM_SHA1_32 = 0x10004
+    CCF_SRTP_AES256_CM_SHA1_32 = 0x10004,
+    CCF_SRTP_AEAD_SM4_GCM = 0x10005      /* no standard assigns one: private to ccfast */
 } ccf_srtp_profile;
+
+/* SRTP status codes beside ccf_status (ccf_common.h). */
+#define CCF_SRTP_ERR_KEY_LIMIT 32      /* the master key reached its lifetime or an RFC 3711 limit */
+#define CCF_SRTP_ERR_MKI 33            /* the packet's MKI names no master key of the session */
 
 #define CCF_SRTP_MAX_MKI 16
 #define CCF_SRTP_MAX_WINDOW 32768      /* largest replay window (packets) */
@@ -60,11 +68,44 @@ int ccf_srtp_profile_lengths(int profile, size_t *key_len, size_t *salt_len, siz
 
 /* Keys of one packet kind (SRTP or SRTCP).  Secret; wiped by ccf_srtp_wipe(). */
 typedef struct ccf_srtp_keys {
-    ccf_aes_gcm gcm;                   /* AEAD profiles */
+    union {
+        ccf_aes_gcm gcm;               /* AEAD_AES_*_GCM */
+        ccf_sm4_gcm sm4gcm;            /* AEAD_SM4_GCM */
+    };
     ccf_aes_key cm;                    /* AES-CM profiles */
     ccf_hmac_sha1_key auth;            /* HMAC-SHA1 profiles */
     uint8_t salt[14];                  /* k_s: 14 bytes (AES-CM) or 12 (AEAD) */
+    /* RFC 6904 header-extension keystream (SRTP keys of a ctx with encrypted ids only):
+     * k_he (label 6) in the profile's counter mode, AES-CM or SM4-CM (RFC 7714 8.3: AEAD
+     * profiles encrypt header extensions in counter mode), and k_hs (label 7, 14 bytes; the
+     * 12 bytes of an AEAD profile zero-padded). */
+    union {
+        ccf_aes_key hdr_cm;
+        ccf_sm4_key hdr_sm4;
+    };
+    uint8_t hdr_salt[14];
 } ccf_srtp_keys;
+
+/* Packet counts of one master key against its limits (RFC 3711 9.2: 2^48 SRTP and 2^31 SRTCP
+ * packets; a smaller SDES lifetime, RFC 4568 6.1, lowers both).  Packets protected and packets
+ * authenticated both count.  When a count reaches its soft threshold, or a packet is refused at
+ * the limit, a bit of `fired` is set once and *notify (when not NULL) becomes non-zero: the
+ * caller reports the event and clears `unreported`.  Not secret. */
+typedef struct ccf_srtp_usage {
+    uint64_t rtp, rtcp;                /* packets counted so far */
+    uint64_t rtp_limit, rtcp_limit;    /* the packet that would make count > limit is refused */
+    uint64_t rtp_soft, rtcp_soft;      /* event once count >= soft */
+    unsigned fired, unreported;        /* CCF_SRTP_EV_* */
+    uint32_t ssrc;                     /* the SSRC of the packet that fired the last event */
+    unsigned *notify;
+} ccf_srtp_usage;
+
+#define CCF_SRTP_EV_SOFT_RTP 1u
+#define CCF_SRTP_EV_SOFT_RTCP 2u
+#define CCF_SRTP_EV_HARD_RTP 4u
+#define CCF_SRTP_EV_HARD_RTCP 8u
+#define CCF_SRTP_MAX_RTP_PACKETS ((uint64_t)1 << 48)
+#define CCF_SRTP_MAX_RTCP_PACKETS ((uint64_t)1 << 31)
 
 typedef struct ccf_srtp_ctx {
     ccf_srtp_keys rtp, rtcp;           /* kdr = 0: the keys of every packet */
@@ -80,7 +121,38 @@ typedef struct ccf_srtp_ctx {
     size_t tag_len;
     size_t mki_len;
     uint8_t mki[CCF_SRTP_MAX_MKI];     /* not secret */
+    /* header privacy, several master keys, key limits (not secret) */
+    int cipher;                        /* CCF_SRTP_CIPHER_AES or _SM4 */
+    int cryptex;                       /* RFC 9335: sent with CSRCs/extensions, accepted on receipt */
+    int hdr_enc;                       /* RFC 6904: some extension ids are encrypted */
+    uint8_t hdr_ids[32];               /* bit i: extension element id i is encrypted */
+    uint64_t key_id;                   /* tells master keys apart in stream key caches */
+    struct ccf_srtp_ctx *next;         /* further master keys accepted on receipt (by MKI) */
+    ccf_srtp_usage usage;              /* counts of this master key: the packet functions update
+                                        * them although they take the ctx as const (a ctx is
+                                        * never a const object; one thread at a time, as the
+                                        * streams) */
 } ccf_srtp_ctx;
+
+#define CCF_SRTP_CIPHER_AES 0
+#define CCF_SRTP_CIPHER_SM4 1
+
+/* Everything a master key's context is made from (ccf_srtp_init_params).  Fields a caller does
+ * not set are zero: kdr 0, no MKI, no encrypted header extensions, no cryptex, lifetime 0
+ * (only the RFC 3711 limits). */
+typedef struct ccf_srtp_params {
+    int profile;
+    const uint8_t *master_key;
+    size_t key_len;
+    const uint8_t *master_salt;
+    size_t salt_len;
+    uint64_t kdr;
+    const uint8_t *mki;
+    size_t mki_len;
+    const uint8_t *hdr_ids;            /* NULL or a 32-byte bitmap of ids 1..255 (RFC 6904) */
+    int cryptex;                       /* RFC 9335 */
+    uint64_t lifetime;                 /* SDES key lifetime in packets; 0: none */
+} ccf_srtp_params;
 
 /* Replay window over packet indexes (RFC 3711 3.3.2): `top` is the highest index accepted;
  * index i with top - window < i <= top is remembered in bit i mod (64 * words) of a ring of
@@ -98,6 +170,7 @@ typedef struct ccf_srtp_epoch {
     ccf_srtp_keys keys;
     uint64_t r;
     int valid;
+    uint64_t key_id;                   /* the master key (ctx->key_id) they were derived from */
 } ccf_srtp_epoch;
 
 /* Per-stream key cache for kdr != 0; secret: wipe before freeing. */
@@ -126,6 +199,10 @@ typedef struct ccf_srtp_stream {
 int ccf_srtp_init(ccf_srtp_ctx *c, int profile, const uint8_t *master_key, size_t key_len,
                   const uint8_t *master_salt, size_t salt_len, uint64_t kdr,
                   const uint8_t *mki, size_t mki_len);
+/* The same from a parameter block, with RFC 6904 header-extension ids (bit 0 and ids the form
+ * cannot carry are ignored), RFC 9335 cryptex and an SDES lifetime (0: none).  The ctx gets a
+ * fresh key_id, usage counters at 0 and next = NULL. */
+int ccf_srtp_init_params(ccf_srtp_ctx *c, const ccf_srtp_params *p);
 void ccf_srtp_wipe(ccf_srtp_ctx *c);
 
 /* Send SRTCP unencrypted (E = 0, RFC 3711 3.4 / RFC 7714 9.2): authenticated only. */
@@ -138,7 +215,9 @@ int ccf_srtp_init_session_keys(ccf_srtp_ctx *c, int profile, const uint8_t *sess
                                size_t key_len, const uint8_t *session_salt, size_t salt_len,
                                const uint8_t auth_key[20]);
 
-/* Bytes added by protect: tag + MKI (+ 4 for the SRTCP E||index word when rtcp is non-zero). */
+/* Bytes added by protect: tag + MKI (+ 4 for the SRTCP E||index word when rtcp is non-zero).
+ * A cryptex ctx adds 4 more to an RTP packet with CSRCs and no header extension (the empty
+ * extension block RFC 9335 4.1 requires): ccf_srtp_protected_len (ccf_srtp_ext.h) says. */
 size_t ccf_srtp_overhead(const ccf_srtp_ctx *c, int rtcp);
 
 /* Bytes a stream with replay windows of `window` packets occupies: the struct followed by its
@@ -185,5 +264,7 @@ void ccf_srtp_replay_add(ccf_srtp_replay *r, uint64_t index);
 /* RFC 3711 3.3.1 / Appendix A: the packet index for seq given the highest index in r; -1 when
  * the guess falls before index 0 or beyond 2^48 - 1. */
 int64_t ccf_srtp_guess_index(const ccf_srtp_replay *r, uint16_t seq);
+
+#include "ccf_srtp_ext.h"
 
 #endif /* CCF_SRTP_H */

@@ -204,9 +204,10 @@ static int is_many(const char *name) { return strcmp(name, "serial") != 0; }
 
 /* First use of a session in the batch: record the real implementations if none are recorded
  * yet; a session whose keys use other implementations is simply not answered. */
+/* AES keys only: an SM4 profile's keys share the union with the AES-GCM key (ccf_srtp_keys). */
 static int eligible_cm(plan *p, const ccf_srtp_ctx *c)
 {
-    if (c->rekey || c->aead || c->null_cipher)
+    if (c->rekey || c->aead || c->null_cipher || c->cipher != CCF_SRTP_CIPHER_AES)
         return 0;
     if (!p->m.aes) {
         p->m.aes = c->rtp.cm.impl;
@@ -217,7 +218,7 @@ static int eligible_cm(plan *p, const ccf_srtp_ctx *c)
 
 static int eligible_mac(plan *p, const ccf_srtp_ctx *c)
 {
-    if (c->rekey || c->aead)
+    if (c->rekey || c->aead || c->cipher != CCF_SRTP_CIPHER_AES)
         return 0;
     if (!p->m.sha1) {
         p->m.sha1 = c->rtp.auth.impl;
@@ -228,7 +229,7 @@ static int eligible_mac(plan *p, const ccf_srtp_ctx *c)
 
 static int eligible_gcm(plan *p, const ccf_srtp_ctx *c)
 {
-    if (!p->gcm_on || c->rekey || !c->aead)
+    if (!p->gcm_on || c->rekey || !c->aead || c->cipher != CCF_SRTP_CIPHER_AES)
         return 0;
     if (!p->m.bulk) {
         p->m.bulk = c->rtp.gcm.bulk;

@@ -30,7 +30,8 @@ WARN = ["-Wall", "-Wextra", "-Wno-unused-function", "-Wno-unused-parameter"]
 
 # area of test_<area>.c -> Cython module whose kernel directories it links
 AREA_MODULE = {"aes": "ccfast._aead", "gcm": "ccfast._aead", "sm3": "ccfast._sm3", "sm4": "ccfast._sm4",
-               "sm2": "ccfast._sm2", "sha1": "ccfast._srtp", "srtp": "ccfast._srtp", "jitter": "ccfast._jitter"}
+               "sm2": "ccfast._sm2", "sha1": "ccfast._srtp", "srtp": "ccfast._srtp", "jitter": "ccfast._jitter",
+               "fpe": "ccfast._fpe", "mask": "ccfast._mask", "tlog": "ccfast._tlog"}
 AREA_MODULE.update({"sha1_mb": "ccfast._srtp", "aes_many": "ccfast._aead", "gcm_many": "ccfast._aead",
                     "srtp_batch": "ccfast._srtp", "net": "ccfast._net"})
 # system libraries an area links on Windows (mingw)

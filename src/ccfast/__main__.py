@@ -1,4 +1,4 @@
-"""python -m ccfast {info,speed,selftest,demo,relay-bench}"""
+"""python -m ccfast {info,speed,selftest,demo,log,relay-bench}"""
 import argparse
 import sys
 
@@ -8,13 +8,17 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="CPU features and the implementation chosen for each algorithm")
     speed = sub.add_parser("speed", help="throughput of every kernel, peers side by side")
-    speed.add_argument("areas", nargs="*", help="only these areas (aes, srtp, sm3, sm4, sm2, jitter)")
+    speed.add_argument("areas", nargs="*", help="only these areas (aes, srtp, sm3, sm4, sm2, jitter, fpe, mask, tlog)")
     speed.add_argument("--seconds", type=float, default=0.2, help="time per measurement (default 0.2)")
-    speed.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    speed.add_argument("--json", metavar="FILE", nargs="?", const="-",
+                       help="the results as JSON: on standard output (the table then goes to "
+                            "standard error), or into FILE")
     sub.add_parser("selftest", help="known-answer tests of every implementation usable on this CPU")
     demo = sub.add_parser("demo", help="a simulated call end to end")
     demo.add_argument("--seconds", type=float, default=10.0, help="call length in seconds")
     demo.add_argument("--seed", type=int, default=1)
+    from ._cli import log as log_cli
+    log_cli.add_parser(sub)
     relay = sub.add_parser("relay-bench", add_help=False,
                            help="a loopback SRTP relay measured: asyncio per packet vs batches (--help for options)")
     relay.add_argument("relay_args", nargs=argparse.REMAINDER)
@@ -30,6 +34,8 @@ def main(argv=None) -> int:
     if args.command == "speed":
         from ._cli.speed import run
         return run(args.areas, args.seconds, args.json)
+    if args.command == "log":
+        return log_cli.run(args)
     if args.command == "selftest":
         from ._cli.selftest import run
         return run()

@@ -11,6 +11,7 @@ from libc.string cimport memset, memcpy
 from libc.stdlib cimport malloc, free
 
 from ccfast._aead cimport *
+from ccfast._args cimport reject_keywords, require
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
 from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
@@ -26,6 +27,8 @@ DEF TAG_SIZE = 16
 DEF NOGIL_THRESHOLD = 4096
 # NIST SP 800-38D 5.2.1.1: plaintext at most 2^39 - 256 bits.
 cdef uint64_t MAX_DATA = (<uint64_t>1 << 36) - 32
+# Default of required constructor parameters (see _args.pxd).
+cdef object REQUIRED = object()
 
 
 def _implementations():
@@ -55,7 +58,7 @@ cdef inline bint _overlaps_partially(const void *a, Py_ssize_t alen, const void 
 
 
 cdef class AESGCM:
-    """AES-GCM (NIST SP 800-38D) with a 16-byte tag.
+    """AESGCM(key)\n--\n\nAES-GCM (NIST SP 800-38D) with a 16-byte tag.
 
     ``AESGCM(key)`` takes a 16-, 24- or 32-byte key.  ``encrypt`` returns ciphertext || tag;
     ``decrypt`` verifies the tag over its full length before releasing any plaintext and raises
@@ -65,9 +68,11 @@ cdef class AESGCM:
     """
     cdef ccf_aes_gcm *ctx
 
-    def __cinit__(self, key, *, _aes=None, _ghash=None):
+    def __cinit__(self, key=REQUIRED, *, _aes=None, _ghash=None, **kwargs):
         cdef Py_buffer kb
         cdef int rc
+        reject_keywords("AESGCM", kwargs)
+        require("AESGCM", "key", key, REQUIRED)
         get_read_buffer(key, &kb, "key")
         try:
             if kb.len not in (16, 24, 32):

@@ -213,6 +213,35 @@ def _get_oid(buf, s, e):
     return ".".join(str(p) for p in parts)
 
 
+# Names of the curves and key algorithms other than SM2 that keys are most often found with
+# (RFC 5480, SEC 2, RFC 5639, RFC 8410, PKCS #1), for error messages.
+_OID_NAMES = {
+    "1.2.840.10045.3.1.7": "NIST P-256 (prime256v1, secp256r1)",
+    "1.3.132.0.34": "NIST P-384 (secp384r1)",
+    "1.3.132.0.35": "NIST P-521 (secp521r1)",
+    "1.3.132.0.33": "NIST P-224 (secp224r1)",
+    "1.2.840.10045.3.1.1": "NIST P-192 (prime192v1, secp192r1)",
+    "1.3.132.0.10": "secp256k1",
+    "1.3.36.3.3.2.8.1.1.7": "brainpoolP256r1",
+    "1.3.36.3.3.2.8.1.1.11": "brainpoolP384r1",
+    "1.3.36.3.3.2.8.1.1.13": "brainpoolP512r1",
+    "1.2.840.113549.1.1.1": "RSA (rsaEncryption)",
+    "1.2.840.10040.4.1": "DSA",
+    "1.3.101.110": "X25519",
+    "1.3.101.111": "X448",
+    "1.3.101.112": "Ed25519",
+    "1.3.101.113": "Ed448",
+    OID_EC_PUBLIC_KEY: "id-ecPublicKey",
+    OID_SM2: "SM2 (sm2p256v1)",
+}
+
+
+def _named(oid):
+    """'name (OID dotted)' for a known OID, the OID alone otherwise."""
+    name = _OID_NAMES.get(oid)
+    return f"{name}, OID {oid}" if name else f"OID {oid}"
+
+
 def _check_alg(buf, s, e):
     """AlgorithmIdentifier: id-ecPublicKey with the SM2 curve (or the SM2 OID alone, as some
     GmSSL versions write)."""
@@ -222,7 +251,7 @@ def _check_alg(buf, s, e):
         a, c = _expect(buf, b, e, _OID)
         curve = _get_oid(buf, a, c)
         if curve != OID_SM2:
-            raise ValueError(f"not an SM2 key (curve {curve})")
+            raise ValueError(f"not an SM2 key: the curve is {_named(curve)}")
         if c != e:
             raise ValueError("DER: trailing data in AlgorithmIdentifier")
     elif alg == OID_SM2:
@@ -231,7 +260,7 @@ def _check_alg(buf, s, e):
             if t != _NULL or a != c or c != e:
                 raise ValueError("DER: bad AlgorithmIdentifier parameters")
     else:
-        raise ValueError(f"not an SM2 key (algorithm {alg})")
+        raise ValueError(f"not an SM2 key: the key algorithm is {_named(alg)}")
 
 
 def _bit_string(buf, s, e):
@@ -246,10 +275,7 @@ def _decode_ec_private(buf, s, e, need_params):
     if _get_int(buf, a, b) != 1:
         raise ValueError("ECPrivateKey version must be 1")
     a, pos = _expect(buf, b, e, _OCTET_STRING)
-    d = buf[a:pos]
-    if not 1 <= len(d) <= 32:
-        raise ValueError("SM2 private key must be at most 32 bytes")
-    d = bytes(32 - len(d)) + d
+    d = buf[a:pos]                 # its length is checked after the curve: a foreign key is named
     point = None
     seen_params = False
     if pos < e:
@@ -260,7 +286,7 @@ def _decode_ec_private(buf, s, e, need_params):
                 raise ValueError("DER: trailing data in ECPrivateKey parameters")
             curve = _get_oid(buf, c, f)
             if curve != OID_SM2:
-                raise ValueError(f"not an SM2 key (curve {curve})")
+                raise ValueError(f"not an SM2 key: the curve is {_named(curve)}")
             seen_params = True
             pos = b
     if pos < e:
@@ -276,7 +302,9 @@ def _decode_ec_private(buf, s, e, need_params):
         raise ValueError("DER: trailing data in ECPrivateKey")
     if need_params and not seen_params:
         raise ValueError("SEC1 private key without the SM2 curve parameters")
-    return d, point
+    if not 1 <= len(d) <= 32:
+        raise ValueError("SM2 private key must be at most 32 bytes")
+    return bytes(32 - len(d)) + d, point
 
 
 def decode_private_key(data):

@@ -15,6 +15,7 @@ from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int64_t, UINT32_
 from libc.math cimport isnan
 
 from ccfast._jitter cimport *
+from ccfast._args cimport reject_keywords
 from ccfast._buffer cimport get_read_buffer, release_buffer
 
 from ccfast.exceptions import PacketError
@@ -96,7 +97,11 @@ cdef int _as_u16(object v) except -1:
 
 @cython.final
 cdef class JitterBuffer:
-    """Adaptive RTP jitter buffer (see ccfast.jitter)."""
+    """JitterBuffer(clock_rate=8000, frame_ms=20, *, mode='adaptive', delay_ms=None, min_delay_ms=0, max_delay_ms=500, capacity=1024, quantile=0.97, cn_payload_types=[13])\n--\n\nAdaptive RTP jitter buffer (see ccfast.jitter).
+
+    put_rtp() plays packets whose payload type is in ``cn_payload_types`` (default: 13, comfort
+    noise, RFC 3389) as SILENCE frames.
+    """
     cdef ccf_jb *jb
     cdef PyObject **payloads
     cdef uint32_t cap
@@ -107,8 +112,10 @@ cdef class JitterBuffer:
 
     def __cinit__(self, int clock_rate=8000, double frame_ms=20, *, mode="adaptive", delay_ms=None,
                   double min_delay_ms=0, double max_delay_ms=500, int capacity=1024,
-                  double quantile=0.97, cn_payload_types=(13,), double _forget=0, double _compress=-1, double _hold=-2):
+                  double quantile=0.97, cn_payload_types=(13,), double _forget=0, double _compress=-1, double _hold=-2,
+                  **kwargs):
         cdef ccf_jb_config cfg
+        reject_keywords("JitterBuffer", kwargs)
         ccf_jb_config_default(&cfg)
         if mode not in ("adaptive", "fixed"):
             raise ValueError(f"mode must be 'adaptive' or 'fixed', not {mode!r}")

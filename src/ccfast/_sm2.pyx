@@ -156,6 +156,10 @@ cdef class SM2Key:
             PyMem_Free(self.k)
             self.k = NULL
 
+    def __reduce__(self):
+        raise TypeError("SM2 key objects cannot be pickled or copied (a private key must not be "
+                        "serialised by accident: use private_bytes() or to_bytes() explicitly)")
+
     @property
     def has_private(self):
         return bool(self.k.has_private)
@@ -356,13 +360,13 @@ cdef class SM2Key:
             try:
                 c1, c3, c2 = _der.decode_ciphertext(ciphertext, c1c3c2)
             except ValueError:
-                raise DecryptionError("decryption failed") from None
+                raise DecryptionError(_decrypt_failed(ciphertext, der)) from None
         else:
             get_read_buffer(ciphertext, &v, "ciphertext")
             try:
                 n = v.len - 97
                 if n < 0 or (<const uint8_t *>v.buf)[0] != 4:
-                    raise DecryptionError("decryption failed")
+                    raise DecryptionError(_decrypt_failed(ciphertext, der))
                 c1 = (<const char *>v.buf)[1:65]
                 if c1c3c2:
                     c3 = (<const char *>v.buf)[65:97]
@@ -381,8 +385,25 @@ cdef class SM2Key:
         with nogil:
             st = ccf_sm2_decrypt(self.k, p1, p2, <size_t>n, p3, po)
         if st != CCF_OK:
-            raise DecryptionError("decryption failed")
+            raise DecryptionError(_decrypt_failed(ciphertext, der))
         return out
+
+
+def _decrypt_failed(ciphertext, bint der):
+    """The DecryptionError message: what may be wrong, judged only from the ciphertext's public
+    first byte (never from which check failed, so it reveals nothing about the key)."""
+    try:
+        first = memoryview(ciphertext).cast("B")[0] if len(memoryview(ciphertext)) else None
+    except (TypeError, ValueError):
+        first = None
+    if not der and first == 0x30:
+        return ("decryption failed: the ciphertext starts with a DER SEQUENCE (0x30): if it is GM/T "
+                "0009 DER (as OpenSSL's pkeyutl writes it), pass encoding='der'")
+    if der and first == 0x04:
+        return ("decryption failed: the ciphertext starts with 0x04 (a raw C1 point): if it is raw "
+                "04||C1||C3||C2, pass encoding='raw' (the default)")
+    return ("decryption failed: wrong key, a corrupted ciphertext, or another layout (check mode="
+            "'C1C3C2'/'C1C2C3' and encoding='raw'/'der')")
 
 
 def key_from_private(d):
@@ -457,6 +478,9 @@ cdef class KexContext:
 
     def __dealloc__(self):
         ccf_memzero(self.r, 32)
+
+    def __reduce__(self):
+        raise TypeError("KexContext objects hold an ephemeral private key and cannot be pickled or copied")
 
     def ephemeral(self):
         """R = rG as X || Y."""

@@ -5,6 +5,7 @@ from libc.stdint cimport uint8_t, uint32_t
 from libc.string cimport memcpy, memset
 
 from ccfast._sm3 cimport *
+from ccfast._args cimport reject_keywords
 from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
 from ccfast._common cimport ccf_cpu_init, ccf_memzero
@@ -35,7 +36,7 @@ cdef inline void _update(ccf_sm3_ctx *c, Py_buffer *b) noexcept:
 
 
 cdef class SM3:
-    """SM3 hash object with the hashlib interface (update, digest, hexdigest, copy).
+    """SM3(data=b'')\n--\n\nSM3 hash object with the hashlib interface (update, digest, hexdigest, copy).
 
     Works as ``hmac.new(key, msg, digestmod=ccfast.sm3.SM3)``.  Not safe to update from
     several threads at once (like hashlib objects, use one object per thread or a lock).
@@ -45,13 +46,12 @@ cdef class SM3:
     digest_size = DIGEST_SIZE
     block_size = BLOCK_SIZE
 
-    def __cinit__(self, data=b"", *, _impl=None):
+    def __cinit__(self, data=b"", *, _impl=None, **kwargs):
+        reject_keywords("SM3", kwargs)
         if _impl is None:
             ccf_sm3_init(&self.ctx)
         else:
             ccf_sm3_init_impl(&self.ctx, <const ccf_sm3_impl *>impl_named(ccf_sm3_impls(), "SM3", _impl))
-
-    def __init__(self, data=b"", *, _impl=None):
         if data is not None and (not isinstance(data, bytes) or len(data)):
             self.update(data)
 

@@ -10,6 +10,7 @@ from libc.stdint cimport uint8_t, uint64_t
 from libc.string cimport memcpy, memset
 
 from ccfast._sm4 cimport *
+from ccfast._args cimport reject_keywords, require
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
 from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
@@ -25,6 +26,8 @@ DEF GCM_TAG = 16
 DEF NOGIL_THRESHOLD = 4096
 # NIST SP 800-38D 5.2.1.1: plaintext at most 2^39 - 256 bits.
 cdef uint64_t GCM_MAX_DATA = (<uint64_t>1 << 36) - 32
+# Default of required constructor parameters (see _args.pxd).
+cdef object REQUIRED = object()
 
 
 def _implementations():
@@ -59,7 +62,7 @@ cdef ccf_sm4_key *_new_key(object key, object impl, str who) except NULL:
 
 
 cdef class SM4:
-    """The SM4 block cipher (GB/T 32907-2016) with a 16-byte key.
+    """SM4(key)\n--\n\nThe SM4 block cipher (GB/T 32907-2016) with a 16-byte key.
 
     ``encrypt_ecb``/``decrypt_ecb`` take a multiple of 16 bytes; ``encrypt_cbc``/``decrypt_cbc``
     take a 16-byte IV and apply/remove PKCS#7 padding unless ``padding=False`` (then the data
@@ -69,7 +72,9 @@ cdef class SM4:
     """
     cdef ccf_sm4_key *k
 
-    def __cinit__(self, key, *, _impl=None):
+    def __cinit__(self, key=REQUIRED, *, _impl=None, **kwargs):
+        reject_keywords("SM4", kwargs)
+        require("SM4", "key", key, REQUIRED)
         self.k = _new_key(key, _impl, "SM4")
 
     def __dealloc__(self):
@@ -429,7 +434,7 @@ cdef class _SM4AEAD:
 
 
 cdef class SM4GCM(_SM4AEAD):
-    """SM4-GCM (RFC 8998, NIST SP 800-38D) with a 16-byte key and a 16-byte tag.
+    """SM4GCM(key)\n--\n\nSM4-GCM (RFC 8998, NIST SP 800-38D) with a 16-byte key and a 16-byte tag.
 
     Same surface as :class:`ccfast.aead.AESGCM`: nonces of 1 byte or more (12 recommended),
     ``None`` associated data equals ``b""``, ``decrypt`` raises InvalidTag and releases no
@@ -437,11 +442,14 @@ cdef class SM4GCM(_SM4AEAD):
     """
     cdef ccf_sm4_gcm *ctx
 
-    def __cinit__(self, key, *, _impl=None, _ghash=None):
+    def __cinit__(self, key=REQUIRED, *, _impl=None, _ghash=None, **kwargs):
         cdef Py_buffer kb
         cdef int rc
-        cdef const ccf_sm4_impl *im = _pick(_impl)
+        cdef const ccf_sm4_impl *im
         cdef const ccf_ghash_impl *gh = ccf_ghash_best()
+        reject_keywords("SM4GCM", kwargs)
+        require("SM4GCM", "key", key, REQUIRED)
+        im = _pick(_impl)
         if _ghash is not None:
             gh = <const ccf_ghash_impl *>impl_named(ccf_ghash_impls(), "GHASH", _ghash)
         self.tag_len = GCM_TAG
@@ -485,7 +493,7 @@ cdef class SM4GCM(_SM4AEAD):
 
 
 cdef class SM4CCM(_SM4AEAD):
-    """SM4-CCM (RFC 8998, NIST SP 800-38C) with a 16-byte key.
+    """SM4CCM(key, tag_length=16)\n--\n\nSM4-CCM (RFC 8998, NIST SP 800-38C) with a 16-byte key.
 
     ``tag_length`` is 4, 6, 8, 10, 12, 14 or 16 (default 16); nonces are 7 to 13 bytes (12 in
     TLS); a nonce of L = 15 - len(nonce) bytes limits the message to 2**(8 L) - 1 bytes.
@@ -493,7 +501,9 @@ cdef class SM4CCM(_SM4AEAD):
     """
     cdef ccf_sm4_key *k
 
-    def __cinit__(self, key, tag_length=16, *, _impl=None):
+    def __cinit__(self, key=REQUIRED, tag_length=16, *, _impl=None, **kwargs):
+        reject_keywords("SM4CCM", kwargs)
+        require("SM4CCM", "key", key, REQUIRED)
         if not isinstance(tag_length, int) or isinstance(tag_length, bool):
             raise TypeError("tag_length must be an integer")
         if tag_length not in (4, 6, 8, 10, 12, 14, 16):

@@ -21,12 +21,54 @@ cdef extern from "ccf_sha1.h" nogil:
     void ccf_hmac_sha1_wipe(ccf_hmac_sha1_key *k)
 
 cdef extern from "ccf_srtp.h" nogil:
+    ctypedef struct ccf_srtp_usage:
+        uint64_t rtp
+        uint64_t rtcp
+        uint64_t rtp_limit
+        uint64_t rtcp_limit
+        uint64_t rtp_soft
+        uint64_t rtcp_soft
+        unsigned fired
+        unsigned unreported
+        uint32_t ssrc
+        unsigned *notify
     ctypedef struct ccf_srtp_ctx:
         int profile
         int rekey
         int aead
         size_t tag_len
         size_t mki_len
+        uint8_t mki[16]
+        int cipher
+        int cryptex
+        int hdr_enc
+        uint64_t key_id
+        ccf_srtp_ctx *next
+        ccf_srtp_usage usage
+    ctypedef struct ccf_srtp_params:
+        int profile
+        const uint8_t *master_key
+        size_t key_len
+        const uint8_t *master_salt
+        size_t salt_len
+        uint64_t kdr
+        const uint8_t *mki
+        size_t mki_len
+        const uint8_t *hdr_ids
+        int cryptex
+        uint64_t lifetime
+    int CCF_SRTP_ERR_KEY_LIMIT
+    int CCF_SRTP_ERR_MKI
+    unsigned CCF_SRTP_EV_SOFT_RTP
+    unsigned CCF_SRTP_EV_SOFT_RTCP
+    unsigned CCF_SRTP_EV_HARD_RTP
+    unsigned CCF_SRTP_EV_HARD_RTCP
+    int ccf_srtp_init_params(ccf_srtp_ctx *c, const ccf_srtp_params *p)
+    int ccf_srtp_hdrext_check(const ccf_srtp_ctx *c, const uint8_t *pkt, size_t length, int rx)
+    size_t ccf_srtp_protected_len(const ccf_srtp_ctx *c, const uint8_t *pkt, size_t length)
+    void ccf_srtp_usage_init(ccf_srtp_usage *u, uint64_t lifetime)
+    int ccf_srtp_kdf_sm4_r(const uint8_t *master_key, const uint8_t *master_salt, uint8_t label,
+                           uint64_t r, uint8_t *out, size_t n)
     ctypedef struct ccf_srtp_replay:
         uint64_t top
         uint32_t window

@@ -16,7 +16,11 @@ from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, 
                              CCF_OK, CCF_ERR_AUTH, CCF_ERR_REPLAY, CCF_ERR_PACKET, CCF_ERR_PARAM,
                              CCF_ERR_LENGTH, CCF_ERR_KEY_LENGTH)
 
-from ccfast.exceptions import SRTPError, AuthenticationError, ReplayError, PacketError
+from ccfast.exceptions import SRTPError, AuthenticationError, ReplayError, PacketError, KeyLimitError
+
+import logging as _logging
+import threading as _threading
+import time as _time
 
 ccf_cpu_init()
 
@@ -113,6 +117,20 @@ def _hmac_sha1_many(jobs, impl=None):
         PyMem_Free(js)
 
 
+def _kdf_sm4(master_key, master_salt, int label, Py_ssize_t n, uint64_t r=0):
+    """The AEAD_SM4_GCM PRF (RFC 3711 4.3.1 with SM4-CM) for a label (known-answer tests)."""
+    cdef bytes mk = bytes(master_key), ms = bytes(master_salt)
+    cdef uint8_t salt[14]
+    if len(mk) != 16 or len(ms) > 14:
+        raise ValueError("master key must be 16 bytes and the master salt at most 14")
+    memset(salt, 0, 14)
+    memcpy(salt, PyBytes_AS_STRING(ms), len(ms))
+    cdef bytes out = new_bytes(n)
+    ccf_srtp_kdf_sm4_r(<const uint8_t *>PyBytes_AS_STRING(mk), salt, <uint8_t>label, r,
+                       <uint8_t *>PyBytes_AS_STRING(out), n)
+    return out
+
+
 def _kdf(master_key, master_salt, int label, Py_ssize_t n, uint64_t r=0):
     """RFC 3711 4.3.1 PRF output for a label and r = index DIV kdr (known-answer tests)."""
     cdef bytes mk = bytes(master_key), ms = bytes(master_salt)
@@ -146,25 +164,92 @@ def _profile_lengths(int profile):
     return kl, sl, tl
 
 
-cdef object _exception(int rc):
-    try:
-        _raise(rc)
-    except (SRTPError, ValueError) as exc:
-        return exc
+# Profile names for messages (ccfast.srtp fills this from its Profile enum).
+_PROFILE_NAMES = {}
 
 
-cdef int _raise(int rc) except -1:
+cdef str _profile_name(int profile):
+    return _PROFILE_NAMES.get(profile, f"profile {profile:#x}")
+
+
+cdef str _rtp_problem(const uint8_t *p, size_t n):
+    """What is wrong with an RTP header ccf_srtp_rtp_header_len refused (error path only)."""
+    cdef size_t h
+    if n < 12:
+        return f"RTP packet shorter than the 12-byte header ({n} bytes)"
+    if (p[0] >> 6) != 2:
+        return f"not an RTP packet: version {p[0] >> 6}, not 2"
+    h = 12 + 4 * <size_t>(p[0] & 0x0F)
+    if h > n:
+        return f"RTP packet of {n} bytes is shorter than its header with {p[0] & 0x0F} CSRCs ({h} bytes)"
+    if p[0] & 0x10:
+        if h + 4 > n:
+            return f"RTP packet of {n} bytes ends inside its header extension's first word (byte {h})"
+        return (f"RTP header extension of {4 * ((<size_t>p[h + 2] << 8) | p[h + 3])} bytes after "
+                f"its first word runs past the end of the {n}-byte packet")
+    return "malformed RTP header"
+
+
+cdef str _rtcp_problem(const uint8_t *p, size_t n):
+    if n < 8:
+        return f"RTCP packet shorter than the 8-byte header ({n} bytes)"
+    return f"not an RTCP packet: version {p[0] >> 6}, not 2"
+
+
+cdef object _exception(int rc, bint sending=False, bint rtcp=False):
+    # Built directly, not raised and caught: a flood of forged packets meets this path.
+    if rc == CCF_SRTP_ERR_MKI:
+        return AuthenticationError("SRTP authentication failed: the packet's MKI names no master key "
+                                   "of this session")
+    if rc == CCF_SRTP_ERR_KEY_LIMIT:
+        return KeyLimitError("the master key reached its lifetime or the RFC 3711 limit (2^48 SRTP / "
+                             "2^31 SRTCP packets): switch to a new master key")
     if rc == CCF_ERR_AUTH:
-        raise AuthenticationError("SRTP authentication failed")
+        return AuthenticationError("SRTP authentication failed")
+    if rc == CCF_ERR_REPLAY and sending and rtcp:
+        return ReplayError("SRTCP index space used up on protect_rtcp (2**31 packets): re-key the session")
+    if rc == CCF_ERR_REPLAY and sending:
+        return ReplayError("repeated sequence number on protect: this stream already sent this RTP "
+                           "sequence number (or one too far behind it), and sending it again would "
+                           "reuse its keystream; Session(..., allow_repeat_tx=True) allows "
+                           "retransmitting the identical packet")
     if rc == CCF_ERR_REPLAY:
-        raise ReplayError("SRTP packet replayed or outside the replay window")
+        return ReplayError("SRTP packet replayed or outside the replay window")
     if rc == CCF_ERR_PACKET:
-        raise PacketError("malformed SRTP/RTP packet")
+        return PacketError("malformed SRTP/RTP packet")
     if rc == CCF_ERR_LENGTH:
-        raise ValueError("buffer too small for the protected packet")
+        return ValueError("buffer too small for the protected packet")
     if rc == CCF_ERR_PARAM:
-        raise SRTPError("packet SSRC does not match the stream")
-    raise SRTPError(f"SRTP error (status {rc})")
+        return SRTPError("packet SSRC does not match the stream")
+    return SRTPError(f"SRTP error (status {rc})")
+
+
+cdef int _raise(int rc, bint sending=False, bint rtcp=False) except -1:
+    raise _exception(rc, sending, rtcp)
+
+
+# Why ccf_srtp_hdrext_check refused a packet (enum ccf_srtp_ext_reason).
+_EXT_REASONS = {
+    2: "an RTP header extension element runs past the end of its extension block",
+    3: "an RTP header extension element in the one-byte form has the reserved id 15 (RFC 8285 4.2)",
+    4: "an RTP header extension element in the two-byte form is cut after its id byte (no length byte)",
+    5: "the RTP header extension is neither the one-byte (0xBEDE) nor the two-byte (0x100X) form of "
+       "RFC 8285, which encrypted_header_ids and cryptex need",
+    6: "cryptex marker (0xC0DE/0xC2DE) on a packet without CSRCs or header extension data",
+    7: "cryptex packet (0xC0DE/0xC2DE) on a session made without cryptex=True",
+    8: "the RTP packet to protect already carries a cryptex marker (0xC0DE/0xC2DE)",
+    9: "cryptex cannot carry the app bits of a two-byte header extension profile (0x1001..0x100F)",
+    10: "an RTP header extension byte in the one-byte form has id 0 and a non-zero length "
+        "(padding is a whole zero byte)",
+}
+
+
+cdef object _packet_error(const ccf_srtp_ctx *ctx, const uint8_t *p, Py_ssize_t n, bint rx):
+    """The PacketError for an RTP/SRTP packet the C layer refused: says which header rule."""
+    cdef int why = ccf_srtp_hdrext_check(ctx, p, n, rx) if ctx != NULL and n >= 0 else 0
+    if why in _EXT_REASONS:
+        return PacketError(_EXT_REASONS[why])
+    return PacketError("malformed SRTP/RTP packet")
 
 
 ctypedef ccf_srtp_item _BatchItem
@@ -199,6 +284,10 @@ cdef int _by_address(const void *a, const void *b) noexcept nogil:
     return (x > y) - (x < y)
 
 
+cdef inline uint32_t ssrc_of(tuple made) except? 0:
+    return made[1]
+
+
 cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprotect, list errors,
                    bint stop) except -1:
     # `sessions` is one Session for every item, or a list of n (Session or None).  Every session
@@ -217,6 +306,9 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
     cdef size_t *order = NULL
     cdef size_t token
     cdef bint contended
+    cdef list pending = None          # (session, events) to report after the locks
+    cdef dict made_at = None          # sender: row -> (session, ssrc, stream) made at that row
+    cdef int rc
     cdef PyObject *obj
     if isinstance(sessions, Session):
         one = <Session>sessions
@@ -281,18 +373,26 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                     st = fresh.get((sess, ssrc)) if fresh else None
                     if st is None:
                         try:
-                            st = sess._stream(ssrc, not unprotect, &made)
+                            st = sess._stream(ssrc, False, &made)
                         except SRTPError as exc:
                             errors[i] = exc
                             items[i].rc = CCF_ERR_PARAM
                             st = None
                         else:
-                            if made and unprotect:
+                            if made:
                                 if fresh is None:
                                     fresh = {}
                                 fresh[(sess, ssrc)] = st
-                                items[i].fresh = 1
-                    else:
+                                if unprotect:
+                                    items[i].fresh = 1
+                                else:
+                                    # a sender's stream exists from its first packet on, as
+                                    # per packet (its event comes at that row, below)
+                                    sess.streams[ssrc] = st
+                                    if made_at is None:
+                                        made_at = {}
+                                    made_at[i] = (sess, ssrc, st)
+                    elif unprotect:
                         items[i].fresh = 1
                 # The streams stay alive while the sessions are locked: sessions own them, and
                 # `fresh` holds the new ones.
@@ -310,14 +410,42 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                 ccf_srtp_unprotect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
             else:
                 ccf_srtp_protect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
-        for key, st in (fresh.items() if fresh else ()):
-            if st.s.authenticated_rtp:
-                (<Session>key[0]).streams[key[1]] = st
+        # Row by row, the events the per-packet calls would give, in their order: a sender's
+        # new stream at its first packet, a receiver's at its first authentic one, refusals
+        # (header refusals before the C call included).
+        for i in range(n):
+            rc = items[i].rc
+            if rc == -2 or rc == -1:
+                continue
+            sess = one if one is not None else <Session>per_row[i]
+            if sess is None:
+                continue
+            if made_at is not None and i in made_at:
+                sess._commit_stream(ssrc_of(made_at[i]), made_at[i][2], True)
+            if rc == CCF_OK:
+                if items[i].fresh:
+                    p = items[i].inp
+                    key = (sess, _load32(p + 8))
+                    st = fresh.pop(key, None)
+                    if st is not None:
+                        sess._commit_stream(key[1], st, False)
+            elif items[i].inp != NULL and items[i].length >= 12:
+                # (a batch names no SSRC for a packet shorter than a header: no event for it)
+                sess._failed(rc, _load32(items[i].inp + 8), 1 if unprotect else 0)
     finally:
+        # each session's events are taken under its lock and reported once every lock is free
         for i in range(held - 1, -1, -1):
-            (<Session><PyObject *>order[i])._held = 0
-            (<Session><PyObject *>order[i])._release()
+            sess = <Session><PyObject *>order[i]
+            if sess.notify or sess._pending:
+                if pending is None:
+                    pending = []
+                pending.append((sess, sess._take_events()))
+            sess._held = 0
+            sess._release()
         PyMem_Free(order)
+        if pending:
+            for sess_evs in pending:
+                (<Session>sess_evs[0])._flush(sess_evs[1])
     return 0
 
 
@@ -435,11 +563,14 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
             row = <uint8_t *>pv.buf + i * rstride
             ln = _get_length(<const char *>lv.buf, lstride, kind, i)
             items[i].rc = CCF_ERR_PACKET
+            items[i].inp = NULL
             if ln < 0 or ln > width:
                 errors[i] = ValueError(f"lengths[{i}] = {ln} is outside 0..{width} (the row width)")
                 continue
             if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
-                errors[i] = PacketError("malformed RTP header")
+                errors[i] = PacketError(_rtp_problem(row, <size_t>ln))
+                items[i].inp = row                # for the "malformed" event, as per packet
+                items[i].length = <size_t>ln
                 continue
             if one is not None:
                 sess = one
@@ -456,6 +587,8 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
                 sess = <Session>obj
                 per_row[i] = sess
             ovh = sess.ovh_rtp
+            if not unprotect and sess.ctx.cryptex and (row[0] & 0x1F) > 0 and not (row[0] & 0x10):
+                ovh += 4                      # RFC 9335: an empty extension block for the CSRCs
             if not unprotect and (<size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max):
                 errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
                 continue
@@ -470,7 +603,10 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
                 _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
             elif items[i].rc != -2:           # -2: not attempted, row and length as they were
                 if errors[i] is None:
-                    errors[i] = _exception(items[i].rc)
+                    sess = one if one is not None else per_row[i]
+                    errors[i] = (_packet_error(sess.ctx, items[i].inp, items[i].length, unprotect)
+                                 if items[i].rc == CCF_ERR_PACKET and items[i].inp != NULL
+                                 else _exception(items[i].rc, not unprotect))
                 if unprotect or not stop:     # a failed row is never sent or used by mistake
                     _set_length(<char *>lv.buf, lstride, kind, i, 0)
         if stop:
@@ -504,6 +640,108 @@ def unprotect_batch_into(sessions, packets, lengths):
     return _rows_into(sessions, packets, lengths, True, False)
 
 
+# ---- events and the ccfast.srtp logger ------------------------------------------------------
+
+_log = _logging.getLogger("ccfast.srtp")
+_LEVELS = {"auth_failure": _logging.WARNING, "replay": _logging.INFO, "malformed": _logging.WARNING,
+           "new_stream": _logging.INFO, "stream_limit": _logging.WARNING, "key_limit": _logging.WARNING}
+
+
+# event kinds the rate limit counts apart
+_KINDS = {"auth_failure": 0, "replay": 1, "malformed": 2, "new_stream": 3, "stream_limit": 4,
+          "key_limit": 5, "on_event_error": 6}
+DEF _NKINDS = 7
+
+
+cdef class _RateLimit:
+    """A token bucket per event kind, shared by every session of the process: `burst` records at
+    once, then `rate` a second; records refused are counted and the count goes out with the next
+    record of that kind, so a flood of forged packets costs the log a line a second."""
+    cdef double rate, burst
+    cdef double tokens[_NKINDS]
+    cdef double last[_NKINDS]
+    cdef long suppressed[_NKINDS]
+    cdef ccf_lock lock
+
+    def __cinit__(self, rate=1.0, burst=10):
+        self.rate, self.burst = rate, burst
+        self.reset()
+
+    def reset(self):
+        cdef int i
+        for i in range(_NKINDS):
+            self.tokens[i] = self.burst
+            self.last[i] = -1.0
+            self.suppressed[i] = 0
+
+    cdef long take(self, int kind):
+        """-1 when the record is refused (counted), else the count refused since the last one."""
+        cdef double now = _time.monotonic()
+        cdef long n
+        if not ccf_lock_try(&self.lock):
+            with nogil:
+                ccf_lock_wait(&self.lock)
+        if self.last[kind] >= 0:
+            self.tokens[kind] = min(self.burst, self.tokens[kind] + (now - self.last[kind]) * self.rate)
+        self.last[kind] = now
+        if self.tokens[kind] >= 1.0:
+            self.tokens[kind] -= 1.0
+            n = self.suppressed[kind]
+            self.suppressed[kind] = 0
+        else:
+            self.suppressed[kind] += 1
+            n = -1
+        ccf_lock_release(&self.lock)
+        return n
+
+
+cdef _RateLimit _limit = _RateLimit()
+_log_limit = _limit              # tests reset it
+
+
+def _describe(event, ssrc, detail):
+    parts = [f"{k}={v.hex() if isinstance(v, bytes) else v}" for k, v in detail.items()]
+    return f"SRTP {event}: SSRC {ssrc:#010x}" + (" (" + ", ".join(parts) + ")" if parts else "")
+
+
+cdef int _level(str event, dict detail):
+    if event == "key_limit" and detail.get("expired"):
+        return _logging.ERROR
+    return _LEVELS[event]
+
+
+cdef _log_event(str event, uint32_t ssrc, dict detail, suppressed):
+    # suppressed: None when the rate limit is still to be asked, else what it answered
+    cdef int level = _level(event, detail)
+    if suppressed is None:
+        if not _log.isEnabledFor(level):
+            return
+        suppressed = _limit.take(_KINDS[event])
+    if suppressed >= 0:
+        msg = _describe(event, ssrc, detail)
+        if suppressed:
+            msg += f"; {suppressed} more {event} events suppressed by the rate limit"
+        _log.log(level, msg)
+
+
+cdef _dispatch(handler, list events):
+    cdef long n
+    for event, ssrc, detail, suppressed in events:
+        _log_event(event, ssrc, detail, suppressed)
+        if handler is not None:
+            try:
+                handler(event, ssrc, detail)
+            except Exception as exc:          # an operator's hook must not break the media path
+                n = _limit.take(_KINDS["on_event_error"])
+                if n >= 0:
+                    _log.error("SRTP on_event callback raised %r for %s%s", exc, event,
+                               f" ({n} more suppressed)" if n else "")
+
+
+cdef inline uint32_t _load32(const uint8_t *p) noexcept nogil:
+    return (<uint32_t>p[0] << 24) | (<uint32_t>p[1] << 16) | (<uint32_t>p[2] << 8) | p[3]
+
+
 cdef class _Stream:
     cdef ccf_srtp_stream *s
     cdef ccf_srtp_epochs *epochs      # key cache when the session has kdr != 0 (secret)
@@ -518,21 +756,72 @@ cdef class _Stream:
             self.s = NULL
 
 
+cdef class _MasterKey:
+    """One master key's context (derived keys, MKI, usage counters); secret, wiped when freed."""
+    cdef ccf_srtp_ctx *ctx
+    cdef bytes mki
+
+    def __dealloc__(self):
+        if self.ctx != NULL:
+            ccf_srtp_wipe(self.ctx)
+            ccf_free_aligned(self.ctx, sizeof(ccf_srtp_ctx))
+            self.ctx = NULL
+
+    def __reduce__(self):
+        raise TypeError("master keys cannot be pickled")
+
+
+cdef object _int_arg(name, value, lo, hi):
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    value = PyNumber_Index(value)
+    if value < lo:
+        raise ValueError(f"{name} must be at least {lo}, not {value}")
+    if hi is not None and value > hi:
+        raise OverflowError(f"{name} must be at most {hi}, not {value}")
+    return value
+
+
+cdef bytes _header_ids(ids):
+    """The 32-byte bitmap of RFC 6904 encrypted extension ids (1..255)."""
+    if isinstance(ids, (str, bytes, bytearray, memoryview)) or not hasattr(ids, "__iter__"):
+        raise TypeError(f"encrypted_header_ids must be an iterable of ints, not {type(ids).__name__}")
+    bm = bytearray(32)
+    for i in ids:
+        if isinstance(i, bool) or not hasattr(type(i), "__index__"):
+            raise TypeError(f"encrypted_header_ids must hold ints, not {type(i).__name__}")
+        i = PyNumber_Index(i)
+        if not 1 <= i <= 255:
+            raise ValueError(f"a header extension id is 1..255 (RFC 8285), not {i}")
+        bm[i >> 3] |= 1 << (i & 7)
+    return bytes(bm)
+
+
 cdef class Session:
-    """An SRTP/SRTCP session for one master key (key = master key || master salt).
+    """An SRTP/SRTCP session (key = master key || master salt).
 
     ``protect``/``unprotect`` handle RTP, ``protect_rtcp``/``unprotect_rtcp`` RTCP.  With
     ``ssrc=None`` any SSRC is served and a stream (ROC, replay window, counters) is made on the
-    first packet of each SSRC (on the receiving side only once that packet authenticates);
-    otherwise packets of other SSRCs raise SRTPError.  Failures raise AuthenticationError,
-    ReplayError or PacketError (all SRTPError) and leave the stream's state unchanged.
+    first packet of each SSRC (on the receiving side only once that packet authenticates), up to
+    ``max_streams``; otherwise packets of other SSRCs raise SRTPError.  Failures raise
+    AuthenticationError, ReplayError, PacketError or KeyLimitError (all SRTPError) and leave the
+    stream's state unchanged.
     ``kdr`` (0, or a power of two up to 2**24) re-derives the session keys every ``kdr`` packets
     (RFC 3711 4.3.1); each stream then keeps the keys of its current period, and a packet of
     another period costs a key derivation.  ``rtcp_encrypt=False`` sends SRTCP authenticated
     only (E = 0); either kind is accepted on receipt.
+    ``encrypted_header_ids`` (RFC 6904) names the header extension elements whose data is
+    encrypted; ``cryptex=True`` (RFC 9335) encrypts CSRCs and whole extension blocks of the
+    packets sent and accepts such packets on receipt, beside ordinary ones.
+    ``mki`` tags packets with the master key's MKI; ``add_master_key``/``use_master_key``/
+    ``remove_master_key`` manage several keys told apart by MKI.  ``lifetime`` limits the packets
+    one master key may protect or authenticate (SDES), below the RFC 3711 limits of 2^48 SRTP and
+    2^31 SRTCP packets.  ``on_event`` (a callable(event, ssrc, detail)) and the ``ccfast.srtp``
+    logger hear of authentication failures, replays, malformed packets, new streams, the stream
+    limit and key limits.
     Sessions may be shared between threads (one lock per session).
     """
-    cdef ccf_srtp_ctx *ctx
+    cdef ccf_srtp_ctx *ctx            # the master key packets are sent with (first of the list)
     cdef dict streams
     cdef object only_ssrc
     cdef uint32_t window
@@ -543,18 +832,29 @@ cdef class Session:
     cdef size_t _held                 # the token of the row batch holding the lock, else 0
     cdef uint32_t last_ssrc
     cdef readonly int profile
+    cdef list _keys                   # _MasterKey, the sending key first
+    cdef unsigned notify              # set by the C layer when a key-limit event fires
+    cdef object _handler              # on_event
+    cdef list _pending                # events to report once the lock is released
+    cdef Py_ssize_t max_streams
+    cdef uint64_t kdr
+    cdef bytes hdr_ids
+    cdef bint rtcp_encrypt
+    cdef uint64_t next_key_id
 
     def __cinit__(self, int profile, key, *, ssrc=None, int replay_window=128, bint allow_repeat_tx=False,
-                  kdr=0, mki=None, bint rtcp_encrypt=True, _session_keys=None):
-        cdef Py_buffer kb
+                  kdr=0, mki=None, bint rtcp_encrypt=True, encrypted_header_ids=(), bint cryptex=False,
+                  lifetime=None, max_streams=65536, on_event=None, _session_keys=None):
         cdef size_t kl, sl, tl
         cdef int rc
         cdef bytes mkib = b"" if mki is None else bytes(memoryview(mki))   # bytes(5) would be 5 zeros
         cdef bytes sk, ss, sa
+        cdef _MasterKey mk
         if ccf_srtp_profile_lengths(profile, &kl, &sl, &tl) != CCF_OK:
             raise ValueError(f"unknown SRTP profile {profile!r}")
-        if not 1 <= replay_window <= CCF_SRTP_MAX_WINDOW:
-            raise ValueError(f"replay_window must be 1..{CCF_SRTP_MAX_WINDOW}")
+        if not 64 <= replay_window <= CCF_SRTP_MAX_WINDOW:
+            raise ValueError(f"replay_window must be 64..{CCF_SRTP_MAX_WINDOW}, not {replay_window} "
+                             "(RFC 3711 3.3.2: a receiver's replay list covers at least 64 packets)")
         if isinstance(kdr, bool) or not isinstance(kdr, int):
             raise TypeError(f"kdr must be an int, not {type(kdr).__name__}")
         if kdr != 0 and (kdr < 0 or kdr > 1 << 24 or kdr & (kdr - 1)):
@@ -569,33 +869,40 @@ cdef class Session:
             ssrc = PyNumber_Index(ssrc)
         if ssrc is not None and not 0 <= ssrc <= 0xFFFFFFFF:
             raise ValueError("ssrc must be a 32-bit unsigned integer")
-        self.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
-        if self.ctx == NULL:
-            raise MemoryError()
+        self.hdr_ids = _header_ids(encrypted_header_ids)
+        lifetime = 0 if lifetime is None else min(_int_arg("lifetime", lifetime, 1, None), 1 << 63)
+        self.max_streams = _int_arg("max_streams", max_streams, 1, 1 << 40)
+        if on_event is not None and not callable(on_event):
+            raise TypeError(f"on_event must be callable or None, not {type(on_event).__name__}")
+        self._handler = on_event
+        self._pending = []
+        self._keys = []
+        self.kdr = kdr
+        self.rtcp_encrypt = rtcp_encrypt
+        self.profile = profile
         if _session_keys is not None:
+            if any(self.hdr_ids):
+                raise ValueError("session keys given directly derive no header-extension keys")
+            mk = _MasterKey.__new__(_MasterKey)
+            mk.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
+            if mk.ctx == NULL:
+                raise MemoryError()
+            mk.mki = b""
             sk, ss, sa = (bytes(x) for x in _session_keys)
             if len(sa) != 20:
                 sa = bytes(20)
-            rc = ccf_srtp_init_session_keys(self.ctx, profile, <const uint8_t *>PyBytes_AS_STRING(sk), len(sk),
+            rc = ccf_srtp_init_session_keys(mk.ctx, profile, <const uint8_t *>PyBytes_AS_STRING(sk), len(sk),
                                             <const uint8_t *>PyBytes_AS_STRING(ss), len(ss),
                                             <const uint8_t *>PyBytes_AS_STRING(sa))
             if rc != CCF_OK:
                 raise ValueError(f"bad session keys (status {rc})")
+            mk.ctx.cryptex = cryptex
+            ccf_srtp_set_rtcp_encrypt(mk.ctx, rtcp_encrypt)
+            mk.ctx.usage.notify = &self.notify
+            self._keys.append(mk)
         else:
-            get_read_buffer(key, &kb, "key")
-            try:
-                if <size_t>kb.len != kl + sl:
-                    raise ValueError(f"key must be {kl + sl} bytes (master key {kl} + master salt {sl}) "
-                                     f"for this profile, not {kb.len}")
-                rc = ccf_srtp_init(self.ctx, profile, <const uint8_t *>kb.buf, kl,
-                                   <const uint8_t *>kb.buf + kl, sl, <uint64_t>kdr,
-                                   <const uint8_t *>PyBytes_AS_STRING(mkib), len(mkib))
-                if rc != CCF_OK:
-                    raise ValueError(f"SRTP key set-up failed (status {rc})")
-            finally:
-                release_buffer(&kb)
-        ccf_srtp_set_rtcp_encrypt(self.ctx, rtcp_encrypt)
-        self.profile = profile
+            self._keys.append(self._make_key(key, mkib, lifetime, cryptex))
+        self._relink()
         self.streams = {}
         self.only_ssrc = ssrc
         self.window = replay_window
@@ -603,11 +910,61 @@ cdef class Session:
         self.ovh_rtp = ccf_srtp_overhead(self.ctx, 0)
         self.ovh_rtcp = ccf_srtp_overhead(self.ctx, 1)
 
+    cdef _MasterKey _make_key(self, key, bytes mkib, lifetime, bint cryptex):
+        cdef Py_buffer kb
+        cdef size_t kl, sl, tl
+        cdef ccf_srtp_params prm
+        cdef int rc
+        cdef _MasterKey mk = _MasterKey.__new__(_MasterKey)
+        ccf_srtp_profile_lengths(self.profile, &kl, &sl, &tl)
+        get_read_buffer(key, &kb, "key")
+        try:
+            if <size_t>kb.len != kl + sl:
+                raise ValueError(f"key must be {kl + sl} bytes (master key {kl} + master salt {sl}) "
+                                 f"for {_profile_name(self.profile)}, not {kb.len}")
+            mk.ctx = <ccf_srtp_ctx *>ccf_alloc_aligned(sizeof(ccf_srtp_ctx), 64)
+            if mk.ctx == NULL:
+                raise MemoryError()
+            memset(&prm, 0, sizeof(prm))
+            prm.profile = self.profile
+            prm.master_key = <const uint8_t *>kb.buf
+            prm.key_len = kl
+            prm.master_salt = <const uint8_t *>kb.buf + kl
+            prm.salt_len = sl
+            prm.kdr = self.kdr
+            prm.mki = <const uint8_t *>PyBytes_AS_STRING(mkib)
+            prm.mki_len = len(mkib)
+            prm.hdr_ids = <const uint8_t *>PyBytes_AS_STRING(self.hdr_ids)
+            prm.cryptex = cryptex
+            prm.lifetime = <uint64_t>lifetime
+            rc = ccf_srtp_init_params(mk.ctx, &prm)
+            if rc != CCF_OK:
+                raise ValueError(f"SRTP key set-up failed (status {rc})")
+        finally:
+            release_buffer(&kb)
+        ccf_srtp_set_rtcp_encrypt(mk.ctx, self.rtcp_encrypt)
+        self.next_key_id += 1
+        mk.ctx.key_id = self.next_key_id       # distinct within the session, whatever other sessions do
+        mk.ctx.usage.notify = &self.notify
+        mk.mki = mkib
+        return mk
+
+    cdef void _relink(self):
+        # The sending key first, the others after it: the C layer picks by MKI along this list.
+        cdef Py_ssize_t i
+        cdef _MasterKey k, nxt
+        for i in range(len(self._keys)):
+            k = self._keys[i]
+            if i + 1 < len(self._keys):
+                nxt = self._keys[i + 1]
+                k.ctx.next = nxt.ctx
+            else:
+                k.ctx.next = NULL
+        k = self._keys[0]
+        self.ctx = k.ctx
+
     def __dealloc__(self):
-        if self.ctx != NULL:
-            ccf_srtp_wipe(self.ctx)
-            ccf_free_aligned(self.ctx, sizeof(ccf_srtp_ctx))
-            self.ctx = NULL
+        self.ctx = NULL                   # owned by the _MasterKey objects, wiped when they go
 
     def __reduce__(self):
         raise TypeError("Session objects hold keys and cannot be pickled")
@@ -619,6 +976,94 @@ cdef class Session:
 
     cdef inline void _release(self) noexcept:
         ccf_lock_release(&self.lock)
+
+    # ---- events ---------------------------------------------------------------------------
+
+    cdef void _event(self, str event, uint32_t ssrc, dict detail):
+        # Under the lock: queued, reported by _flush once the lock is released.  Without a
+        # handler only what the logger takes is queued (the rate limit decides here).
+        cdef long n
+        if self._handler is not None:
+            self._pending.append((event, ssrc, detail, None))
+        elif _log.isEnabledFor(_level(event, detail)):
+            n = _limit.take(_KINDS[event])
+            if n >= 0:
+                self._pending.append((event, ssrc, detail, n))
+
+    cdef list _take_events(self):
+        # Under the lock: the queued events, and the key-limit events the C layer raised.
+        cdef list evs
+        cdef _MasterKey k
+        cdef unsigned ev
+        if self.notify:
+            self.notify = 0
+            for k in self._keys:
+                ev = k.ctx.usage.unreported
+                if ev:
+                    k.ctx.usage.unreported = 0
+                    for bit, kind, expired in ((CCF_SRTP_EV_SOFT_RTP, "rtp", False),
+                                               (CCF_SRTP_EV_SOFT_RTCP, "rtcp", False),
+                                               (CCF_SRTP_EV_HARD_RTP, "rtp", True),
+                                               (CCF_SRTP_EV_HARD_RTCP, "rtcp", True)):
+                        if ev & bit:
+                            used = k.ctx.usage.rtp if kind == "rtp" else k.ctx.usage.rtcp
+                            limit = k.ctx.usage.rtp_limit if kind == "rtp" else k.ctx.usage.rtcp_limit
+                            self._pending.append(("key_limit", k.ctx.usage.ssrc, {
+                                "mki": k.mki or None, "kind": kind, "used": used, "limit": limit,
+                                "remaining": max(0, limit - used), "expired": expired}, None))
+        evs = self._pending
+        if evs:
+            self._pending = []
+        return evs
+
+    cdef void _failed(self, int rc, uint32_t ssrc, int op):
+        # Under the lock: the event of a packet the C layer refused.  Without a handler the rate
+        # limit is asked first, so a flood of forged packets builds no event it would not log.
+        cdef str event
+        cdef dict detail
+        cdef long n = 0
+        if rc == CCF_ERR_AUTH or rc == CCF_SRTP_ERR_MKI:
+            event = "auth_failure"
+        elif rc == CCF_ERR_REPLAY:
+            event = "replay"
+        elif rc == CCF_ERR_PACKET:
+            event = "malformed"
+        else:
+            return
+        if self._handler is None:
+            if not _log.isEnabledFor(_LEVELS[event]):
+                return
+            n = _limit.take(_KINDS[event])
+            if n < 0:
+                return
+        if rc == CCF_ERR_AUTH:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp", "reason": "tag"}
+        elif rc == CCF_SRTP_ERR_MKI:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp", "reason": "unknown_mki"}
+        elif rc == CCF_ERR_REPLAY:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp", "direction": "outbound" if op in (0, 2) else "inbound"}
+        else:
+            detail = {"kind": "rtcp" if op >= 2 else "rtp"}
+        self._pending.append((event, ssrc, detail, None if self._handler is not None else n))
+
+    cdef _flush(self, list events):
+        if events:
+            _dispatch(self._handler, events)
+
+    @property
+    def on_event(self):
+        """callable(event, ssrc, detail) called for each event (after the packet's call has
+        finished, outside the session's lock), or None.  Events: "auth_failure", "replay",
+        "malformed", "new_stream", "stream_limit", "key_limit"."""
+        return self._handler
+
+    @on_event.setter
+    def on_event(self, handler):
+        if handler is not None and not callable(handler):
+            raise TypeError(f"on_event must be callable or None, not {type(handler).__name__}")
+        self._handler = handler
+
+    # ---- streams ----------------------------------------------------------------------------
 
     cdef _Stream _stream(self, uint32_t ssrc, bint create, bint *made):
         cdef _Stream st
@@ -632,6 +1077,10 @@ cdef class Session:
             return st
         if self.only_ssrc is not None and ssrc != self.only_ssrc:
             raise SRTPError(f"no stream for SSRC {ssrc:#010x} in this session")
+        if len(self.streams) >= self.max_streams:
+            self._event("stream_limit", ssrc, {"max_streams": self.max_streams})
+            raise SRTPError(f"stream limit reached (max_streams={self.max_streams}): no stream for new "
+                            f"SSRC {ssrc:#010x}; remove_stream() frees one")
         st = _Stream.__new__(_Stream)
         st.s = <ccf_srtp_stream *>PyMem_Malloc(ccf_srtp_stream_size(self.window))
         if st.s == NULL:
@@ -644,9 +1093,140 @@ cdef class Session:
             memset(st.epochs, 0, sizeof(ccf_srtp_epochs))
             ccf_srtp_stream_set_epochs(st.s, st.epochs)
         if create:
-            self.streams[ssrc] = st
+            self._commit_stream(ssrc, st, True)
         made[0] = True
         return st
+
+    cdef void _commit_stream(self, uint32_t ssrc, _Stream st, bint outbound):
+        # Under the lock: a new stream joins the session (the receiver's once a packet authenticated).
+        self.streams[ssrc] = st
+        if self._handler is not None or _log.isEnabledFor(_logging.INFO):
+            self._event("new_stream", ssrc, {"direction": "outbound" if outbound else "inbound"})
+
+    def _stream_ssrcs(self):
+        """The SSRCs of the session's streams, sorted (srtp.Session.streams)."""
+        self._acquire()
+        try:
+            return sorted(self.streams)
+        finally:
+            self._release()
+
+    def remove_stream(self, ssrc):
+        """Forget the stream of an SSRC (its ROC, replay windows, counters and key cache);
+        ValueError when the session has none.  A later packet of that SSRC starts a new stream."""
+        if isinstance(ssrc, bool) or not hasattr(type(ssrc), "__index__"):
+            raise TypeError(f"ssrc must be an int, not {type(ssrc).__name__}")
+        ssrc = PyNumber_Index(ssrc)
+        self._acquire()
+        try:
+            if ssrc not in self.streams:
+                raise ValueError(f"no stream for SSRC {ssrc:#x} in this session")
+            del self.streams[ssrc]
+            if self.last is not None and self.last_ssrc == ssrc:
+                self.last = None
+        finally:
+            self._release()
+
+    # ---- master keys ------------------------------------------------------------------------
+
+    cdef bytes _mki_arg(self, mki):
+        if mki is None or isinstance(mki, (str, int)):
+            raise TypeError(f"mki must be a bytes-like object, not {type(mki).__name__}")
+        cdef bytes m = bytes(memoryview(mki))
+        if self.ctx.mki_len == 0:
+            raise ValueError("the session was made without an MKI: several master keys need MKIs "
+                             "(Session(..., mki=...))")
+        if <size_t>len(m) != self.ctx.mki_len:
+            raise ValueError(f"mki must be {self.ctx.mki_len} bytes, as the session's, not {len(m)}")
+        return m
+
+    cdef _MasterKey _key_named(self, bytes m):
+        cdef _MasterKey k
+        for k in self._keys:
+            if k.mki == m:
+                return k
+        raise ValueError(f"no master key with MKI {m.hex()} in this session")
+
+    def add_master_key(self, key, mki, *, lifetime=None):
+        """Add a master key (master key || master salt) told apart by its MKI (as long as the
+        session's).  Packets carrying that MKI are accepted at once; packets are sent with it
+        after use_master_key(mki)."""
+        cdef bytes m = self._mki_arg(mki)
+        cdef _MasterKey k
+        lt = 0 if lifetime is None else min(_int_arg("lifetime", lifetime, 1, None), 1 << 63)
+        k = self._make_key(key, m, lt, self.ctx.cryptex)
+        self._acquire()
+        try:
+            for other in self._keys:
+                if (<_MasterKey>other).mki == m:
+                    raise ValueError(f"the session already has a master key with MKI {m.hex()}")
+            self._keys.append(k)
+            self._relink()
+        finally:
+            self._release()
+
+    def use_master_key(self, mki):
+        """Send with the master key of this MKI from the next packet on; the others stay
+        accepted on receipt until removed."""
+        cdef bytes m = self._mki_arg(mki)
+        self._acquire()
+        try:
+            k = self._key_named(m)
+            self._keys.remove(k)
+            self._keys.insert(0, k)
+            self._relink()
+        finally:
+            self._release()
+
+    def remove_master_key(self, mki):
+        """Forget the master key of this MKI (wiping it): its packets are refused from now on.
+        Removing the key packets are sent with makes the next one (in the order of master_keys())
+        the sending key; the last key cannot be removed."""
+        cdef bytes m = self._mki_arg(mki)
+        self._acquire()
+        try:
+            k = self._key_named(m)
+            if len(self._keys) == 1:
+                raise ValueError(f"MKI {m.hex()} is the session's only master key: add_master_key() "
+                                 "another one before removing it")
+            self._keys.remove(k)
+            self._relink()
+        finally:
+            self._release()
+
+    def master_keys(self):
+        """[{mki, sending, rtp_packets, rtcp_packets, rtp_limit, rtcp_limit}] for each master key,
+        the sending key first (MKIs and counts are public; keys are never shown)."""
+        cdef _MasterKey k
+        out = []
+        self._acquire()
+        try:
+            for i, k in enumerate(self._keys):
+                out.append({"mki": k.mki or None, "sending": i == 0, "rtp_packets": k.ctx.usage.rtp,
+                            "rtcp_packets": k.ctx.usage.rtcp, "rtp_limit": k.ctx.usage.rtp_limit,
+                            "rtcp_limit": k.ctx.usage.rtcp_limit})
+        finally:
+            self._release()
+        return out
+
+    def _master_key(self, Py_ssize_t i=0):
+        """Test hook (not API): the i-th master key object (the sending key first)."""
+        return self._keys[i]
+
+    def _set_key_usage(self, mki=None, rtp=None, rtcp=None):
+        """Test hook (not API): set a master key's packet counts, to reach the limits quickly."""
+        cdef _MasterKey k
+        self._acquire()
+        try:
+            k = self._keys[0] if mki is None else self._key_named(bytes(mki))
+            if rtp is not None:
+                k.ctx.usage.rtp = rtp
+            if rtcp is not None:
+                k.ctx.usage.rtcp = rtcp
+        finally:
+            self._release()
+
+    # ---- packets ----------------------------------------------------------------------------
 
     cdef object _run(self, data, int op):
         # op: 0 protect RTP, 1 unprotect RTP, 2 protect RTCP, 3 unprotect RTCP
@@ -659,6 +1239,24 @@ cdef class Session:
         finally:
             release_buffer(&b)
 
+    cdef _refuse_header(self, const uint8_t *p, Py_ssize_t n, int op, str what):
+        # A header refused before the C call: the "malformed" event, then PacketError.
+        cdef list evs = None
+        cdef uint32_t ssrc = 0
+        if self._handler is not None or _log.isEnabledFor(_logging.WARNING):
+            if op < 2 and n >= 12:
+                ssrc = _load32(p + 8)
+            elif op >= 2 and n >= 8:
+                ssrc = _load32(p + 4)
+            self._acquire()
+            try:
+                self._failed(CCF_ERR_PACKET, ssrc, op)
+                evs = self._take_events()
+            finally:
+                self._release()
+            self._flush(evs)
+        raise PacketError(what)
+
     cdef object _run_ptr(self, const uint8_t *p, Py_ssize_t n, int op):
         cdef Py_ssize_t outn
         cdef size_t out_len = 0, hdr
@@ -667,22 +1265,25 @@ cdef class Session:
         cdef bint made
         cdef _Stream st
         cdef bytes out
+        cdef list evs = None
         if op < 2:
             if ccf_srtp_rtp_header_len(p, n, &hdr) != CCF_OK:
-                raise PacketError("malformed RTP header")
-            ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                self._refuse_header(p, n, op, _rtp_problem(p, n))
+            ssrc = _load32(p + 8)
         else:
             if n < 8 or (p[0] >> 6) != 2:
-                raise PacketError("malformed RTCP header")
-            ssrc = (<uint32_t>p[4] << 24) | (<uint32_t>p[5] << 16) | (<uint32_t>p[6] << 8) | p[7]
+                self._refuse_header(p, n, op, _rtcp_problem(p, n))
+            ssrc = _load32(p + 4)
         if op == 0:
             outn = n + self.ovh_rtp
+            if self.ctx.cryptex and (p[0] & 0x1F) > 0 and not (p[0] & 0x10):
+                outn += 4                         # RFC 9335: an empty extension block for the CSRCs
         elif op == 2:
             outn = n + self.ovh_rtcp
         else:
             outn = n - (self.ovh_rtp if op == 1 else self.ovh_rtcp)
             if outn < 8:
-                raise PacketError("packet too short for its authentication tag")
+                self._refuse_header(p, n, op, "packet too short for its authentication tag")
         out = new_bytes(outn)
         self._acquire()
         try:
@@ -696,12 +1297,21 @@ cdef class Session:
                 rc = ccf_srtcp_protect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
             else:
                 rc = ccf_srtcp_unprotect(self.ctx, st.s, p, n, <uint8_t *>PyBytes_AS_STRING(out), outn, &out_len)
-            if rc == CCF_OK and made and (op == 1 or op == 3):
-                self.streams[ssrc] = st
+            if rc == CCF_OK:
+                if made and (op == 1 or op == 3):
+                    self._commit_stream(ssrc, st, False)
+            else:
+                self._failed(rc, ssrc, op)
         finally:
+            if self.notify or self._pending:
+                evs = self._take_events()
             self._release()
+            if evs:
+                self._flush(evs)
         if rc != CCF_OK:
-            _raise(rc)
+            if rc == CCF_ERR_PACKET and op < 2:
+                raise _packet_error(self.ctx, p, n, op == 1)
+            _raise(rc, op == 0 or op == 2, op >= 2)
         if <Py_ssize_t>out_len != outn:
             raise SRTPError("internal length mismatch")
         return out
@@ -714,14 +1324,15 @@ cdef class Session:
         cdef int rc
         cdef bint made
         cdef _Stream st
+        cdef list evs = None
         get_buffer(buf, &b, True, "buf")
         try:
             if length < 0 or length > b.len:
                 raise ValueError(f"length must be 0..{b.len}")
             p = <uint8_t *>b.buf
             if ccf_srtp_rtp_header_len(p, length, &hdr) != CCF_OK:
-                raise PacketError("malformed RTP header")
-            ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                self._refuse_header(p, length, op, _rtp_problem(p, length))
+            ssrc = _load32(p + 8)
             self._acquire()
             try:
                 st = self._stream(ssrc, op == 0, &made)
@@ -729,12 +1340,21 @@ cdef class Session:
                     rc = ccf_srtp_protect(self.ctx, st.s, p, length, p, b.len, &out_len, self.allow_repeat_tx)
                 else:
                     rc = ccf_srtp_unprotect(self.ctx, st.s, p, length, p, b.len, &out_len)
-                    if rc == CCF_OK and made:
-                        self.streams[ssrc] = st
+                if rc == CCF_OK:
+                    if made and op == 1:
+                        self._commit_stream(ssrc, st, False)
+                else:
+                    self._failed(rc, ssrc, op)
             finally:
+                if self.notify or self._pending:
+                    evs = self._take_events()
                 self._release()
+                if evs:
+                    self._flush(evs)
             if rc != CCF_OK:
-                _raise(rc)
+                if rc == CCF_ERR_PACKET:
+                    raise _packet_error(self.ctx, p, length, op == 1)
+                _raise(rc, op == 0)
             return out_len
         finally:
             release_buffer(&b)
@@ -805,9 +1425,11 @@ cdef class Session:
                 items[i].length = ln
                 items[i].rc = CCF_ERR_PACKET
                 if ccf_srtp_rtp_header_len(p, ln, &hdr) != CCF_OK:
-                    outs[i] = PacketError("malformed RTP header")
+                    outs[i] = PacketError(_rtp_problem(p, ln))
                     continue
                 outn = ln - <Py_ssize_t>self.ovh_rtp if unprotect else ln + <Py_ssize_t>self.ovh_rtp
+                if not unprotect and self.ctx.cryptex and (p[0] & 0x1F) > 0 and not (p[0] & 0x10):
+                    outn += 4                     # RFC 9335: an empty extension block for the CSRCs
                 if outn < 12:
                     outs[i] = PacketError("packet too short for its authentication tag")
                     continue
@@ -820,7 +1442,9 @@ cdef class Session:
                 if items[i].rc == CCF_OK or items[i].rc == -2:
                     continue
                 if not isinstance(outs[i], Exception):
-                    outs[i] = _exception(items[i].rc)
+                    # a failed item keeps its input length (the C layer sets it on success only)
+                    outs[i] = (_packet_error(self.ctx, items[i].inp, items[i].length, unprotect)
+                               if items[i].rc == CCF_ERR_PACKET else _exception(items[i].rc, not unprotect))
                 if not unprotect:
                     raise outs[i]
             return outs

@@ -2,7 +2,9 @@ import enum
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from typing_extensions import Buffer
+from typing_extensions import Buffer, Self, final
+
+__all__ = ["JitterBuffer", "Frame", "FrameKind", "PutResult"]
 
 class PutResult(enum.IntEnum):
     INSERTED = 0
@@ -16,7 +18,9 @@ class FrameKind(enum.IntEnum):
     LOST = 1
     SILENCE = 2
 
+@final
 class Frame:
+    def __init__(self, *args: object, **kwargs: object) -> None: ...   # always raises TypeError: frames come from JitterBuffer
     @property
     def kind(self) -> FrameKind: ...
     @property
@@ -32,12 +36,13 @@ class Frame:
     @property
     def marker(self) -> bool: ...
 
+@final
 class JitterBuffer:
     mode: str
     clock_rate: int
     frame_ms: float
-    def __init__(
-        self,
+    def __new__(
+        cls,
         clock_rate: int = 8000,
         frame_ms: float = 20,
         *,
@@ -47,8 +52,8 @@ class JitterBuffer:
         max_delay_ms: float = 500,
         capacity: int = 1024,
         quantile: float = 0.97,
-        cn_payload_types: Iterable[int] = (13,),
-    ) -> None: ...
+        cn_payload_types: Iterable[int] = ...,
+    ) -> Self: ...
     @property
     def capacity(self) -> int: ...
     @property

@@ -170,6 +170,10 @@ class SM2PrivateKey:
     def __repr__(self):
         return "<SM2PrivateKey>"
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError("SM2PrivateKey objects cannot be pickled or copied (a private key must not be "
+                        "serialised by accident: use private_bytes() explicitly)")
+
 
 def generate_private_key():
     """A new key pair from the OS CSPRNG."""
@@ -235,6 +239,13 @@ class KeyExchange:
         self._za, self._zb = (own_z, peer_z) if self._initiator else (peer_z, own_z)
         self._inner = None
         self._yu = None
+
+    def __repr__(self):
+        return f"<KeyExchange {'initiator' if self._initiator else 'responder'}>"
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("KeyExchange objects hold a private key and an ephemeral key and cannot be "
+                        "pickled or copied")
 
     @property
     def ephemeral(self):

@@ -4,6 +4,12 @@ from typing_extensions import Buffer
 
 from ccfast.exceptions import DecryptionError as DecryptionError, InvalidSignature as InvalidSignature
 
+__all__ = [
+    "DEFAULT_UID", "generate_private_key", "SM2PrivateKey", "SM2PublicKey",
+    "load_pem_private_key", "load_der_private_key", "load_pem_public_key", "load_der_public_key",
+    "KeyExchange", "InvalidSignature", "DecryptionError",
+]
+
 DEFAULT_UID: bytes
 
 _SigEncoding = Literal["der", "raw"]

@@ -1,12 +1,15 @@
 from collections.abc import Iterable
 
-from typing_extensions import Buffer
+from typing_extensions import Buffer, Self, disjoint_base
 
+__all__ = ["SM3", "digest", "hmac", "kdf", "digest_batch"]
+
+@disjoint_base
 class SM3:
     name: str
     digest_size: int
     block_size: int
-    def __init__(self, data: Buffer = b"") -> None: ...
+    def __new__(cls, data: Buffer = b"") -> Self: ...
     def update(self, data: Buffer) -> None: ...
     def digest(self) -> bytes: ...
     def hexdigest(self) -> str: ...

@@ -1,22 +1,31 @@
 """SRTP and SRTCP (RFC 3711) with the AES-CM/HMAC-SHA1 (RFC 3711, RFC 6188) and AES-GCM
-(RFC 7714) profiles.
+(RFC 7714) profiles, and AEAD_SM4_GCM (RFC 7714's construction with SM4; no standard assigns it).
 
 ``Session(profile, key)`` protects and unprotects packets of any number of SSRCs; ``key`` is
 master key || master salt (``key_length(profile)`` bytes).  ``keys_from_dtls`` splits DTLS-SRTP
 keying material (RFC 5764 4.2).  Key derivation rates (``kdr``) of 0 and 2^0..2^24 are supported.
+Header extensions are encrypted per RFC 6904 (``encrypted_header_ids``) or RFC 9335
+(``cryptex=True``); several master keys are told apart by MKI; ``Session.from_sdes`` takes all an
+``a=crypto`` line says.
 """
 import base64
 import binascii
+import inspect
+import logging
 import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import List, Optional
 
-from ._srtp import Session as _Session, _profile_lengths
-from .exceptions import AuthenticationError, PacketError, ReplayError, SRTPError
+from ._srtp import Session as _Session, _profile_lengths, _PROFILE_NAMES
+from .exceptions import AuthenticationError, KeyLimitError, PacketError, ReplayError, SRTPError
+
+# The "ccfast.srtp" logger reports events (authentication failures, replays, new streams, key
+# limits) rate-limited; it prints nothing until the application configures logging.
+logging.getLogger("ccfast.srtp").addHandler(logging.NullHandler())
 
 __all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
-           "SRTPError", "AuthenticationError", "ReplayError", "PacketError"]
+           "SRTPError", "AuthenticationError", "ReplayError", "PacketError", "KeyLimitError"]
 
 
 class Profile(IntEnum):
@@ -32,6 +41,10 @@ class Profile(IntEnum):
     AES_192_CM_HMAC_SHA1_32 = 0x10002
     AES_256_CM_HMAC_SHA1_80 = 0x10003
     AES_256_CM_HMAC_SHA1_32 = 0x10004
+    AEAD_SM4_GCM = 0x10005            # RFC 7714 with SM4 (private number; docs/srtp-extensions.md)
+
+
+_PROFILE_NAMES.update({int(p): p.name for p in Profile})
 
 
 def _lengths(profile):
@@ -46,16 +59,71 @@ def key_length(profile) -> int:
     return k + s
 
 
+def _session_signature(profile, key, *, ssrc=None, replay_window=128, allow_repeat_tx=False, kdr=0,
+                       mki=None, rtcp_encrypt=True, encrypted_header_ids=(), cryptex=False,
+                       lifetime=None, max_streams=65536, on_event=None):
+    """The documented parameters of Session (for inspect.signature and help)."""
+
+
 class Session(_Session):
     __doc__ = _Session.__doc__
+    __signature__ = inspect.signature(_session_signature)
 
     def __init__(self, profile, key, **kwargs):
         # arguments are taken by the native __cinit__; this keeps the Profile type visible
         pass
 
+    def __repr__(self):
+        try:
+            name = Profile(self.profile).name
+        except ValueError:
+            name = str(self.profile)
+        return f"<ccfast.srtp.Session {name}, {len(self.stats)} streams>"
+
     def __new__(cls, profile, key, **kwargs):
         _lengths(profile)
-        return super().__new__(cls, int(profile), key, **kwargs)
+        try:
+            return super().__new__(cls, int(profile), key, **kwargs)
+        except TypeError as exc:
+            # the native constructor's argument errors name "__cinit__()"; say "Session()"
+            text = str(exc)
+            if text.startswith("__cinit__()"):
+                raise TypeError("Session()" + text[len("__cinit__()"):]) from None
+            raise
+
+    def streams(self) -> List[int]:
+        """The SSRCs of the session's streams, sorted."""
+        return self._stream_ssrcs()
+
+    @classmethod
+    def from_sdes(cls, crypto, **kwargs):
+        """A session from an SDES crypto attribute (an ``SdesCrypto`` or the ``a=crypto`` text):
+        its suite, key, ``KDR=``, MKI, key lifetime, ``UNENCRYPTED_SRTCP`` and ``WSH=`` (window
+        size hint, the replay window unless ``replay_window`` is given).  Other keyword arguments
+        go to ``Session``; the ones the attribute decides (key, kdr, mki, lifetime, rtcp_encrypt)
+        cannot be given.  ValueError for session parameters ccfast does not implement
+        (UNENCRYPTED_SRTP, UNAUTHENTICATED_SRTP, FEC_ORDER, FEC_KEY)."""
+        if isinstance(crypto, str):
+            crypto = parse_sdes(crypto)
+        if not isinstance(crypto, SdesCrypto):
+            raise TypeError(f"crypto must be an SdesCrypto or an a=crypto string, not {type(crypto).__name__}")
+        for name in ("key", "kdr", "mki", "lifetime", "rtcp_encrypt", "profile"):
+            if name in kwargs:
+                raise TypeError(f"{name} comes from the crypto attribute; it cannot be given to from_sdes")
+        rtcp_encrypt = True
+        for param in crypto.session_params:
+            name = param.split("=", 1)[0]
+            if name == "UNENCRYPTED_SRTCP":
+                rtcp_encrypt = False
+            elif name == "WSH":
+                value = param[4:]
+                if not value.isdigit() or not 64 <= int(value) <= 32768:
+                    raise ValueError(f"bad WSH parameter {param!r} (a window of 64..32768 packets)")
+                kwargs.setdefault("replay_window", int(value))
+            elif name in ("UNENCRYPTED_SRTP", "UNAUTHENTICATED_SRTP", "FEC_ORDER", "FEC_KEY"):
+                raise ValueError(f"SDES session parameter {name} is not supported")
+        return cls(crypto.profile, crypto.key, kdr=crypto.kdr, mki=crypto.mki,
+                   lifetime=crypto.lifetime, rtcp_encrypt=rtcp_encrypt, **kwargs)
 
 
 def keys_from_dtls(keying_material, profile, is_client):
@@ -64,14 +132,15 @@ def keys_from_dtls(keying_material, profile, is_client):
     k, s, _ = _lengths(profile)
     km = bytes(keying_material)
     if len(km) != 2 * (k + s):
-        raise ValueError(f"keying material must be {2 * (k + s)} bytes for this profile, not {len(km)}")
+        name = Profile(profile).name if int(profile) in _PROFILE_NAMES else str(profile)
+        raise ValueError(f"keying material must be {2 * (k + s)} bytes for {name}, not {len(km)}")
     client = km[:k] + km[2 * k:2 * k + s]
     server = km[k:2 * k] + km[2 * k + s:]
     return (client, server) if is_client else (server, client)
 
 
 # RFC 4568 6.2 (AES_CM_128_*), RFC 6188 (AES_192/256_CM_*), RFC 7714 14.2 (AEAD_AES_*_GCM) suite
-# names; NULL_HMAC_SHA1_* are the DTLS-SRTP names, accepted for symmetry.
+# names; NULL_HMAC_SHA1_* are the DTLS-SRTP names, accepted for symmetry; AEAD_SM4_GCM is ccfast's.
 _SDES_SUITES = {p.name: p for p in Profile}
 # key-salt ["|" lifetime] ["|" mki-value ":" mki-length] (RFC 4568 9.2): a lifetime has no ':'
 _INLINE = re.compile(r"inline:([A-Za-z0-9+/=]+)(?:\|([^|;:]+))?(?:\|([0-9]+):([0-9]+))?$")
@@ -88,10 +157,18 @@ class SdesCrypto:
     """
     tag: int
     profile: Profile
-    key: bytes
+    key: bytes = field(repr=False)      # master key || salt: never shown (see __repr__)
     lifetime: Optional[int] = None
     mki: Optional[bytes] = None
     session_params: List[str] = field(default_factory=list)
+
+    def __repr__(self):
+        return (f"SdesCrypto(tag={self.tag!r}, profile={self.profile!r}, key=<{len(self.key)} bytes, not shown>, "
+                f"lifetime={self.lifetime!r}, mki={self.mki!r}, session_params={self.session_params!r})")
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("SdesCrypto objects hold a master key and cannot be pickled or copied "
+                        "(to_attribute() gives the attribute text, dataclasses.replace() a modified copy)")
 
     @property
     def kdr(self) -> int:
@@ -156,6 +233,8 @@ def parse_sdes(crypto_attribute: str) -> SdesCrypto:
             lifetime = int(lt)
         else:
             raise ValueError(f"bad key lifetime {lt!r}")
+        if lifetime == 0:
+            raise ValueError("a key lifetime of 0 packets allows no packet at all")
     mki = None
     if m.group(3) is not None:
         value, length = int(m.group(3)), int(m.group(4))

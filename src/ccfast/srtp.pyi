@@ -1,14 +1,18 @@
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
-from typing_extensions import Buffer
+from typing_extensions import Buffer, Self
 
 from .exceptions import AuthenticationError as AuthenticationError
+from .exceptions import KeyLimitError as KeyLimitError
 from .exceptions import PacketError as PacketError
 from .exceptions import ReplayError as ReplayError
 from .exceptions import SRTPError as SRTPError
+
+__all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
+           "SRTPError", "AuthenticationError", "ReplayError", "PacketError", "KeyLimitError"]
 
 class Profile(IntEnum):
     AES_CM_128_HMAC_SHA1_80 = 0x0001
@@ -21,12 +25,40 @@ class Profile(IntEnum):
     AES_192_CM_HMAC_SHA1_32 = 0x10002
     AES_256_CM_HMAC_SHA1_80 = 0x10003
     AES_256_CM_HMAC_SHA1_32 = 0x10004
+    AEAD_SM4_GCM = 0x10005
+
+_EventHandler = Callable[[str, int, Dict[str, Any]], object]
 
 class Session:
-    profile: int
+    @property
+    def profile(self) -> int: ...
+    def __new__(cls, profile: Union[Profile, int], key: Buffer, *, ssrc: Optional[int] = None,
+                replay_window: int = 128, allow_repeat_tx: bool = False, kdr: int = 0,
+                mki: Optional[Buffer] = None, rtcp_encrypt: bool = True,
+                encrypted_header_ids: Iterable[int] = (), cryptex: bool = False,
+                lifetime: Optional[int] = None, max_streams: int = 65536,
+                on_event: Optional[_EventHandler] = None) -> Self: ...
     def __init__(self, profile: Union[Profile, int], key: Buffer, *, ssrc: Optional[int] = None,
                  replay_window: int = 128, allow_repeat_tx: bool = False, kdr: int = 0,
-                 mki: Optional[Buffer] = None, rtcp_encrypt: bool = True) -> None: ...
+                 mki: Optional[Buffer] = None, rtcp_encrypt: bool = True,
+                 encrypted_header_ids: Iterable[int] = (), cryptex: bool = False,
+                 lifetime: Optional[int] = None, max_streams: int = 65536,
+                 on_event: Optional[_EventHandler] = None) -> None: ...
+    @classmethod
+    def from_sdes(cls, crypto: Union[SdesCrypto, str], *, ssrc: Optional[int] = None,
+                  replay_window: int = ..., allow_repeat_tx: bool = False,
+                  encrypted_header_ids: Iterable[int] = (), cryptex: bool = False,
+                  max_streams: int = 65536, on_event: Optional[_EventHandler] = None) -> Session: ...
+    @property
+    def on_event(self) -> Optional[_EventHandler]: ...
+    @on_event.setter
+    def on_event(self, handler: Optional[_EventHandler]) -> None: ...
+    def streams(self) -> List[int]: ...
+    def remove_stream(self, ssrc: int) -> None: ...
+    def add_master_key(self, key: Buffer, mki: Buffer, *, lifetime: Optional[int] = None) -> None: ...
+    def use_master_key(self, mki: Buffer) -> None: ...
+    def remove_master_key(self, mki: Buffer) -> None: ...
+    def master_keys(self) -> List[Dict[str, Any]]: ...
     def protect(self, rtp: Buffer) -> bytes: ...
     def unprotect(self, srtp_packet: Buffer) -> bytes: ...
     def protect_rtcp(self, rtcp: Buffer) -> bytes: ...

@@ -3,6 +3,9 @@ import os
 
 from .speed import Row
 
+# import name -> distribution (python -m ccfast speed names the missing ones)
+PEERS = {"cryptography": "cryptography", "Crypto": "pycryptodome"}
+
 SIZES = [64, 172, 1500, 16384, 1 << 20]
 
 

@@ -3,6 +3,9 @@ import array
 
 from .speed import Row
 
+# import name -> distribution (python -m ccfast speed names the missing ones)
+PEERS = {"aiortc": "aiortc"}
+
 N = 1000
 PAYLOAD = b"\xd5" * 160
 

@@ -5,6 +5,9 @@ import os
 
 from .speed import Row
 
+# import name -> distribution (python -m ccfast speed names the missing ones)
+PEERS = {"tongsuopy": "tongsuopy", "gmssl_pyx": "gmssl_pyx", "gmssl": "gmssl"}
+
 MSG = bytes(range(64))
 
 

@@ -4,6 +4,9 @@ import os
 
 from .speed import Row
 
+# import name -> distribution (python -m ccfast speed names the missing ones)
+PEERS = {"cryptography": "cryptography", "tongsuopy": "tongsuopy", "gmssl_pyx": "gmssl_pyx", "gmssl": "gmssl"}
+
 
 def _peers():
     peers = {}

@@ -15,7 +15,14 @@ unsafe this layer is not, and says so in each docstring:
   on any failure instead of returning tampered plaintext;
 * PKCS#7 unpadding is validated (``ccfast.exceptions.PaddingError``, a ValueError);
 * public keys given as ``"04" + X + Y`` lose exactly the ``04`` prefix (gmssl's
-  ``lstrip("04")`` also eats leading 0/4 digits of X).
+  ``lstrip("04")`` also eats leading 0/4 digits of X);
+* private keys are read as gmssl reads them (``int(private_key, 16)``: gmssl's own 66-digit
+  example key with its leading ``00`` works), but must be valid SM2 keys (1 <= d <= n - 2),
+  where gmssl computes with any integer;
+* ``ecc_table`` must describe the SM2 curve (gmssl computes on any table given).
+
+``scripts/upstream_tests.py`` runs gmssl's own tests against this layer; the differences above
+are the only ones they may show.
 """
 from . import func, sm2, sm3, sm4
 

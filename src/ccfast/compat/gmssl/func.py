@@ -2,7 +2,8 @@
 import secrets
 
 __all__ = ["xor", "rotl", "get_uint32_be", "put_uint32_be", "pkcs7_padding", "zero_padding",
-           "pkcs7_unpadding", "zero_unpadding", "list_to_bytes", "bytes_to_list", "random_hex"]
+           "pkcs7_unpadding", "zero_unpadding", "list_to_bytes", "bytes_to_list", "random_hex",
+           "padding", "unpadding", "str_to_list", "list_to_str"]
 
 
 def xor(a, b):
@@ -63,3 +64,18 @@ def bytes_to_list(data):
 def random_hex(x):
     """x random hex digits from the OS CSPRNG (gmssl uses the `random` module)."""
     return "".join(secrets.choice("0123456789abcdef") for _ in range(x))
+
+
+# Names of earlier gmssl releases (3.2.1 and before), still used by code and by gmssl's own
+# tests/test_sm3.py as shipped in its sdists: padding/unpadding (PKCS#7, now checked) and the
+# str/list conversions of gmssl 2.
+padding = pkcs7_padding
+unpadding = pkcs7_unpadding
+
+
+def str_to_list(data):
+    return [ord(c) for c in data]
+
+
+def list_to_str(data):
+    return "".join(chr(i) for i in data)

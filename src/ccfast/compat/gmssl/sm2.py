@@ -21,6 +21,20 @@ default_ecc_table = {
 _N = int(default_ecc_table['n'], 16)
 
 
+def _private_bytes(private_key):
+    """The 32-byte d of a private key given as gmssl takes it: any string int(hex, 16) reads (gmssl
+    computes int(private_key, 16)), so a leading 00 as in gmssl's own example key (66 digits),
+    odd-length hex and upper or lower case all work.  ValueError for anything int() refuses or a
+    value of more than 256 bits; SM2PrivateKey then checks 1 <= d <= n - 2."""
+    try:
+        d = int(private_key, 16)
+    except (TypeError, ValueError):
+        raise ValueError("private_key must be a hex string (gmssl reads it with int(private_key, 16))") from None
+    if not 0 <= d < 1 << 256:
+        raise ValueError("private_key is out of range for SM2 (more than 256 bits)")
+    return d.to_bytes(32, "big")
+
+
 def _same_table(t):
     return all(int(t[k], 16) == int(default_ecc_table[k], 16) for k in ('n', 'p', 'a', 'b')) and \
         t['g'].lower() == default_ecc_table['g'].lower()
@@ -28,7 +42,9 @@ def _same_table(t):
 
 class CryptSM2(object):
     def __init__(self, private_key, public_key, ecc_table=default_ecc_table, mode=0, asn1=False):
-        """mode: 0 - C1C2C3, 1 - C1C3C2 (gmssl's default 0 is the pre-2012 order)."""
+        """mode: 0 - C1C2C3, 1 - C1C3C2 (gmssl's default 0 is the pre-2012 order).  private_key is
+        hex read as gmssl reads it (int(private_key, 16)); public_key is hex X || Y, with or
+        without the 04 prefix."""
         assert mode in (0, 1), 'mode must be one of (0, 1)'
         if ecc_table is not default_ecc_table and not _same_table(ecc_table):
             raise ValueError("only the SM2 recommended curve (sm2p256v1) is supported")
@@ -39,7 +55,7 @@ class CryptSM2(object):
         self.private_key = private_key
         self._priv = None
         if private_key:
-            self._priv = _sm2.SM2PrivateKey.from_bytes(bytes.fromhex(private_key).rjust(32, b"\0"))
+            self._priv = _sm2.SM2PrivateKey.from_bytes(_private_bytes(private_key))
         self._pub = None
         if public_key:
             pk = public_key[2:] if len(public_key) == 130 and public_key[:2] == "04" else public_key
@@ -50,6 +66,12 @@ class CryptSM2(object):
             self.public_key = self._pub.public_bytes()[1:].hex()
         else:
             self.public_key = public_key
+
+    def __repr__(self):
+        return f"<ccfast.compat.gmssl.sm2.CryptSM2 mode={self.mode}{' with private key' if self._priv else ''}>"
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("CryptSM2 objects hold a private key and cannot be pickled or copied")
 
     def _need_priv(self):
         if self._priv is None:

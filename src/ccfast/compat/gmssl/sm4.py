@@ -18,6 +18,9 @@ class CryptSM4(object):
         self.padding_mode = padding_mode
         self._sm4 = None
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError("CryptSM4 objects hold a key and cannot be pickled or copied")
+
     def set_key(self, key, mode):
         from ccfast.sm4 import SM4
         key = bytes(key)

@@ -1,0 +1,6 @@
+from collections.abc import Iterable
+
+__all__ = ["sm3_hash", "sm3_kdf"]
+
+def sm3_hash(msg: Iterable[int]) -> str: ...
+def sm3_kdf(z: str | bytes, klen: int) -> str: ...

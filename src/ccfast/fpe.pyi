@@ -1,0 +1,9 @@
+from ._fpe import (
+    DEFAULT_ALPHABET as DEFAULT_ALPHABET,
+    FF1 as FF1,
+    FF1_MAX_TWEAK as FF1_MAX_TWEAK,
+    FF1_MAXLEN as FF1_MAXLEN,
+    FF3_1 as FF3_1,
+)
+
+__all__ = ["FF1", "FF3_1", "DEFAULT_ALPHABET", "FF1_MAXLEN", "FF1_MAX_TWEAK"]

@@ -1,0 +1,33 @@
+from typing import Literal
+
+from typing_extensions import Buffer
+
+from ._mask import (
+    Match as Match,
+    redact as redact,
+    scan as scan,
+    valid_card as valid_card,
+    valid_email as valid_email,
+    valid_id_cn as valid_id_cn,
+    valid_phone_cn as valid_phone_cn,
+)
+
+__all__ = [
+    "Match", "Tokenizer", "scan", "redact",
+    "valid_card", "valid_id_cn", "valid_phone_cn", "valid_email",
+    "card", "id_cn", "phone_cn", "email",
+]
+
+def card(pan: str, *, keep_first: int = 6, keep_last: int = 4, char: str = "*") -> str: ...
+def id_cn(number: str, *, keep_region: bool = True, keep_check: bool = True, char: str = "*") -> str: ...
+def phone_cn(number: str, *, keep_first: int = 3, keep_last: int = 4, char: str = "*") -> str: ...
+def email(address: str, *, char: str = "*") -> str: ...
+
+class Tokenizer:
+    def __init__(self, key: Buffer, *, cipher: str = "sm4", birth_years: tuple[int, int] = (1900, 2099)) -> None: ...
+    @property
+    def cipher(self) -> str: ...
+    def card(self, pan: str) -> str: ...
+    def id_cn(self, number: str) -> str: ...
+    def phone_cn(self, number: str) -> str: ...
+    def detokenize(self, kind: Literal["card", "id_cn", "phone_cn"], token: str) -> str: ...
