@@ -66,7 +66,7 @@ def put(batch, i, data):
     batch.lengths[i] = len(data)
 
 
-def drain(sock, batch, want, timeout=2.0):
+def drain(sock, batch, want, timeout=10.0):
     """Receive until `want` datagrams came: [(bytes, truncated, address), ...]."""
     out = []
     end = time.monotonic() + timeout
@@ -287,7 +287,7 @@ def test_srtp_rows_of_a_batch_with_garbage(pair, path):
         b.sendto(d, a.getsockname())
     batch = net.Batch(64, 300)
     out = []
-    end = time.monotonic() + 3
+    end = time.monotonic() + 10
     while len(out) < len(sent) and time.monotonic() < end:
         k = net.recv_batch(a, batch, timeout_ms=50)
         if not k:
@@ -311,7 +311,7 @@ def test_asyncio_reader(pair):
         with net.add_batch_reader(loop, a, lambda batch: seen.append(batch.count), n=32, mtu=200) as reader:
             for i in range(300):
                 b.sendto(i.to_bytes(2, "big") * 10, a.getsockname())
-            for _ in range(200):
+            for _ in range(1000):
                 if sum(seen) >= 300:
                     break
                 await asyncio.sleep(0.01)

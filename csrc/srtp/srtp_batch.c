@@ -22,19 +22,20 @@
 
 /* What was computed ahead for one packet; a NULL key means "nothing of that kind". */
 typedef struct entry {
-    /* AES-CM (RFC 3711 4.1.1): CTR over src (ctr_len bytes) from iv, the result in dst */
+    /* AES-CM (RFC 3711 4.1.1): the keystream of ctr_len bytes from iv (input-independent) */
     const ccf_aes_key *cm;
     uint8_t iv[16];
-    const uint8_t *src;
-    uint8_t *dst;
+    uint8_t *ks;
     size_t ctr_len;
-    /* HMAC-SHA1 (RFC 3711 4.2.1) over m1 || ROC */
+    /* HMAC-SHA1 (RFC 3711 4.2.1) over m1 || ROC, m1 a copy in scratch taken ahead (the
+     * per-packet code may change a packet in place before it authenticates it) */
     const ccf_hmac_sha1_key *auth;
     const uint8_t *m1;
     size_t len1;
     uint8_t roc[4];
     const ccf_hmac_sha1_job *mac;
-    /* AES-GCM (RFC 7714): the job (nonce, AAD, input, result and tag) */
+    size_t hdr;                        /* protect: where the payload starts in the copy */
+    /* AES-GCM (RFC 7714): the job (nonce, AAD and input copied ahead, result and tag) */
     const ccf_aes_gcm *gcm;
     uint8_t j0[16];
     uint8_t aad[16];
@@ -86,9 +87,10 @@ static void memo_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in
 {
     memo *m = current;
     const entry *e = m ? &m->e[m->cur] : NULL;
-    if (e && e->cm == k && e->ctr_len == len && memcmp(e->iv, ctr, 16) == 0 &&
-        (in == e->src || memcmp(in, e->src, len) == 0)) {
-        memcpy(out, e->dst, len);
+    size_t i;
+    if (e && e->cm == k && e->ctr_len == len && memcmp(e->iv, ctr, 16) == 0) {
+        for (i = 0; i < len; i++)                /* in may equal out */
+            out[i] = (uint8_t)(in[i] ^ e->ks[i]);
         ctr_add(ctr, ((uint64_t)len + 15) / 16);
         return;
     }
@@ -111,7 +113,7 @@ static void memo_hmac(const uint32_t inner[5], const uint32_t outer[5], const ui
     const entry *e = m ? &m->e[m->cur] : NULL;
     const ccf_sha1_impl *real;
     if (e && e->auth && e->auth->inner == inner && e->len1 == len1 && len2 == 4 &&
-        memcmp(m2, e->roc, 4) == 0 && (m1 == e->m1 || memcmp(m1, e->m1, len1) == 0)) {
+        memcmp(m2, e->roc, 4) == 0 && memcmp(m1, e->m1, len1) == 0) {
         memcpy(mac, e->mac->mac, 20);
         return;
     }
@@ -165,7 +167,7 @@ static int memo_short(const ccf_aes_key *k, const ccf_ghash_key *gk, const uint8
     const ccf_gcm_bulk *b;
     if (e && e->gcm && &e->gcm->aes == k && e->gj->decrypt == decrypt && e->gj->len == len &&
         e->gj->aad_len == aad_len && memcmp(e->j0, j0, 16) == 0 && memcmp(e->aad, aad, aad_len) == 0 &&
-        (in == e->gj->in || memcmp(in, e->gj->in, len) == 0)) {
+        memcmp(in, e->gj->in, len) == 0) {
         if (decrypt) {
             if (ccf_ct_memcmp(e->gj->tag, tag, tag_len) != 0)
                 return CCF_ERR_AUTH;
@@ -350,21 +352,21 @@ static void mac_job(plan *p, entry *e, const ccf_hmac_sha1_key *k, const uint8_t
     j->len2 = 4;
 }
 
-static void ctr_job(plan *p, entry *e, const ccf_aes_key *k, const uint8_t *src, uint8_t *dst, size_t len)
+/* The keystream of len bytes from e->iv into ks (the job's input NULL). */
+static void ctr_job(plan *p, entry *e, const ccf_aes_key *k, uint8_t *ks, size_t len)
 {
     ccf_aes_ctr_job *j = &p->cj[p->nc++];
-    e->src = src;
-    e->dst = dst;
+    e->ks = ks;
     e->ctr_len = len;
     j->key = k;
     memcpy(j->ctr, e->iv, 16);
-    j->in = src;
-    j->out = dst;
+    j->in = NULL;
+    j->out = ks;
     j->len = len;
 }
 
-/* Unprotect: MAC over the received packet, payload decrypted into scratch (RFC 3711 3.3) or
- * GCM tag and plaintext into scratch (RFC 7714 8.2). */
+/* Unprotect: a copy of the authenticated portion and its MAC, the payload's keystream (RFC 3711
+ * 3.3); or a copy of the AEAD input, its tag and plaintext (RFC 7714 8.2).  Scratch: 2 * len. */
 static void plan_rx(plan *p, entry *e, const ccf_srtp_item *it, uint8_t *scratch)
 {
     const ccf_srtp_ctx *c = it->ctx;
@@ -379,22 +381,26 @@ static void plan_rx(plan *p, entry *e, const ccf_srtp_item *it, uint8_t *scratch
     plen = it->len - c->tag_len - c->mki_len;
     if (c->aead) {
         if (eligible_gcm(p, c) && hdr <= 16 && plen - hdr <= CCF_GCM_MANY_SHORT_MAX) {
+            memcpy(scratch, it->in + hdr, plen - hdr);
             gcm_j0(c->rtp.salt, ssrc, roc, seq, e->j0);
-            gcm_job(p, e, &c->rtp.gcm, it->in, hdr, it->in + hdr, scratch, plen - hdr, 1);
+            gcm_job(p, e, &c->rtp.gcm, it->in, hdr, scratch, scratch + it->len, plen - hdr, 1);
         }
         return;
     }
-    if (eligible_mac(p, c))
-        mac_job(p, e, &c->rtp.auth, it->in, plen, roc);
+    if (eligible_mac(p, c)) {
+        memcpy(scratch, it->in, plen);
+        mac_job(p, e, &c->rtp.auth, scratch, plen, roc);
+    }
     if (eligible_cm(p, c) && p->use_cm) {
         e->cm = &c->rtp.cm;
         cm_iv(c->rtp.salt, ssrc, (uint64_t)idx, e->iv);
-        ctr_job(p, e, e->cm, it->in + hdr, scratch, plen - hdr);
+        ctr_job(p, e, e->cm, scratch + it->len, plen - hdr);
     }
 }
 
-/* Protect: the encrypted packet built in scratch (header copied, payload through CTR), then its
- * MAC; or the GCM ciphertext and tag. */
+/* Protect: the payload's keystream, and the packet as it will be authenticated (header copied,
+ * payload XOR keystream) with its MAC; or a copy of the AEAD input with its ciphertext and tag.
+ * Scratch: 2 * len. */
 static void plan_tx(plan *p, entry *e, const ccf_srtp_item *it, uint8_t *scratch)
 {
     const ccf_srtp_ctx *c = it->ctx;
@@ -409,29 +415,44 @@ static void plan_tx(plan *p, entry *e, const ccf_srtp_item *it, uint8_t *scratch
     roc = (uint32_t)((uint64_t)idx >> 16);
     if (c->aead) {
         if (eligible_gcm(p, c) && hdr <= 16 && it->len - hdr <= CCF_GCM_MANY_SHORT_MAX) {
+            memcpy(scratch, it->in + hdr, it->len - hdr);
             gcm_j0(c->rtp.salt, ssrc, roc, seq, e->j0);
-            gcm_job(p, e, &c->rtp.gcm, it->in, hdr, it->in + hdr, scratch, it->len - hdr, 0);
+            gcm_job(p, e, &c->rtp.gcm, it->in, hdr, scratch, scratch + it->len, it->len - hdr, 0);
         }
         return;
     }
     mac = eligible_mac(p, c);
     cm = eligible_cm(p, c);
     if (c->null_cipher) {
-        if (mac)
-            mac_job(p, e, &c->rtp.auth, it->in, it->len, roc);
+        if (mac) {
+            memcpy(scratch, it->in, it->len);
+            mac_job(p, e, &c->rtp.auth, scratch, it->len, roc);
+        }
         return;
     }
     if (!mac && !(cm && p->use_cm))
         return;
-    /* the MAC covers the ciphertext: run CTR ahead whenever the MAC is (the per-packet CTR is
-     * then answered only if the CTR kernel is worth it, and its output compared otherwise) */
-    memcpy(scratch, it->in, hdr);
+    /* the MAC covers the ciphertext: the keystream is run ahead whenever the MAC is, and the
+     * packet to authenticate built from it once the kernels have run (finish_tx) */
     cm_iv(c->rtp.salt, ssrc, (uint64_t)idx, e->iv);
-    ctr_job(p, e, &c->rtp.cm, it->in + hdr, scratch + hdr, it->len - hdr);
+    ctr_job(p, e, &c->rtp.cm, scratch + it->len, it->len - hdr);
     if (cm && p->use_cm)
         e->cm = &c->rtp.cm;
-    if (mac)
+    if (mac) {
+        memcpy(scratch, it->in, it->len);
+        e->hdr = hdr;
         mac_job(p, e, &c->rtp.auth, scratch, it->len, roc);
+    }
+}
+
+/* Protect, after the CTR kernel: the payload in the copy XOR its keystream (the ciphertext the
+ * MAC covers). */
+static void finish_tx(entry *e)
+{
+    size_t i;
+    uint8_t *pkt = (uint8_t *)(uintptr_t)e->m1;
+    for (i = 0; i < e->ctr_len; i++)
+        pkt[e->hdr + i] ^= e->ks[i];
 }
 
 /* ---- the batch ---------------------------------------------------------------------------- */
@@ -493,7 +514,7 @@ static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
             size_t sz = 0, end = base + CHUNK < n ? base + CHUNK : n;
             for (i = base; i < end; i++)
                 if (items[i].rc == -1)
-                    sz += round64(items[i].len);
+                    sz += 2 * round64(items[i].len);
             if (sz > cap)
                 cap = sz;
         }
@@ -524,17 +545,25 @@ static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
             e->cm = NULL;
             e->auth = NULL;
             e->gcm = NULL;
+            e->ks = NULL;
+            e->ctr_len = 0;
             if (items[i].rc != -1)
                 continue;
             if (rx)
                 plan_rx(p, e, &items[i], scratch + off);
             else
                 plan_tx(p, e, &items[i], scratch + off);
-            off += round64(items[i].len);
+            off += 2 * round64(items[i].len);
         }
         ahead = p->nc + p->nh + p->ng > 0;
         if (p->nc)
-            ccf_aes_ctr128_many(p->cj, p->nc);          /* protect: the MACs need the ciphertext */
+            ccf_aes_ctr128_many(p->cj, p->nc);
+        if (!rx)                                        /* the MACs of protect need the ciphertext */
+            for (i = base; i < end; i++) {
+                entry *e = &p->e[i - base];
+                if (e->auth && e->ks && e->ctr_len)
+                    finish_tx(e);
+            }
         if (p->nh)
             (void)ccf_hmac_sha1_many(p->hj, p->nh);     /* len2 = 4: cannot fail */
         if (p->ng)

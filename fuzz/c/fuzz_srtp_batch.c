@@ -6,8 +6,9 @@
  * Invariants: no memory error; every item's status, output length and bytes, and the streams'
  * whole state (indexes, replay rings, counters) are the same both ways.  Packets with the SRTCP
  * bit are given to the other half of the batch as RTP (they are only bytes here).
- * Flags: bit 1 MKI, bit 2 kdr 16, bit 3 in place, bit 4 a second stream (packets alternate), bit
- * 5 stop at the first failure (senders), bit 6 no look-ahead, bit 7 look-ahead for GCM too.
+ * Flags: bit 0 RFC 6904 encryption of extension ids 1 and 2 and RFC 9335 cryptex, bit 1 MKI,
+ * bit 2 kdr 16, bit 3 in place, bit 4 a second stream (packets alternate), bit 5 stop at the
+ * first failure (senders), bit 6 no look-ahead, bit 7 look-ahead for GCM too.
  */
 #include "ccf_srtp_batch.h"
 #include "ccf_cpu.h"
@@ -64,8 +65,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      ((flags & 128) ? CCF_SRTP_BATCH_GCM : 0);
     ccf_cpu_init();
     ccf_srtp_profile_lengths(profile, &kl, &sl, &tl);
-    if (ccf_srtp_init(&ctx, profile, mk, kl, ms, sl, (flags & 4) ? 16 : 0, mki, (flags & 2) ? 4 : 0) != CCF_OK)
-        __builtin_trap();
+    {
+        static uint8_t ids[32];
+        ccf_srtp_params prm;
+        memset(&prm, 0, sizeof(prm));
+        ids[0] = 0x06;                                /* ids 1 and 2 */
+        prm.profile = profile;
+        prm.master_key = mk;
+        prm.key_len = kl;
+        prm.master_salt = ms;
+        prm.salt_len = sl;
+        prm.kdr = (flags & 4) ? 16 : 0;
+        prm.mki = mki;
+        prm.mki_len = (flags & 2) ? 4 : 0;
+        prm.hdr_ids = (flags & 1) ? ids : NULL;
+        prm.cryptex = flags & 1;
+        if (ccf_srtp_init_params(&ctx, &prm) != CCF_OK)
+            __builtin_trap();
+    }
     while (in.n >= 2 && n < MAXP) {
         uint8_t k0 = fuzz_u8(&in), k1 = fuzz_u8(&in);
         len[n] = fuzz_bytes(&in, pkt[n], (size_t)(k0 & 7) << 8 | k1);
