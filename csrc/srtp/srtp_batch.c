@@ -83,14 +83,27 @@ static void ctr_add(uint8_t ctr[16], uint64_t n)
     }
 }
 
+/* out = a XOR b, 8 bytes at a time; out may equal a (each word is read before it is written). */
+static void xor_bytes(uint8_t *out, const uint8_t *a, const uint8_t *b, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        x ^= y;
+        memcpy(out + i, &x, 8);
+    }
+    for (; i < len; i++)
+        out[i] = (uint8_t)(a[i] ^ b[i]);
+}
+
 static void memo_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
 {
     memo *m = current;
     const entry *e = m ? &m->e[m->cur] : NULL;
-    size_t i;
     if (e && e->cm == k && e->ctr_len == len && memcmp(e->iv, ctr, 16) == 0) {
-        for (i = 0; i < len; i++)                /* in may equal out */
-            out[i] = (uint8_t)(in[i] ^ e->ks[i]);
+        xor_bytes(out, in, e->ks, len);          /* in may equal out */
         ctr_add(ctr, ((uint64_t)len + 15) / 16);
         return;
     }
@@ -449,10 +462,8 @@ static void plan_tx(plan *p, entry *e, const ccf_srtp_item *it, uint8_t *scratch
  * MAC covers). */
 static void finish_tx(entry *e)
 {
-    size_t i;
-    uint8_t *pkt = (uint8_t *)(uintptr_t)e->m1;
-    for (i = 0; i < e->ctr_len; i++)
-        pkt[e->hdr + i] ^= e->ks[i];
+    uint8_t *pkt = (uint8_t *)(uintptr_t)e->m1 + e->hdr;
+    xor_bytes(pkt, pkt, e->ks, e->ctr_len);
 }
 
 /* ---- the batch ---------------------------------------------------------------------------- */
