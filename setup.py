@@ -8,6 +8,7 @@ so one wheel runs on every CPU of its architecture.
 """
 import glob
 import os
+import sys
 
 # Cython module -> kernel directories under csrc/ whose *.c files it links.
 # A module is built only when its .pyx exists, so areas can land one at a time.
@@ -25,6 +26,9 @@ COMPONENTS = {
     "ccfast._chunked": ["common", "aes", "gcm", "sm4", "sm3", "sha256", "sha512", "chunked"],
     "ccfast._keywrap": ["common", "aes", "gcm", "sm4", "keywrap"],
 }
+COMPONENTS["ccfast._net"] = ["common", "net"]
+# System libraries a module links on Windows (Winsock for the datagram batches).
+WINDOWS_LIBRARIES = {"ccfast._net": ["ws2_32"]}
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -74,6 +78,7 @@ def main():
                 [pyx] + component_sources(dirs),
                 include_dirs=include_dirs,
                 define_macros=[("CYTHON_USE_TYPE_SPECS", "0")],
+                libraries=WINDOWS_LIBRARIES.get(module, []) if sys.platform == "win32" else [],
             )
         )
     only = os.environ.get("CCFAST_BUILD_ONLY")  # developer convenience: build a subset

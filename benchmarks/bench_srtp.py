@@ -148,6 +148,78 @@ def test_srtp_many_ssrcs(benchmark, impl):
     assert len(rx.stats) == nssrc
 
 
+# ---- batches against single calls of the same run ------------------------------------------
+# 64 packets of 172 bytes per round.  "ccfast-per-call" makes 64 bound calls in a plain loop (as
+# test_srtp_packet); "ccfast" is one batch call: unprotect_batch_into over rows of a numpy array
+# filled before the round (the rows are refilled from a template between rounds, outside the
+# timing), or the list forms protect_batch / unprotect_batch.  Goals, as fractions of the
+# per-call time: rows AES-CM <= 0.35, GCM <= 0.3; lists AES-CM <= 0.5, GCM <= 0.7.
+BATCH_GOAL = {("AES_CM_128_HMAC_SHA1_80", "unprotect_batch_into"): 0.35,
+              ("AEAD_AES_128_GCM", "unprotect_batch_into"): 0.3,
+              ("AES_CM_128_HMAC_SHA1_80", "protect_batch"): 0.5, ("AES_CM_128_HMAC_SHA1_80", "unprotect_batch"): 0.5,
+              ("AEAD_AES_128_GCM", "protect_batch"): 0.7, ("AEAD_AES_128_GCM", "unprotect_batch"): 0.7}
+TARGETS += [{"group": f"srtp {p} {op} 64x172 vs calls", "peer": "ccfast-per-call", "min_ratio": 1 / goal}
+            for (p, op), goal in BATCH_GOAL.items()]
+
+
+@pytest.mark.parametrize("impl", ["ccfast", "ccfast-per-call"])
+@pytest.mark.parametrize("case", list(BATCH_GOAL), ids=lambda c: f"{c[0]}-{c[1]}")
+def test_srtp_batch_vs_calls(benchmark, impl, case):
+    import numpy as np
+    profile, op = case
+    prof = PROFILES[profile][0]
+    key = os.urandom(key_length(prof))
+    n_rounds = CYCLE // 64
+    protected = Session(prof, key).protect_batch(PACKETS)
+    source = protected if op.startswith("unprotect") else PACKETS
+    method = op.replace("_batch_into", "").replace("_batch", "")
+    state = {"r": n_rounds, "s": None}
+    if impl == "ccfast-per-call":
+        chunks = [source[i:i + 64] for i in range(0, CYCLE, 64)]
+
+        def setup():
+            if state["r"] == n_rounds:
+                state["s"], state["r"] = Session(prof, key), 0
+            state["r"] += 1
+            return (getattr(state["s"], method), chunks[state["r"] - 1]), {}
+
+        def fn(f, chunk):
+            for p in chunk:
+                f(p)
+    elif op.endswith("_into"):
+        width = max(len(p) for p in source)
+        template = np.zeros((CYCLE, width), np.uint8)
+        tlens = np.array([len(p) for p in source], np.int32)
+        for i, p in enumerate(source):
+            template[i, :len(p)] = np.frombuffer(p, np.uint8)
+        rows, lens = template.copy(), tlens.copy()
+
+        def setup():
+            if state["r"] == n_rounds:
+                state["s"], state["r"] = Session(prof, key), 0
+                rows[:] = template
+                lens[:] = tlens
+            i = 64 * state["r"]
+            state["r"] += 1
+            return (getattr(state["s"], op), rows[i:i + 64], lens[i:i + 64]), {}
+
+        def fn(f, r, l):
+            f(r, l)
+    else:
+        chunks = [source[i:i + 64] for i in range(0, CYCLE, 64)]
+
+        def setup():
+            if state["r"] == n_rounds:
+                state["s"], state["r"] = Session(prof, key), 0
+            state["r"] += 1
+            return (getattr(state["s"], op), chunks[state["r"] - 1]), {}
+
+        def fn(f, chunk):
+            f(chunk)
+    benchmark.group = f"srtp {profile} {op} 64x172 vs calls"
+    benchmark.extra_info["packets_per_round"] = 64
+    benchmark.pedantic(fn, setup=setup, rounds=600, warmup_rounds=20)
+
 # ---- AEAD_SM4_GCM beside AEAD_AES_128_GCM --------------------------------------------------------
 # The goal is SM4-GCM within 1.3x of AES-GCM per 172-byte packet ("peer" here is ccfast's own
 # AES-GCM profile: min_ratio = AES time / SM4 time).  The floor group measures one call of the

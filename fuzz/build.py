@@ -26,6 +26,7 @@ DRIVER = runpy.run_path(os.path.join(ROOT, "csrc", "tests", "run_driver.py"), ru
 # harness -> area whose kernels it links (run_driver.AREA_MODULE names the areas)
 TARGETS = {"srtp_unprotect": "srtp", "srtp_roundtrip": "srtp", "jitter": "jitter", "sm2": "sm2",
            "aead_diff": "gcm", "sm4_diff": "sm4", "sm3_diff": "sm3"}
+TARGETS["srtp_batch"] = "srtp_batch"
 FLAGS = ["-O1", "-g", "-std=gnu11", "-fsanitize=fuzzer,address,undefined", "-fno-sanitize-recover=undefined",
          "-fno-omit-frame-pointer"]
 

@@ -68,6 +68,11 @@ def main():
         roundtrip.append(bytes([i, 4 | 8, 200, 255, 3]) + bytes(kl) + rtp(65535, cc=2))
     write("srtp_unprotect", unprotect)
     write("srtp_roundtrip", roundtrip)
+    # batches take the same input (fuzz_srtp_batch.c): the flags add a second stream (16), a
+    # stop at the first failure (32), no look-ahead (64), look-ahead for GCM too (128), header
+    # privacy (1: RFC 6904 ids 1 and 2, and cryptex)
+    write("srtp_batch", unprotect + [bytes([u[0], u[1] | extra]) + u[2:] for u in unprotect
+                                     for extra in (1, 16, 32, 64, 128) if u[0] >= 4 or extra != 128])
     # jitter: a regular talkspurt with reordering and a loss, comfort noise and a silence gap,
     # an SSRC change; the configuration byte picks adaptive or fixed mode
     put, get, marker, cn, ssrc_flag, other = 1, 0, 4, 8, 16, 2

@@ -24,15 +24,20 @@ void ccf_memzero(void *p, size_t n)
 /* see ccf_common.h */
 int ccf_ct_memcmp(const void *a, const void *b, size_t n)
 {
-    const volatile uint8_t *x = (const volatile uint8_t *)a;
-    const volatile uint8_t *y = (const volatile uint8_t *)b;
-    uint32_t d = 0;
-    size_t i;
-    for (i = 0; i < n; i++)
-        d |= (uint32_t)(x[i] ^ y[i]);
-    /* (d - 1) >> 8 has bit 0 set only when d == 0 (d < 256). */
+    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
+    uint64_t d = 0, u, v;
+    size_t i = 0;
+    /* eight bytes at a time, then the rest; every byte is read whatever the differences */
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        d |= u ^ v;
+    }
+    for (; i < n; i++)
+        d |= (uint64_t)(x[i] ^ y[i]);
+    /* (d | -d) has its top bit set exactly when d != 0 */
     {
-        int r = (int)((1 & ((d - 1) >> 8)) - 1);
+        int r = -(int)((d | ((uint64_t)0 - d)) >> 63);
         CCF_DECLASSIFY(&r, sizeof r);
         return r;
     }

@@ -24,8 +24,9 @@ typedef struct ccf_sha1_impl {
     int (*supported)(void);
     /* Compress nblocks 64-byte blocks into the chaining value h (FIPS 180-4 6.1.2). */
     void (*compress)(uint32_t h[5], const uint8_t *blocks, size_t nblocks);
-    /* Optional (NULL: built from compress): the HMAC of m1 || m2 (len2 <= 64) from the
-     * precomputed inner/outer states, the chaining value kept in registers throughout. */
+    /* Optional (NULL: built from compress): the HMAC of m1 || m2 (len2 <= 56, so that the
+     * tail of m1, m2 and the padding fit two blocks) from the precomputed inner/outer states,
+     * the chaining value kept in registers throughout. */
     void (*hmac)(const uint32_t inner[5], const uint32_t outer[5], const uint8_t *m1, size_t len1,
                  const uint8_t *m2, size_t len2, uint8_t mac[20]);
 } ccf_sha1_impl;

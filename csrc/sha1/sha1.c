@@ -158,7 +158,7 @@ static void hmac_full(const ccf_hmac_sha1_key *k, const uint8_t *m1, size_t len1
                       const uint8_t *m2, size_t len2, uint8_t mac[20])
 {
     ccf_sha1_ctx c;
-    if (k->impl->hmac && len2 <= 64) {
+    if (k->impl->hmac && len2 <= 56) {
         k->impl->hmac(k->inner, k->outer, m1, len1, m2, len2, mac);
         return;
     }

@@ -70,7 +70,7 @@ static void shani_compress(uint32_t h[5], const uint8_t *p, size_t nblocks)
 }
 
 /*
- * HMAC-SHA1 of m1 || m2 (len2 <= 64) from the precomputed states: the whole blocks of m1 are
+ * HMAC-SHA1 of m1 || m2 (len2 <= 56) from the precomputed states: the whole blocks of m1 are
  * read in place, the tail with m2 and the padding is built in one or two stack blocks, and the
  * outer block is made in registers from the inner digest (which is its first five words).
  */

@@ -1,4 +1,4 @@
-"""python -m ccfast {info,speed,selftest,demo,log,seal,unseal,rewrap,inspect}"""
+"""python -m ccfast {info,speed,selftest,demo,log,seal,unseal,rewrap,inspect,relay-bench}"""
 import argparse
 import sys
 
@@ -21,6 +21,13 @@ def main(argv=None) -> int:
     log_cli.add_parser(sub)
     from ._cli import recording as recording_cli
     recording_cli.add_parsers(sub)
+    relay = sub.add_parser("relay-bench", add_help=False,
+                           help="a loopback SRTP relay measured: asyncio per packet vs batches (--help for options)")
+    relay.add_argument("relay_args", nargs=argparse.REMAINDER)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["relay-bench"]:                  # its options are its own (see --help)
+        from ._cli.relay_bench import main as relay_main
+        return relay_main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "info":

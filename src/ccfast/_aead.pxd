@@ -32,3 +32,19 @@ cdef extern from "ccf_gcm.h" nogil:
                             uint8_t *out)
     const char *ccf_aes_gcm_impl_name(const ccf_aes_gcm *g)
     void ccf_aes_gcm_wipe(ccf_aes_gcm *g)
+
+cdef extern from "ccf_gcm_many.h" nogil:
+    ctypedef struct ccf_aes_gcm_job:
+        const ccf_aes_gcm *key
+        const uint8_t *nonce
+        size_t nonce_len
+        const uint8_t *aad
+        size_t aad_len
+        const uint8_t *inp "in"
+        uint8_t *out
+        size_t length "len"
+        int decrypt
+        uint8_t tag[16]
+        int rc
+    int ccf_aes_gcm_crypt_many(ccf_aes_gcm_job *jobs, size_t n)
+    const char *ccf_aes_gcm_many_name(const ccf_aes_gcm *key)

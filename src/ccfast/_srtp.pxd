@@ -115,3 +115,37 @@ cdef extern from "ccf_srtp.h" nogil:
     int ccf_srtp_kdf_r(const uint8_t *master_key, size_t key_len, const uint8_t *master_salt,
                        uint8_t label, uint64_t r, uint8_t *out, size_t n)
     void ccf_srtp_cm_iv(const uint8_t *salt, uint32_t ssrc, uint64_t index, uint8_t *iv)
+
+cdef extern from "ccf_sha1_mb.h" nogil:
+    ctypedef struct ccf_sha1_mb_impl:
+        const char *name
+        int (*supported)()
+        unsigned lanes
+    ctypedef struct ccf_hmac_sha1_job:
+        const ccf_hmac_sha1_key *key
+        const uint8_t *m1
+        size_t len1
+        const uint8_t *m2
+        size_t len2
+        uint8_t mac[20]
+    const ccf_sha1_mb_impl *const *ccf_sha1_mb_impls()
+    const ccf_sha1_mb_impl *ccf_sha1_mb_best()
+    int ccf_hmac_sha1_many_impl(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t n)
+
+cdef extern from "ccf_srtp_batch.h" nogil:
+    ctypedef struct ccf_srtp_item:
+        ccf_srtp_ctx *ctx
+        ccf_srtp_stream *s
+        const uint8_t *inp "in"
+        size_t length "len"
+        uint8_t *out
+        size_t cap
+        int allow_repeat_tx
+        int fresh
+        int rc
+    int CCF_SRTP_BATCH_STOP
+    int CCF_SRTP_BATCH_SERIAL
+    int CCF_SRTP_BATCH_GCM
+    void ccf_srtp_protect_many(ccf_srtp_item *items, size_t n, int flags)
+    void ccf_srtp_unprotect_many(ccf_srtp_item *items, size_t n, int flags)
+    const char *ccf_srtp_batch_kernel(const char *what)

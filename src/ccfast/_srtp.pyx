@@ -5,6 +5,8 @@ from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
 from cpython.number cimport PyNumber_Index
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int16_t, int32_t, int64_t
 from libc.string cimport memset, memcpy
+from libc.stdlib cimport qsort
+from cpython.ref cimport PyObject
 
 from ccfast._srtp cimport *
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
@@ -24,11 +26,14 @@ ccf_cpu_init()
 
 
 def _implementations():
-    return {"sha1": ccf_sha1_best().name.decode()}
+    return {"sha1": ccf_sha1_best().name.decode(), "sha1-mb": ccf_sha1_mb_best().name.decode()}
 
 
 def _available_implementations():
-    return {"sha1": impl_table(ccf_sha1_impls())}
+    return {"sha1": impl_table(ccf_sha1_impls()), "sha1-mb": impl_table(ccf_sha1_mb_impls())}
+
+
+cdef class Session
 
 
 cdef const ccf_sha1_impl *_sha1_impl(impl) except NULL:
@@ -72,6 +77,44 @@ def _hmac_sha1(key, data, impl=None, Py_ssize_t tag_len=20):
         release_buffer(&kb)
         release_buffer(&db)
     return out
+
+
+def _hmac_sha1_many(jobs, impl=None):
+    """[(key, m1, m2), ...] -> [20-byte HMAC-SHA1 of m1 || m2, ...] through a given multi-buffer
+    implementation (tests): one HMAC key object per distinct key."""
+    cdef const ccf_sha1_mb_impl *im
+    cdef list items = [(bytes(k), bytes(a), bytes(b)) for k, a, b in jobs]
+    cdef Py_ssize_t n = len(items), i
+    cdef ccf_hmac_sha1_job *js = NULL
+    cdef ccf_hmac_sha1_key *keys = NULL
+    cdef bytes kb, ab, bb
+    cdef list out
+    im = ccf_sha1_mb_best() if impl is None else <const ccf_sha1_mb_impl *>impl_named(ccf_sha1_mb_impls(), "SHA-1 multi-buffer", impl)
+    for kb, ab, bb in items:
+        if len(bb) > 64:
+            raise ValueError("m2 is at most 64 bytes")
+    js = <ccf_hmac_sha1_job *>PyMem_Calloc(n + 1, sizeof(ccf_hmac_sha1_job))
+    keys = <ccf_hmac_sha1_key *>PyMem_Calloc(n + 1, sizeof(ccf_hmac_sha1_key))
+    if js == NULL or keys == NULL:
+        PyMem_Free(js); PyMem_Free(keys)
+        raise MemoryError()
+    try:
+        for i in range(n):
+            kb, ab, bb = items[i]
+            ccf_hmac_sha1_init_impl(&keys[i], <const uint8_t *>PyBytes_AS_STRING(kb), len(kb), ccf_sha1_best())
+            js[i].key = &keys[i]
+            js[i].m1 = <const uint8_t *>PyBytes_AS_STRING(ab)
+            js[i].len1 = len(ab)
+            js[i].m2 = <const uint8_t *>PyBytes_AS_STRING(bb)
+            js[i].len2 = len(bb)
+        with nogil:
+            ccf_hmac_sha1_many_impl(im, js, n)
+        out = [js[i].mac[:20] for i in range(n)]
+        return out
+    finally:
+        ccf_memzero(keys, (n + 1) * sizeof(ccf_hmac_sha1_key))
+        PyMem_Free(keys)
+        PyMem_Free(js)
 
 
 def _kdf_sm4(master_key, master_salt, int label, Py_ssize_t n, uint64_t r=0):
@@ -209,38 +252,201 @@ cdef object _packet_error(const ccf_srtp_ctx *ctx, const uint8_t *p, Py_ssize_t 
     return PacketError("malformed SRTP/RTP packet")
 
 
-ctypedef struct _BatchItem:
-    const uint8_t *inp
-    size_t length
-    uint8_t *out
-    size_t cap
-    ccf_srtp_stream *s
-    int rc
+ctypedef ccf_srtp_item _BatchItem
+
+# CCF_SRTP_BATCH_SERIAL: batches without the multi-buffer look-ahead (tests and benchmarks
+# compare the two; see _set_batch_serial).
+cdef int _batch_flags = 0
 
 
-cdef void _run_items(const ccf_srtp_ctx *ctx, _BatchItem *items, Py_ssize_t n, bint unprotect,
-                     bint allow_repeat) noexcept nogil:
-    # Items with rc == -1 run; each output length is left in items[i].length.  A sender stops at
-    # its first failure, marking the items after it -2 (not attempted).
-    cdef Py_ssize_t i
-    cdef size_t out_len
-    for i in range(n):
-        if items[i].rc != -1:
-            continue
-        out_len = 0
-        if unprotect:
-            items[i].rc = ccf_srtp_unprotect(ctx, items[i].s, items[i].inp, items[i].length,
-                                             items[i].out, items[i].cap, &out_len)
+def _set_batch_serial(bint serial):
+    """Run batches through the per-packet functions only (no crypto computed ahead), or not."""
+    global _batch_flags
+    _batch_flags = (_batch_flags & ~CCF_SRTP_BATCH_SERIAL) | (CCF_SRTP_BATCH_SERIAL if serial else 0)
+
+
+def _set_batch_gcm(bint on):
+    """Compute the AEAD (GCM) profiles' crypto ahead too (off by default: measured slower than
+    the per-packet GCM code on the CPUs measured; tests and benchmarks turn it on)."""
+    global _batch_flags
+    _batch_flags = (_batch_flags & ~CCF_SRTP_BATCH_GCM) | (CCF_SRTP_BATCH_GCM if on else 0)
+
+
+def _batch_kernels():
+    """The kernels batches use on this CPU: {"sha1-mb": ..., "aes-ctr-many": ..., "gcm-many": ...}."""
+    return {"sha1-mb": ccf_srtp_batch_kernel(b"sha1").decode(),
+            "aes-ctr-many": ccf_srtp_batch_kernel(b"aes-ctr").decode(),
+            "gcm-many": ccf_srtp_batch_kernel(b"gcm").decode()}
+
+
+cdef int _by_address(const void *a, const void *b) noexcept nogil:
+    cdef size_t x = (<const size_t *>a)[0], y = (<const size_t *>b)[0]
+    return (x > y) - (x < y)
+
+
+cdef inline uint32_t ssrc_of(tuple made) except? 0:
+    return made[1]
+
+
+cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprotect, list errors,
+                   bint stop) except -1:
+    # `sessions` is one Session for every item, or a list of n (Session or None).  Every session
+    # involved is locked (in address order, so two batches never wait on each other), each
+    # runnable item (rc == -1) is bound to its session's stream for its SSRC, all run with the
+    # GIL released, and the receiving side keeps the new streams that authenticated.  With
+    # `stop`, the first failure ends the batch: the items after it become -2 (not attempted).
+    cdef Py_ssize_t i, j, nlocks = 0, held = 0
+    cdef const uint8_t *p
+    cdef uint32_t ssrc
+    cdef bint made
+    cdef _Stream st
+    cdef Session sess, one = None
+    cdef list per_row = None
+    cdef dict fresh = None            # receiving side: (session, ssrc) -> stream made in this batch
+    cdef size_t *order = NULL
+    cdef size_t token
+    cdef bint contended
+    cdef list pending = None          # (session, events) to report after the locks
+    cdef dict made_at = None          # sender: row -> (session, ssrc, stream) made at that row
+    cdef int rc
+    cdef PyObject *obj
+    if isinstance(sessions, Session):
+        one = <Session>sessions
+    else:
+        per_row = <list>sessions
+    order = <size_t *>PyMem_Malloc((1 if one is not None else n) * sizeof(size_t) + 1)
+    if order == NULL:
+        raise MemoryError()
+    try:
+        if one is not None:
+            order[0] = <size_t><PyObject *>one
+            one._acquire()
+            held = nlocks = 1
         else:
-            items[i].rc = ccf_srtp_protect(ctx, items[i].s, items[i].inp, items[i].length,
-                                           items[i].out, items[i].cap, &out_len, allow_repeat)
-        if items[i].rc == CCF_OK:
-            items[i].length = out_len
-        elif not unprotect:
-            for i in range(i + 1, n):
-                if items[i].rc == -1:
-                    items[i].rc = -2
-            return
+            # Each session's lock without waiting, in row order, once (a session this call
+            # holds carries its token: the address of its items, unique among running calls).
+            # If one is busy, all are let go and taken in address order, waiting: two batches
+            # then never wait on each other.
+            token = <size_t>items
+            contended = False
+            for i in range(n):
+                if items[i].rc != -1:
+                    continue
+                sess = <Session>per_row[i]
+                if sess._held == token:
+                    continue
+                if not ccf_lock_try(&sess.lock):
+                    contended = True
+                    break
+                sess._held = token
+                order[nlocks] = <size_t><PyObject *>sess
+                nlocks += 1
+            held = nlocks
+            if contended:
+                for i in range(held):
+                    (<Session><PyObject *>order[i])._held = 0
+                    (<Session><PyObject *>order[i])._release()
+                held = nlocks = 0
+                for i in range(n):
+                    if items[i].rc == -1:
+                        order[nlocks] = <size_t><PyObject *>per_row[i]
+                        nlocks += 1
+                qsort(order, nlocks, sizeof(size_t), _by_address)
+                j = 0
+                for i in range(nlocks):
+                    if j == 0 or order[i] != order[j - 1]:
+                        order[j] = order[i]
+                        j += 1
+                nlocks = j
+                for held in range(nlocks):
+                    (<Session><PyObject *>order[held])._acquire()
+                held = nlocks
+        for i in range(n):
+            if items[i].rc == -1:
+                sess = one if one is not None else <Session>per_row[i]
+                p = items[i].inp
+                ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
+                items[i].fresh = 0
+                if sess.last is not None and sess.last_ssrc == ssrc:
+                    st = sess.last                # the stream of the previous packet
+                else:
+                    st = fresh.get((sess, ssrc)) if fresh else None
+                    if st is None:
+                        try:
+                            st = sess._stream(ssrc, False, &made)
+                        except SRTPError as exc:
+                            errors[i] = exc
+                            items[i].rc = CCF_ERR_PARAM
+                            st = None
+                        else:
+                            if made:
+                                if fresh is None:
+                                    fresh = {}
+                                fresh[(sess, ssrc)] = st
+                                if unprotect:
+                                    items[i].fresh = 1
+                                else:
+                                    # a sender's stream exists from its first packet on, as
+                                    # per packet (its event comes at that row, below)
+                                    sess.streams[ssrc] = st
+                                    if made_at is None:
+                                        made_at = {}
+                                    made_at[i] = (sess, ssrc, st)
+                    elif unprotect:
+                        items[i].fresh = 1
+                # The streams stay alive while the sessions are locked: sessions own them, and
+                # `fresh` holds the new ones.
+                if st is not None:
+                    items[i].s = st.s
+                    items[i].ctx = sess.ctx
+                    items[i].allow_repeat_tx = sess.allow_repeat_tx
+            if items[i].rc != -1 and stop:
+                for j in range(i + 1, n):
+                    if items[j].rc == -1:
+                        items[j].rc = -2
+                break
+        with nogil:
+            if unprotect:
+                ccf_srtp_unprotect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
+            else:
+                ccf_srtp_protect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
+        # Row by row, the events the per-packet calls would give, in their order: a sender's
+        # new stream at its first packet, a receiver's at its first authentic one, refusals
+        # (header refusals before the C call included).
+        for i in range(n):
+            rc = items[i].rc
+            if rc == -2 or rc == -1:
+                continue
+            sess = one if one is not None else <Session>per_row[i]
+            if sess is None:
+                continue
+            if made_at is not None and i in made_at:
+                sess._commit_stream(ssrc_of(made_at[i]), made_at[i][2], True)
+            if rc == CCF_OK:
+                if items[i].fresh:
+                    p = items[i].inp
+                    key = (sess, _load32(p + 8))
+                    st = fresh.pop(key, None)
+                    if st is not None:
+                        sess._commit_stream(key[1], st, False)
+            elif items[i].inp != NULL and items[i].length >= 12:
+                # (a batch names no SSRC for a packet shorter than a header: no event for it)
+                sess._failed(rc, _load32(items[i].inp + 8), 1 if unprotect else 0)
+    finally:
+        # each session's events are taken under its lock and reported once every lock is free
+        for i in range(held - 1, -1, -1):
+            sess = <Session><PyObject *>order[i]
+            if sess.notify or sess._pending:
+                if pending is None:
+                    pending = []
+                pending.append((sess, sess._take_events()))
+            sess._held = 0
+            sess._release()
+        PyMem_Free(order)
+        if pending:
+            for sess_evs in pending:
+                (<Session>sess_evs[0])._flush(sess_evs[1])
+    return 0
 
 
 # Integer item formats a lengths array may have (native byte order), by struct code.
@@ -250,6 +456,16 @@ _LENGTH_CODES = {"B": 1, "H": 2, "I": 4, "L": sizeof(unsigned long), "Q": 8, "N"
 
 cdef int _length_kind(Py_buffer *v) except -1:
     """Item code of a 1-D integer buffer: its itemsize, negated for signed types."""
+    cdef const char *f = v.format
+    if f != NULL and f[0] != 0 and (f[1] == 0 or (f[0] in b"@=" and f[2] == 0)):
+        # one native code, maybe after "@" or "=" (int32 "i" and friends): no string work
+        if f[1] != 0:
+            f += 1
+        if f[0] == b"i" and v.itemsize == 4: return -4
+        if f[0] == b"I" and v.itemsize == 4: return 4
+        if f[0] == b"B" and v.itemsize == 1: return 1
+        if f[0] == b"H" and v.itemsize == 2: return 2
+        if f[0] == b"h" and v.itemsize == 2: return -2
     fmt = (v.format or b"B").decode("ascii")
     if fmt[:1] in "@=" or (fmt[:1] == "<" and __import__("sys").byteorder == "little") or \
             (fmt[:1] in ">!" and __import__("sys").byteorder == "big"):
@@ -279,6 +495,149 @@ cdef inline void _set_length(char *base, Py_ssize_t stride, int kind, Py_ssize_t
     elif kind == 4 or kind == -4: (<uint32_t *>p)[0] = <uint32_t>n
     else: (<uint64_t *>p)[0] = <uint64_t>n
 
+
+
+cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint stop):
+    # Rows of a writable 2-D byte buffer protected or unprotected in place: lengths[i] bytes of
+    # row i in, lengths[i] updated to the output length (0 for a row that failed, unless `stop`:
+    # then the first failure raises and later rows are left as they were).  `sessions`: one
+    # Session, a list of one Session (or None) per row, or a dict SSRC -> Session.
+    cdef Py_buffer pv, lv
+    cdef Py_ssize_t n, width, rstride, lstride, i
+    cdef int kind, isz
+    cdef int64_t ln, type_max
+    cdef _BatchItem *items = NULL
+    cdef _BatchItem small[64]                # the items of a batch of up to 64 rows
+    cdef uint8_t *row
+    cdef size_t hdr, ovh
+    cdef uint32_t ssrc = 0
+    cdef list errors, per_row = None, given = None
+    cdef dict by_ssrc = None
+    cdef Session one = None, sess
+    cdef object obj
+    if isinstance(sessions, Session):
+        one = <Session>sessions
+    elif isinstance(sessions, dict):
+        by_ssrc = <dict>sessions
+    elif isinstance(sessions, (list, tuple)):
+        given = list(sessions)
+        for obj in given:
+            if obj is not None and not isinstance(obj, Session):
+                raise TypeError(f"sessions must hold Session objects or None, not {type(obj).__name__}")
+    else:
+        raise TypeError("sessions must be a Session, a list of Sessions (one per row) or a dict "
+                        f"SSRC -> Session, not {type(sessions).__name__}")
+    memset(&pv, 0, sizeof(Py_buffer))
+    memset(&lv, 0, sizeof(Py_buffer))
+    try:
+        try:
+            PyObject_GetBuffer(packets, &pv, PyBUF_RECORDS)
+        except (TypeError, BufferError, ValueError) as exc:
+            raise TypeError(f"packets must be a writable 2-D byte buffer ({exc})") from None
+        if pv.ndim != 2 or pv.itemsize != 1 or pv.strides[1] != 1 or pv.strides[0] < pv.shape[1]:
+            raise TypeError("packets must be a writable 2-D buffer of bytes with contiguous rows "
+                            "(e.g. a C-ordered numpy uint8 array)")
+        try:
+            PyObject_GetBuffer(lengths, &lv, PyBUF_RECORDS)
+        except (TypeError, BufferError, ValueError) as exc:
+            raise TypeError(f"lengths must be a writable 1-D integer buffer ({exc})") from None
+        if lv.ndim != 1:
+            raise TypeError("lengths must be a 1-D buffer")
+        kind = _length_kind(&lv)
+        n, width, rstride, lstride = pv.shape[0], pv.shape[1], pv.strides[0], lv.strides[0]
+        if lv.shape[0] != n:
+            raise ValueError(f"lengths has {lv.shape[0]} entries for {n} packet rows")
+        if given is not None and len(given) != n:
+            raise ValueError(f"sessions has {len(given)} entries for {n} packet rows")
+        isz = kind if kind > 0 else -kind
+        type_max = ((<int64_t>1 << (8 * isz - (kind < 0))) - 1) if isz < 8 else (<int64_t>1 << 62)
+        errors = [None] * n
+        if n == 0:
+            return errors
+        if one is None:
+            per_row = [None] * n
+        items = &small[0] if n <= 64 else <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
+        if items == NULL:
+            raise MemoryError()
+        for i in range(n):
+            row = <uint8_t *>pv.buf + i * rstride
+            ln = _get_length(<const char *>lv.buf, lstride, kind, i)
+            items[i].rc = CCF_ERR_PACKET
+            items[i].inp = NULL
+            if ln < 0 or ln > width:
+                errors[i] = ValueError(f"lengths[{i}] = {ln} is outside 0..{width} (the row width)")
+                continue
+            if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
+                errors[i] = PacketError(_rtp_problem(row, <size_t>ln))
+                items[i].inp = row                # for the "malformed" event, as per packet
+                items[i].length = <size_t>ln
+                continue
+            if one is not None:
+                sess = one
+            else:
+                if given is not None:
+                    obj = given[i]
+                else:
+                    ssrc = (<uint32_t>row[8] << 24) | (<uint32_t>row[9] << 16) | (<uint32_t>row[10] << 8) | row[11]
+                    obj = by_ssrc.get(ssrc)
+                if obj is None:
+                    errors[i] = SRTPError(f"no session for row {i}" if given is not None else
+                                          f"no session for SSRC {ssrc:#010x} (row {i})")
+                    continue
+                sess = <Session>obj
+                per_row[i] = sess
+            ovh = sess.ovh_rtp
+            if not unprotect and sess.ctx.cryptex and (row[0] & 0x1F) > 0 and not (row[0] & 0x10):
+                ovh += 4                      # RFC 9335: an empty extension block for the CSRCs
+            if not unprotect and (<size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max):
+                errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
+                continue
+            items[i].inp = row
+            items[i].out = row
+            items[i].length = <size_t>ln
+            items[i].cap = <size_t>width
+            items[i].rc = -1
+        _run_rows(items, n, one if one is not None else per_row, unprotect, errors, stop)
+        for i in range(n):
+            if items[i].rc == CCF_OK:
+                _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
+            elif items[i].rc != -2:           # -2: not attempted, row and length as they were
+                if errors[i] is None:
+                    sess = one if one is not None else per_row[i]
+                    errors[i] = (_packet_error(sess.ctx, items[i].inp, items[i].length, unprotect)
+                                 if items[i].rc == CCF_ERR_PACKET and items[i].inp != NULL
+                                 else _exception(items[i].rc, not unprotect))
+                if unprotect or not stop:     # a failed row is never sent or used by mistake
+                    _set_length(<char *>lv.buf, lstride, kind, i, 0)
+        if stop:
+            for i in range(n):
+                if errors[i] is not None:
+                    raise errors[i]
+        return errors
+    finally:
+        if items != &small[0]:
+            PyMem_Free(items)
+        PyBuffer_Release(&lv)
+        PyBuffer_Release(&pv)
+
+
+def protect_batch_into(sessions, packets, lengths):
+    """Protect in place the RTP packet in each row of a writable 2-D byte buffer, each row with
+    its own session: `sessions` is a list of one Session (or None) per row, or a dict mapping
+    SSRC -> Session (each row's SSRC looked up), or one Session for every row.  lengths[i] bytes
+    of row i in; lengths[i] becomes the protected length, or 0 for a row that failed (so it is
+    never sent as it is).  Every session involved is locked for the call (in a fixed order) and
+    the GIL is released.  Returns a list with None for each row protected and the exception for
+    each that failed; one failure does not stop the other rows."""
+    return _rows_into(sessions, packets, lengths, False, False)
+
+
+def unprotect_batch_into(sessions, packets, lengths):
+    """Unprotect in place the SRTP packet in each row, each row with its own session (see
+    protect_batch_into); lengths[i] becomes the RTP length, or 0 for a row that failed.  Returns
+    a list with None for each row that succeeded and the exception (AuthenticationError,
+    ReplayError, PacketError, SRTPError, ValueError) for each that failed."""
+    return _rows_into(sessions, packets, lengths, True, False)
 
 
 # ---- events and the ccfast.srtp logger ------------------------------------------------------
@@ -470,6 +829,7 @@ cdef class Session:
     cdef ccf_lock lock
     cdef size_t ovh_rtp, ovh_rtcp
     cdef _Stream last                 # the stream of the previous packet (skips the dict)
+    cdef size_t _held                 # the token of the row batch holding the lock, else 0
     cdef uint32_t last_ssrc
     cdef readonly int profile
     cdef list _keys                   # _MasterKey, the sending key first
@@ -1025,59 +1385,11 @@ cdef class Session:
         """Unprotect the SRTP packet in buf[:length] in place; returns the RTP length."""
         return self._run_into(buf, length, 1)
 
-    cdef int _run_locked(self, _BatchItem *items, Py_ssize_t n, bint unprotect, list errors,
-                         list keep) except -1:
+    cdef int _run_locked(self, _BatchItem *items, Py_ssize_t n, bint unprotect, list errors) except -1:
         # Under one lock acquisition: bind each runnable item (rc == -1) to its stream, run them
         # all with the GIL released, keep the receiving side's new streams that authenticated.
         # A sender stops at the first packet it cannot send: the items after it become -2.
-        cdef Py_ssize_t i, j
-        cdef const uint8_t *p
-        cdef uint32_t ssrc
-        cdef bint made
-        cdef _Stream st
-        cdef dict fresh = {}              # receiving side: streams made in this batch
-        cdef list evs = None
-        self._acquire()
-        try:
-            for i in range(n):
-                if items[i].rc == -1:
-                    p = items[i].inp
-                    ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
-                    st = fresh.get(ssrc)
-                    if st is None:
-                        try:
-                            st = self._stream(ssrc, not unprotect, &made)
-                        except SRTPError as exc:
-                            errors[i] = exc
-                            items[i].rc = CCF_ERR_PARAM
-                            st = None
-                        else:
-                            if made and unprotect:
-                                fresh[ssrc] = st
-                    if st is not None:
-                        keep[i] = st              # keeps items[i].s alive
-                        items[i].s = st.s
-                if items[i].rc != -1 and not unprotect:
-                    for j in range(i + 1, n):
-                        if items[j].rc == -1:
-                            items[j].rc = -2
-                    break
-            with nogil:
-                _run_items(self.ctx, items, n, unprotect, self.allow_repeat_tx)
-            for ssrc, st in fresh.items():
-                if st.s.authenticated_rtp:
-                    self._commit_stream(ssrc, st, False)
-            for i in range(n):
-                if (items[i].rc != CCF_OK and items[i].rc != -2 and items[i].rc != -1 and items[i].inp != NULL
-                        and items[i].length >= 12):
-                    self._failed(items[i].rc, _load32(items[i].inp + 8), 1 if unprotect else 0)
-        finally:
-            if self.notify or self._pending:
-                evs = self._take_events()
-            self._release()
-            if evs:
-                self._flush(evs)
-        return 0
+        return _run_rows(items, n, self, unprotect, errors, not unprotect)
 
     cdef list _batch(self, packets, bint unprotect):
         # New bytes per packet; one lock acquisition, the kernels run with the GIL released.
@@ -1088,8 +1400,8 @@ cdef class Session:
         cdef size_t hdr
         cdef const uint8_t *p
         cdef list outs = [None] * n
-        cdef list keep = [None] * n       # stream objects referenced by items[i].s
-        cdef Py_ssize_t nviews = 0
+        cdef Py_ssize_t nviews = 0, ln
+        cdef object obj
         if n == 0:
             return []
         views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
@@ -1100,16 +1412,22 @@ cdef class Session:
             raise MemoryError()
         try:
             for i in range(n):
-                get_read_buffer(pkts[i], &views[i], "packet")
-                nviews = i + 1
-                p = <const uint8_t *>views[i].buf
+                obj = pkts[i]
+                if PyBytes_CheckExact(obj):       # held by pkts: read in place, no export
+                    p = <const uint8_t *>PyBytes_AS_STRING(obj)
+                    ln = PyBytes_GET_SIZE(obj)
+                else:
+                    get_read_buffer(obj, &views[i], "packet")
+                    nviews = i + 1
+                    p = <const uint8_t *>views[i].buf
+                    ln = views[i].len
                 items[i].inp = p
-                items[i].length = views[i].len
+                items[i].length = ln
                 items[i].rc = CCF_ERR_PACKET
-                if ccf_srtp_rtp_header_len(p, views[i].len, &hdr) != CCF_OK:
-                    outs[i] = PacketError(_rtp_problem(p, views[i].len))
+                if ccf_srtp_rtp_header_len(p, ln, &hdr) != CCF_OK:
+                    outs[i] = PacketError(_rtp_problem(p, ln))
                     continue
-                outn = views[i].len - <Py_ssize_t>self.ovh_rtp if unprotect else views[i].len + <Py_ssize_t>self.ovh_rtp
+                outn = ln - <Py_ssize_t>self.ovh_rtp if unprotect else ln + <Py_ssize_t>self.ovh_rtp
                 if not unprotect and self.ctx.cryptex and (p[0] & 0x1F) > 0 and not (p[0] & 0x10):
                     outn += 4                     # RFC 9335: an empty extension block for the CSRCs
                 if outn < 12:
@@ -1119,12 +1437,13 @@ cdef class Session:
                 items[i].out = <uint8_t *>PyBytes_AS_STRING(outs[i])
                 items[i].cap = outn
                 items[i].rc = -1                  # to run
-            self._run_locked(items, n, unprotect, outs, keep)
+            self._run_locked(items, n, unprotect, outs)
             for i in range(n):
                 if items[i].rc == CCF_OK or items[i].rc == -2:
                     continue
                 if not isinstance(outs[i], Exception):
-                    outs[i] = (_packet_error(self.ctx, items[i].inp, views[i].len, unprotect)
+                    # a failed item keeps its input length (the C layer sets it on success only)
+                    outs[i] = (_packet_error(self.ctx, items[i].inp, items[i].length, unprotect)
                                if items[i].rc == CCF_ERR_PACKET else _exception(items[i].rc, not unprotect))
                 if not unprotect:
                     raise outs[i]
@@ -1138,84 +1457,7 @@ cdef class Session:
     cdef object _batch_into(self, packets, lengths, bint unprotect):
         # Rows of a writable 2-D byte buffer (a numpy uint8 array, say) protected or unprotected
         # in place: lengths[i] bytes of row i in, lengths[i] updated to the output length.
-        cdef Py_buffer pv, lv
-        cdef Py_ssize_t n, width, rstride, lstride, i
-        cdef int kind, isz
-        cdef int64_t ln, type_max
-        cdef _BatchItem *items = NULL
-        cdef uint8_t *row
-        cdef size_t hdr, ovh = self.ovh_rtp, extra
-        cdef list errors, keep
-        memset(&pv, 0, sizeof(Py_buffer))
-        memset(&lv, 0, sizeof(Py_buffer))
-        try:
-            try:
-                PyObject_GetBuffer(packets, &pv, PyBUF_RECORDS)
-            except (TypeError, BufferError, ValueError) as exc:
-                raise TypeError(f"packets must be a writable 2-D byte buffer ({exc})") from None
-            if pv.ndim != 2 or pv.itemsize != 1 or pv.strides[1] != 1 or pv.strides[0] < pv.shape[1]:
-                raise TypeError("packets must be a writable 2-D buffer of bytes with contiguous rows "
-                                "(e.g. a C-ordered numpy uint8 array)")
-            try:
-                PyObject_GetBuffer(lengths, &lv, PyBUF_RECORDS)
-            except (TypeError, BufferError, ValueError) as exc:
-                raise TypeError(f"lengths must be a writable 1-D integer buffer ({exc})") from None
-            if lv.ndim != 1:
-                raise TypeError("lengths must be a 1-D buffer")
-            kind = _length_kind(&lv)
-            n, width, rstride, lstride = pv.shape[0], pv.shape[1], pv.strides[0], lv.strides[0]
-            if lv.shape[0] != n:
-                raise ValueError(f"lengths has {lv.shape[0]} entries for {n} packet rows")
-            isz = kind if kind > 0 else -kind
-            type_max = ((<int64_t>1 << (8 * isz - (kind < 0))) - 1) if isz < 8 else (<int64_t>1 << 62)
-            errors = [None] * n
-            keep = [None] * n
-            if n == 0:
-                return errors
-            items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
-            if items == NULL:
-                raise MemoryError()
-            for i in range(n):
-                row = <uint8_t *>pv.buf + i * rstride
-                ln = _get_length(<const char *>lv.buf, lstride, kind, i)
-                items[i].rc = CCF_ERR_PACKET
-                if ln < 0 or ln > width:
-                    errors[i] = ValueError(f"lengths[{i}] = {ln} is outside 0..{width} (the row width)")
-                    continue
-                extra = 4 if (not unprotect and ln > 0 and self.ctx.cryptex and (row[0] & 0x1F) > 0
-                              and not (row[0] & 0x10)) else 0
-                if not unprotect and (<size_t>ln + ovh + extra > <size_t>width or
-                                      <int64_t>(ln + ovh + extra) > type_max):
-                    errors[i] = ValueError(f"row {i} has no room for the {ovh + extra}-byte trailer")
-                    continue
-                if ccf_srtp_rtp_header_len(row, <size_t>ln, &hdr) != CCF_OK:
-                    errors[i] = PacketError(_rtp_problem(row, <size_t>ln))
-                    continue
-                items[i].inp = row
-                items[i].out = row
-                items[i].length = <size_t>ln
-                items[i].cap = <size_t>width
-                items[i].rc = -1
-            self._run_locked(items, n, unprotect, errors, keep)
-            for i in range(n):
-                if items[i].rc == CCF_OK:
-                    _set_length(<char *>lv.buf, lstride, kind, i, items[i].length)
-                elif items[i].rc != -2:           # -2: not attempted, row and length as they were
-                    if errors[i] is None:
-                        errors[i] = (_packet_error(self.ctx, items[i].inp, items[i].length, unprotect)
-                                     if items[i].rc == CCF_ERR_PACKET and items[i].inp != NULL
-                                     else _exception(items[i].rc, not unprotect))
-                    if unprotect:
-                        _set_length(<char *>lv.buf, lstride, kind, i, 0)
-            if not unprotect:
-                for i in range(n):
-                    if errors[i] is not None:
-                        raise errors[i]
-            return errors
-        finally:
-            PyMem_Free(items)
-            PyBuffer_Release(&lv)
-            PyBuffer_Release(&pv)
+        return _rows_into(self, packets, lengths, unprotect, not unprotect)
 
     def protect_batch_into(self, packets, lengths):
         """Protect in place the RTP packet in each row of a writable 2-D byte buffer (a C-ordered

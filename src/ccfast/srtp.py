@@ -244,3 +244,9 @@ def parse_sdes(crypto_attribute: str) -> SdesCrypto:
     crypto = SdesCrypto(int(tag_text), profile, key, lifetime, mki, session_params)
     crypto.kdr                                    # a bad KDR parameter is an error here
     return crypto
+
+
+# Batches over the rows of a 2-D buffer with one session per row (relays: one session per call).
+from ._srtp import protect_batch_into, unprotect_batch_into  # noqa: E402
+
+__all__ += ["protect_batch_into", "unprotect_batch_into"]
