@@ -157,13 +157,14 @@ TS static inline void keystream16(const uint32_t q[32], const uint8_t iv[12], __
  * than a block is hashed first (independent of the SM4 chain, so it runs beside it) and its
  * GHASH value y_A takes lane 0 with H^(n-1): ((y_A ^ C_1) H ^ C_2) H ... = y_A H^(n-1) ^ ...
  */
-TS int ccf_sm4_gcm_short_gfni512(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad,
-                                 size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
-                                 uint8_t *tag, size_t tag_len, int decrypt)
+TS static inline int short_msg(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+                               const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag, size_t tag_len,
+                               const int decrypt)
 {
     const ccf_ghash_key *gk = &g->ghash;
     const long long n = (long long)len;
     const int nb = (int)((len + 15) / 16), ng = nb + 2;   /* message blocks; GHASH blocks */
+    const int nr = (ng + 3) / 4;                           /* GHASH registers */
     __m512i x[4], m[4], s[4], gb[4], lo, mid, hi, a0;
     __m128i y, ej0, lens;
     uint8_t want[16];
@@ -193,7 +194,7 @@ TS int ccf_sm4_gcm_short_gfni512(const ccf_sm4_gcm *g, const uint8_t iv[12], con
     gb[(nb + 1) / 4] = _mm512_mask_blend_epi64((__mmask8)(3u << (2 * ((nb + 1) % 4))), gb[(nb + 1) / 4],
                                                _mm512_broadcast_i32x4(lens));
     lo = mid = hi = _mm512_setzero_si512();
-    for (j = 0; j < 4; j++) {
+    for (j = 0; j < nr; j++) {
         __mmask8 live = (__mmask8)bit_range(0, 2LL * (ng - 4 * j));       /* blocks < ng */
         __m512i pw = _mm512_maskz_loadu_epi64(live, gk->tbl + CCF_GHASH_X86_DESC(ng) + 64 * j);
         __m512i b = brev(gb[j]), bk, pk;
@@ -222,6 +223,17 @@ TS int ccf_sm4_gcm_short_gfni512(const ccf_sm4_gcm *g, const uint8_t iv[12], con
             _mm512_mask_storeu_epi8(out + 64 * j, bit_range(0, n - 64 * j),
                                     _mm512_alignr_epi64(j < 3 ? x[j + 1] : _mm512_setzero_si512(), x[j], 2));
     return rc;
+}
+
+/* see sm4_impls.h: the two directions compiled apart, so that decryption's GHASH of the input
+ * does not wait for the keystream */
+TS int ccf_sm4_gcm_short_gfni512(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad,
+                                 size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
+                                 uint8_t *tag, size_t tag_len, int decrypt)
+{
+    if (decrypt)
+        return short_msg(g, iv, aad, aad_len, in, out, len, tag, tag_len, 1);
+    return short_msg(g, iv, aad, aad_len, in, out, len, tag, tag_len, 0);
 }
 
 #endif /* CCF_HAVE_X86_INTRIN */
