@@ -92,10 +92,23 @@ int ccf_sm4_ccm_decrypt(const ccf_sm4_key *k, const uint8_t *nonce, size_t nonce
                         const uint8_t *tag, size_t tag_len, uint8_t *out);
 
 /* ---- GCM (SP 800-38D over ccf_gcm.h) ---------------------------------------------------- */
-typedef struct ccf_sm4_gcm {
+/* The largest message of the one-pass kernel: A, 14 blocks and L make 16 GHASH blocks. */
+#define CCF_SM4_GCM_SHORT_MAX 224
+
+typedef struct ccf_sm4_gcm ccf_sm4_gcm;
+typedef int (*ccf_sm4_gcm_short_fn)(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad,
+                                    size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
+                                    uint8_t *tag, size_t tag_len, int decrypt);
+
+struct ccf_sm4_gcm {
     ccf_ghash_key ghash;      /* H = SM4_K(0^128) and its powers */
     ccf_sm4_key sm4;
-} ccf_sm4_gcm;
+    /* One-pass kernel for short messages with a 12-byte IV (sm4_gcm_gfni_avx512.c), NULL when
+     * the pair of implementations has none; fold[] holds its per-key round constants (secret,
+     * derived from the round keys by ccf_sm4_gcm_fold_init). */
+    ccf_sm4_gcm_short_fn short_msg;
+    uint32_t fold[32];
+};
 
 int ccf_sm4_gcm_init(ccf_sm4_gcm *g, const uint8_t *key, size_t key_len);
 /* Given implementations (tests); CCF_ERR_PARAM if either is not supported. */
@@ -109,5 +122,18 @@ int ccf_sm4_gcm_decrypt(const ccf_sm4_gcm *g, const uint8_t *nonce, size_t nonce
                         const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
                         const uint8_t *tag, size_t tag_len, uint8_t *out);
 void ccf_sm4_gcm_wipe(ccf_sm4_gcm *g);
+
+/* A whole message with a 12-byte IV in one kernel call, when the key has the one-pass kernel
+ * and len <= CCF_SM4_GCM_SHORT_MAX (aad of any length): encrypt (decrypt = 0) writes out and
+ * the 16-byte tag; decrypt compares tag_len bytes of tag in constant time and writes out only
+ * if they match (CCF_OK), else returns CCF_ERR_AUTH with out untouched.  in == out is allowed.
+ * CCF_ERR_PARAM (nothing done) when the kernel does not apply: the caller takes another path. */
+int ccf_sm4_gcm_short(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint8_t *aad, size_t aad_len,
+                      const uint8_t *in, uint8_t *out, size_t len, uint8_t *tag, size_t tag_len, int decrypt);
+
+/* The per-key constants of the folded SM4 rounds (sm4_gcm_gfni_avx512.c) from the round keys
+ * rk_0..rk_31: fold[i] = A_in rk_i + c_in (byte-wise GF(2) affine map of the GFNI S-box) plus
+ * A_in L(c_out) for each of rounds i + 1..i + 3 whose index div 4 is odd.  Constant time. */
+void ccf_sm4_gcm_fold_init(const uint32_t rk[32], uint32_t fold[32]);
 
 #endif /* CCF_SM4_H */

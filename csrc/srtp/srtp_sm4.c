@@ -33,7 +33,9 @@ int ccf_srtp_kdf_sm4_r(const uint8_t master_key[16], const uint8_t master_salt[1
 
 /*
  * SM4-GCM of one SRTP packet (NIST SP 800-38D, RFC 8998; the same result as
- * ccf_sm4_gcm_encrypt / _decrypt with a 12-byte IV).  SM4 is latency-bound: one kernel call on
+ * ccf_sm4_gcm_encrypt / _decrypt with a 12-byte IV).  Payloads up to CCF_SM4_GCM_SHORT_MAX
+ * bytes take the one-pass kernel (ccf_sm4_gcm_short) where the CPU has it; otherwise, as SM4
+ * is latency-bound (32 dependent rounds whatever the block count), one kernel call on
  * up to a register set of blocks costs about what one block does, so the pre-counter block J0
  * and the first 31 counter blocks go through the kernel in one call (the generic GCM makes
  * one call for E(J0) and more for the counter blocks).  Longer payloads continue with
@@ -90,6 +92,8 @@ int ccf_srtp_sm4_gcm_seal(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint
 {
     uint8_t ks[16 * SM4_FIRST], ctr[16], y[16];
     size_t covered, head, used, i;
+    if (ccf_sm4_gcm_short(g, iv, aad, aad_len, in, out, len, tag, 16, 0) == CCF_OK)
+        return CCF_OK;                                      /* one pass, where the CPU has it */
     memset(y, 0, sizeof(y));
     ccf_ghash_update(&g->ghash, y, aad, aad_len);           /* independent of the SM4 chain */
     covered = sm4_keystream(g, iv, ks, len, ctr, &used);
@@ -112,7 +116,9 @@ int ccf_srtp_sm4_gcm_open(const ccf_sm4_gcm *g, const uint8_t iv[12], const uint
 {
     uint8_t ks[16 * SM4_FIRST], ctr[16], y[16];
     size_t covered, head, used, i;
-    int ok;
+    int ok = ccf_sm4_gcm_short(g, iv, aad, aad_len, in, out, len, (uint8_t *)(uintptr_t)tag, 16, 1);
+    if (ok != CCF_ERR_PARAM)
+        return ok;                                          /* one pass: CCF_OK or CCF_ERR_AUTH */
     memset(y, 0, sizeof(y));
     ccf_ghash_update(&g->ghash, y, aad, aad_len);           /* overlaps the SM4 chain below */
     ccf_ghash_update(&g->ghash, y, in, len);
