@@ -146,7 +146,7 @@ def test_seal_2gib_rss(tmp_path):
     with open(src, "wb") as f:
         f.truncate(2 << 30)                    # sparse: 2 GiB of zeros without disk writes
     try:
-        code = CHILD.format(src=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src"),
+        code = CHILD.format(src=os.path.dirname(os.path.dirname(os.path.abspath(recording.__file__))),
                             src_file=str(src), dst_file=str(dst))
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=1800)
         before, peak, size = map(int, out.stdout.split())

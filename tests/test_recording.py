@@ -24,11 +24,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM as C_AESGCM
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap_with_padding, aes_key_wrap_with_padding
 
 from ccfast import chunked, recording, sm2
+from conftest import import_root
 from ccfast.exceptions import CCFastError, InvalidTag, TruncatedError
 
 pytestmark = pytest.mark.cpu_independent
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 SUITES = list(recording._SUITES)
 S = chunked.Suite
 
@@ -722,7 +723,7 @@ CHILD = textwrap.dedent("""
 
 
 def run_child(op, a, b, key, stop):
-    code = CHILD.format(src=os.path.join(ROOT, "src"), stop=stop, key=key.hex(), op=op, a=str(a), b=str(b))
+    code = CHILD.format(src=str(import_root()), stop=stop, key=key.hex(), op=op, a=str(a), b=str(b))
     p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     steps = []
     for line in p.stdout:

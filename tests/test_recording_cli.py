@@ -7,15 +7,15 @@ import sys
 import pytest
 
 from ccfast import recording, sm2
+from conftest import child_env
 
 pytestmark = pytest.mark.cpu_independent
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 
 def cli(*args, stdin=None, cwd=None):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.path.join(ROOT, "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env = child_env()
     return subprocess.run([sys.executable, "-m", "ccfast", *map(str, args)], input=stdin, capture_output=True,
                           env=env, cwd=cwd, timeout=120)
 

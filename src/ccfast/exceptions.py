@@ -42,7 +42,7 @@ class InvalidTag(CCFastError):
     """An AEAD tag did not verify: the message was forged, corrupted, or the key, nonce or
     associated data differ.  No plaintext is released."""
 
-    def __init__(self, *args):
+    def __init__(self, *args: object) -> None:
         super().__init__(*(args or ("authentication tag did not verify: the ciphertext, tag, key, "
                                     "nonce or associated data differ from the sender's; no "
                                     "plaintext was released",)))
