@@ -17,7 +17,7 @@ import pkgutil
 import pytest
 
 import ccfast
-from ccfast import _chunked, _sm2, aead, chunked, fpe, mask, sm2, sm3, sm4, srtp, tlog
+from ccfast import _chunked, _sm2, aead, chunked, fpe, mask, recording, sm2, sm3, sm4, srtp, tlog
 from ccfast.compat import pylibsrtp as cpylibsrtp
 from ccfast.compat.gmssl import sm2 as gsm2
 from ccfast.compat.gmssl import sm4 as gsm4
@@ -70,6 +70,16 @@ def _chunked_reader(secret):
     return chunked.Reader(io.BytesIO(chunked.encrypt(secret, b"message")), secret)
 
 
+def _recording_reader(secret):
+    import tempfile
+    d = tempfile.mkdtemp(prefix="ccfast_keyed_")
+    kek = recording.KEK(secret, "archive")
+    with open(os.path.join(d, "call.raw"), "wb") as f:
+        f.write(bytes(1000))
+    recording.seal(os.path.join(d, "call.raw"), os.path.join(d, "call.rec"), [kek])
+    return recording.open(os.path.join(d, "call.rec"), kek)
+
+
 def _kex(secret):
     key = _sm2_private(secret)
     return sm2.KeyExchange(key, sm2.generate_private_key().public_key(), initiator=True)
@@ -102,6 +112,9 @@ KEYED = {
     chunked.Reader: (32, _chunked_reader),
     _chunked.Cipher: (32, _chunked_cipher),
     _chunked.SealJob: (32, _chunked_job),     # holds a Cipher while threads seal
+    recording.KEK: (32, lambda k: recording.KEK(k, "archive")),
+    recording.RecordingReader: (32, _recording_reader),       # holds the file key's payload key
+    recording._Keys: (32, lambda k: recording._Keys(recording._SUITE_IDS["SM4_GCM_SM3"], k)),
 }
 
 NOT_KEYED = {
@@ -118,6 +131,13 @@ NOT_KEYED = {
     "ccfast.chunked.Suite",                  # names of algorithm suites
     "ccfast._chunked.SealPool",              # worker threads and locks; jobs carry the keys
     "ccfast._cli.speed_chunked._Keep", "ccfast._cli.speed_chunked._Null",   # benchmark sinks
+    "ccfast._keywrap._Schedules",            # C schedules held inside a KEK, never handed out (tested through KEK)
+    "ccfast._net.Batch", "ccfast._net._Ints", "ccfast._net._Mem", "ccfast._net._Rows",   # datagram buffers
+    "ccfast.net.BatchReader",                # a socket and a callback
+    # a recording's public header: metadata, recipients' ids, wrapped (encrypted) file keys
+    "ccfast.recording.Metadata", "ccfast.recording.RecipientInfo", "ccfast.recording.RecordingInfo",
+    "ccfast.recording._Header", "ccfast.recording._Stanza",
+    "ccfast.recording._AtomicFile", "ccfast.recording._NoClose", "ccfast.recording._Window",   # file plumbing
 }
 
 

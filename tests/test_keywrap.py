@@ -238,7 +238,9 @@ def test_kek_secrets():
     assert "archive-2026" in r and key.hex() not in r and "0001020304" not in r
     with pytest.raises(TypeError):
         pickle.dumps(kek)
-    assert copy.copy(kek) is kek
+    for dup in (copy.copy, copy.deepcopy):
+        with pytest.raises(TypeError):
+            dup(kek)
     g = KEK.generate("gen", "sm4")
     assert g.algorithm == "sm4" and len(g.wrap(bytes(32))) == 40
     assert isinstance(InvalidTag(), CCFastError)

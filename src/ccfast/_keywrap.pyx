@@ -4,6 +4,7 @@
 # KEK keeps its key only as C schedules (forward AES from the best implementation, the portable
 # constant-time inverse cipher, or SM4), allocated with ccf_alloc_aligned and wiped on
 # deallocation; it never shows the key in repr() and refuses pickling.
+cimport cython
 import os
 
 from libc.stdint cimport uint8_t
@@ -199,8 +200,9 @@ def _check_kid(kid):
     return raw
 
 
+@cython.embedsignature(False)      # the docstring's first line is the signature
 cdef class KEK:
-    """A symmetric key-encryption key with its key id.
+    """KEK(key, kid, *, algorithm=None)\n--\n\nA symmetric key-encryption key with its key id.
 
     KEK(key, kid, *, algorithm=None): a 32-byte key is an AES-256 key, a 16-byte key an SM4 key
     (RFC 5649 key wrap with padding on that cipher); algorithm ("aes-256" or "sm4") may be given
@@ -273,7 +275,7 @@ cdef class KEK:
         raise TypeError("KEK objects hold a secret key and cannot be pickled")
 
     def __copy__(self):
-        return self
+        raise TypeError("KEK objects hold a secret key and cannot be copied")
 
     def __deepcopy__(self, memo):
-        return self
+        raise TypeError("KEK objects hold a secret key and cannot be copied")

@@ -166,7 +166,7 @@ cdef _Ints _ints(_Mem mem, void *base, Py_ssize_t n, bint int32, bint readonly):
 
 
 cdef class Batch:
-    """n preallocated rows of `mtu` bytes for datagrams, with a length, a peer address and a
+    """Batch(n, mtu=1500)\n--\n\nn preallocated rows of `mtu` bytes for datagrams, with a length, a peer address and a
     truncation flag per row.
 
     ``rows`` is a writable 2-D byte buffer (n x mtu) and ``lengths`` a writable int32 buffer of

@@ -445,6 +445,11 @@ class _Keys:
         _wipe(self.payload)
         _wipe(self.mac)
 
+    __del__ = wipe                              # wiped when freed, even on an error path
+
+    def __reduce__(self):
+        raise TypeError("_Keys objects hold keys and cannot be pickled or copied")
+
 
 def _wipe(buf):
     if isinstance(buf, bytearray):

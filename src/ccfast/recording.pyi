@@ -3,7 +3,7 @@ from dataclasses import dataclass
 import io
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, NamedTuple, Protocol
+from typing import Any, BinaryIO, Final, NamedTuple, Protocol
 
 from . import chunked
 from ._keywrap import KEK as KEK
@@ -87,12 +87,14 @@ class RecordingInfo:
     metadata: Metadata
     authenticated: bool
 
-class RecordingReader(io.RawIOBase):
+class RecordingReader(io.RawIOBase, BinaryIO):
     info: RecordingInfo
     def __init__(self, *args: object, **kwargs: object) -> None: ...
     def readinto(self, b: Any) -> int: ...
+    def read(self, size: int | None = -1, /) -> bytes: ...
     def seek(self, offset: int, whence: int = 0) -> int: ...
     def tell(self) -> int: ...
+    def __enter__(self) -> "RecordingReader": ...
 
 def recipient_info(recipient: KEK | SM2PublicKey | SM2PrivateKey) -> RecipientInfo: ...
 def seal(

@@ -12,7 +12,8 @@ from .exceptions import ReplayError as ReplayError
 from .exceptions import SRTPError as SRTPError
 
 __all__ = ["Profile", "Session", "key_length", "keys_from_dtls", "parse_sdes", "SdesCrypto",
-           "SRTPError", "AuthenticationError", "ReplayError", "PacketError", "KeyLimitError"]
+           "SRTPError", "AuthenticationError", "ReplayError", "PacketError", "KeyLimitError",
+           "protect_batch_into", "unprotect_batch_into"]
 
 class Profile(IntEnum):
     AES_CM_128_HMAC_SHA1_80 = 0x0001
