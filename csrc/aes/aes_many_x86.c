@@ -34,6 +34,37 @@ typedef struct unit {
     size_t off;                /* byte offset of the unit's first block in the message */
 } unit;
 
+/* Cuts the jobs into units of unit_bytes (a job whose counter would carry past its low 32 bits
+ * goes alone through ccf_aes_ctr128_one) and hands them to run, GROUP at a time and one key
+ * length per group. */
+static void schedule(const ccf_aes_ctr_job *jobs, size_t n, size_t unit_bytes,
+                     void (*run)(const unit *u, int nu, unsigned rounds))
+{
+    unit u[GROUP];
+    int nu = 0;
+    unsigned rounds = 0;
+    size_t i, off;
+    for (i = 0; i < n; i++) {
+        const ccf_aes_ctr_job *j = &jobs[i];
+        if (carries(j)) {
+            ccf_aes_ctr128_one(j);
+            continue;
+        }
+        for (off = 0; off < j->len; off += unit_bytes) {
+            if (nu && (nu == GROUP || j->key->rounds != rounds)) {
+                run(u, nu, rounds);
+                nu = 0;
+            }
+            rounds = j->key->rounds;
+            u[nu].job = j;
+            u[nu].off = off;
+            nu++;
+        }
+    }
+    if (nu)
+        run(u, nu, rounds);
+}
+
 /* ---- VAES, 512-bit: a unit is four blocks ------------------------------------------------- */
 
 #define V512 CCF_TARGET("avx512f,avx512vl,avx512bw,vaes,aes,sse4.1")
@@ -80,31 +111,9 @@ V512 static void run512(const unit *u, int nu, unsigned rounds)
 }
 
 /* see aes_many.c */
-V512 void ccf_aes_vaes512_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
+void ccf_aes_vaes512_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
 {
-    unit u[GROUP];
-    int nu = 0;
-    unsigned rounds = 0;
-    size_t i, off;
-    for (i = 0; i < n; i++) {
-        const ccf_aes_ctr_job *j = &jobs[i];
-        if (carries(j)) {
-            ccf_aes_ctr128_one(j);
-            continue;
-        }
-        for (off = 0; off < j->len; off += 64) {
-            if (nu && (nu == GROUP || j->key->rounds != rounds)) {
-                run512(u, nu, rounds);
-                nu = 0;
-            }
-            rounds = j->key->rounds;
-            u[nu].job = j;
-            u[nu].off = off;
-            nu++;
-        }
-    }
-    if (nu)
-        run512(u, nu, rounds);
+    schedule(jobs, n, 64, run512);
 }
 
 /* ---- AES-NI: a unit is one block ------------------------------------------------------------ */
@@ -159,31 +168,9 @@ NI static void run128(const unit *u, int nu, unsigned rounds)
 }
 
 /* see aes_many.c */
-NI void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
+void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
 {
-    unit u[GROUP];
-    int nu = 0;
-    unsigned rounds = 0;
-    size_t i, off;
-    for (i = 0; i < n; i++) {
-        const ccf_aes_ctr_job *j = &jobs[i];
-        if (carries(j)) {
-            ccf_aes_ctr128_one(j);
-            continue;
-        }
-        for (off = 0; off < j->len; off += 16) {
-            if (nu && (nu == GROUP || j->key->rounds != rounds)) {
-                run128(u, nu, rounds);
-                nu = 0;
-            }
-            rounds = j->key->rounds;
-            u[nu].job = j;
-            u[nu].off = off;
-            nu++;
-        }
-    }
-    if (nu)
-        run128(u, nu, rounds);
+    schedule(jobs, n, 16, run128);
 }
 
 #endif /* CCF_HAVE_X86_INTRIN */

@@ -8,15 +8,15 @@
 #if defined(CCF_HAVE_X86_INTRIN)
 #include <immintrin.h>
 #include "ccf_cpu.h"
-#include "sha1_mb_x86.h"
+#include "ccf_mb_x86.h"
 
 static int mb_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2); }
 
 CCF_TARGET("avx2")
 static inline void mb_avx2_load(__m256i *w, const uint8_t *const *ptrs, size_t off)
 {
-    ccf_sha1_mb_load8(w, ptrs, off, 0);
-    ccf_sha1_mb_load8(w + 8, ptrs, off, 32);
+    ccf_mb_load8_be32(w, ptrs, off, 0);
+    ccf_mb_load8_be32(w + 8, ptrs, off, 32);
 }
 
 #define MB_V __m256i

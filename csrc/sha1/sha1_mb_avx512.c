@@ -10,22 +10,9 @@
 #if defined(CCF_HAVE_X86_INTRIN)
 #include <immintrin.h>
 #include "ccf_cpu.h"
-#include "sha1_mb_x86.h"
+#include "ccf_mb_x86.h"
 
 static int mb_avx512_supported(void) { return ccf_cpu_has(CCF_CPU_AVX512F | CCF_CPU_AVX2); }
-
-CCF_TARGET("avx512f,avx2")
-static inline void mb_avx512_load(__m512i *w, const uint8_t *const *ptrs, size_t off)
-{
-    __m256i lo[16], hi[16];
-    int i;
-    ccf_sha1_mb_load8(lo, ptrs, off, 0);
-    ccf_sha1_mb_load8(lo + 8, ptrs, off, 32);
-    ccf_sha1_mb_load8(hi, ptrs + 8, off, 0);
-    ccf_sha1_mb_load8(hi + 8, ptrs + 8, off, 32);
-    for (i = 0; i < 16; i++)
-        w[i] = _mm512_inserti64x4(_mm512_castsi256_si512(lo[i]), hi[i], 1);
-}
 
 #define MB_V __m512i
 #define MB_LANES 16
@@ -38,7 +25,7 @@ static inline void mb_avx512_load(__m512i *w, const uint8_t *const *ptrs, size_t
 #define MB_ROL(x, n) _mm512_rol_epi32((x), (n))
 #define MB_CH(x, y, z) _mm512_ternarylogic_epi32((x), (y), (z), 0xCA)
 #define MB_MAJ(x, y, z) _mm512_ternarylogic_epi32((x), (y), (z), 0xE8)
-#define MB_LOAD_BLOCKS(w, ptrs, off) mb_avx512_load((w), (ptrs), (off))
+#define MB_LOAD_BLOCKS(w, ptrs, off) ccf_mb_load16_be32((w), (ptrs), (off))
 #define MB_COMPRESS mb_avx512_compress
 #define MB_TARGET_STR "avx512f,avx2"
 #include "sha1_mb_tmpl.h"

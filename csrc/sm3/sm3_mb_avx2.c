@@ -8,7 +8,7 @@
 #if defined(CCF_HAVE_X86_INTRIN)
 #include <immintrin.h>
 #include "ccf_cpu.h"
-#include "sm3_mb_x86.h"
+#include "ccf_mb_x86.h"
 
 static int mb_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2); }
 
@@ -24,8 +24,8 @@ static int mb_avx2_supported(void) { return ccf_cpu_has(CCF_CPU_AVX2); }
 #define MB_FF1(x, y, z) _mm256_or_si256(_mm256_and_si256((x), (y)), _mm256_and_si256((z), _mm256_or_si256((x), (y))))
 #define MB_GG1(x, y, z) _mm256_xor_si256((z), _mm256_and_si256((x), _mm256_xor_si256((y), (z))))
 #define MB_LOAD_BLOCKS(w, ptrs, off) do {                                          \
-        ccf_sm3_mb_load8((w), (ptrs), (off), 0);                                   \
-        ccf_sm3_mb_load8((w) + 8, (ptrs), (off), 32);                              \
+        ccf_mb_load8_be32((w), (ptrs), (off), 0);                                   \
+        ccf_mb_load8_be32((w) + 8, (ptrs), (off), 32);                              \
     } while (0)
 #define MB_COMPRESS mb_avx2_compress
 #define MB_TARGET_STR "avx2"

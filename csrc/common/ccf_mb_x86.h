@@ -1,10 +1,13 @@
 /*
- * sha1_mb_x86.h - private to the x86 multi-buffer SHA-1 files: word-slicing message blocks.
+ * ccf_mb_x86.h - word-slicing of message blocks for the x86 multi-buffer hashes (SHA-1, SM3):
+ * both read 64-byte blocks as sixteen big-endian 32-bit words, one message per lane.
+ * Include only from files compiled with CCF_HAVE_X86_INTRIN.
  */
-#ifndef CCF_SHA1_MB_X86_H
-#define CCF_SHA1_MB_X86_H
+#ifndef CCF_MB_X86_H
+#define CCF_MB_X86_H
 
 #include <immintrin.h>
+#include "ccf_common.h"
 
 /*
  * out[0..7] = words half/4 .. half/4 + 7 (big-endian) of the blocks at ptrs[lane] + off for
@@ -12,7 +15,7 @@
  * transpose: unpack 32-bit pairs, unpack 64-bit pairs, then swap 128-bit halves.
  */
 CCF_TARGET("avx2")
-static inline void ccf_sha1_mb_load8(__m256i *out, const uint8_t *const *ptrs, size_t off, size_t half)
+static inline void ccf_mb_load8_be32(__m256i *out, const uint8_t *const *ptrs, size_t off, size_t half)
 {
     const __m256i bswap = _mm256_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3,
                                           12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
@@ -36,4 +39,19 @@ static inline void ccf_sha1_mb_load8(__m256i *out, const uint8_t *const *ptrs, s
     }
 }
 
-#endif /* CCF_SHA1_MB_X86_H */
+/* w[0..15] = the sixteen words of the blocks at ptrs[0..15] + off, one message per 32-bit lane
+ * of a 512-bit register: two 8-lane transposes per half, joined. */
+CCF_TARGET("avx512f,avx2")
+static inline void ccf_mb_load16_be32(__m512i *w, const uint8_t *const *ptrs, size_t off)
+{
+    __m256i lo[16], hi[16];
+    int i;
+    ccf_mb_load8_be32(lo, ptrs, off, 0);
+    ccf_mb_load8_be32(lo + 8, ptrs, off, 32);
+    ccf_mb_load8_be32(hi, ptrs + 8, off, 0);
+    ccf_mb_load8_be32(hi + 8, ptrs + 8, off, 32);
+    for (i = 0; i < 16; i++)
+        w[i] = _mm512_inserti64x4(_mm512_castsi256_si512(lo[i]), hi[i], 1);
+}
+
+#endif /* CCF_MB_X86_H */
