@@ -66,11 +66,13 @@ TEST_DEPENDENCIES = {"pytest", "hypothesis", "cryptography", "cryptography_vecto
 
 # Standards whose known-answer records the suite counts (kat fixture).
 STANDARDS = {
-    "NIST CAVP": "NIST CAVP GCM response files (gcmEncryptExtIV, gcmDecrypt) from cryptography-vectors",
+    "NIST CAVP": "NIST CAVP GCM response files (gcmEncryptExtIV, gcmDecrypt) from cryptography-vectors "
+                 "and the key-wrap-with-padding files KWP_AE_256 / KWP_AD_256 (tests/vectors/keywrap)",
     "Wycheproof": "C2SP Project Wycheproof test vectors (tests/vectors/wycheproof)",
     "C2SP": "vectors of C2SP specifications (e.g. chunked encryption)",
     "RFC 3711": "SRTP, Appendix B (key derivation, AES-CM keystream)",
     "RFC 6188": "SRTP with AES-192/256, section 7",
+    "RFC 5649": "AES key wrap with padding, section 6 examples",
     "RFC 6904": "SRTP header-extension encryption, Appendix A",
     "RFC 7714": "AES-GCM for SRTP/SRTCP, sections 16 and 17",
     "RFC 8998": "SM4-GCM/SM4-CCM (TLS 1.3 SM cipher suites)",

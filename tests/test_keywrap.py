@@ -79,13 +79,14 @@ def test_reference_matches_cryptography_aes_kwp():
 
 # ---- AES: official examples and vectors ---------------------------------------------------------
 
-def test_rfc5649_section6_examples():
+def test_rfc5649_section6_examples(kat):
     kek = bytes.fromhex("5840df6e29b02af1ab493b705bf16ea1ae8338f4dcc176a8")
     for key, wrapped in [("c37b7e6492584340bed12207808941155068f738",
                           "138bdeaa9b8fa7fc61f97742e72248ee5ae6ae5360d1ae6a5f54f373fa543b6a"),
                          ("466f7250617369", "afbeb0f07dfbf5419200f2ccb50bb24f")]:
         assert _keywrap.aes_wrap(kek, bytes.fromhex(key)).hex() == wrapped
         assert _keywrap.aes_unwrap(kek, bytes.fromhex(wrapped)).hex() == key
+        kat("RFC 5649")
 
 
 def _cavp(name):
@@ -104,15 +105,16 @@ def _cavp(name):
     return cases
 
 
-def test_nist_kwp_ae_256():
+def test_nist_kwp_ae_256(kat):
     cases = _cavp("KWP_AE_256.txt")
     assert len(cases) == 500
     for c in cases:
         assert _keywrap.aes_wrap(c["K"], c["P"]) == c["C"]
         assert KEK(c["K"], "k").wrap(c["P"]) == c["C"]
+        kat("NIST CAVP")
 
 
-def test_nist_kwp_ad_256():
+def test_nist_kwp_ad_256(kat):
     cases = _cavp("KWP_AD_256.txt")
     assert len(cases) == 500 and sum("FAIL" in c for c in cases) == 100
     for c in cases:
@@ -123,10 +125,11 @@ def test_nist_kwp_ad_256():
         else:
             assert kek.unwrap(c["C"]) == c["P"]
             assert _keywrap.aes_unwrap(c["K"], c["C"]) == c["P"]
+        kat("NIST CAVP")
 
 
 @pytest.mark.parametrize("group,case", wycheproof_cases("aes_kwp_test.json"))
-def test_wycheproof_aes_kwp(group, case):
+def test_wycheproof_aes_kwp(group, case, kat):
     key, msg, ct = (bytes.fromhex(case[k]) for k in ("key", "msg", "ct"))
     if case["result"] == "valid":
         assert _keywrap.aes_wrap(key, msg) == ct
@@ -134,6 +137,7 @@ def test_wycheproof_aes_kwp(group, case):
     else:
         with pytest.raises((InvalidTag, ValueError)):
             _keywrap.aes_unwrap(key, ct)
+    kat("Wycheproof")
 
 
 def test_aes_differential_cryptography():
