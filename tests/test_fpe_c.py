@@ -9,6 +9,8 @@ import subprocess
 
 import pytest
 
+from conftest import skip_platform, skip_tool, tree_kind
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "csrc" / "tests"
 DIRS = ("common", "aes", "gcm", "sm4", "fpe")
@@ -16,9 +18,9 @@ DIRS = ("common", "aes", "gcm", "sm4", "fpe")
 
 def build(tmp_path, main, *flags, opt="-O3"):
     if not (TESTS / main).exists():
-        pytest.skip("C sources are not part of this installation")
+        skip_platform(f"the C sources are not in this {tree_kind()}")
     if not shutil.which("gcc"):
-        pytest.skip("gcc not installed")
+        skip_tool("gcc")
     srcs = [str(p) for d in DIRS for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
     incs = [f"-I{ROOT / 'csrc' / d}" for d in DIRS] + [f"-I{TESTS}"]
     exe = tmp_path / main[:-2]
@@ -32,7 +34,7 @@ pytestmark = pytest.mark.cpu_independent
 
 def test_fpe_has_no_secret_dependent_branches_or_addresses(tmp_path):
     if not shutil.which("valgrind") or not pathlib.Path("/usr/include/valgrind/memcheck.h").exists():
-        pytest.skip("valgrind (with its headers) not installed")
+        skip_tool("valgrind", "with its headers (Debian: valgrind)")
     exe = build(tmp_path, "ctgrind_fpe.c", "-DCCF_CTGRIND")
     r = subprocess.run(["valgrind", "--error-exitcode=9", "-q", str(exe)], capture_output=True, text=True,
                        timeout=1200, env={"CCFAST_CPU_DISABLE": "all"})

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.keywrap import (aes_key_unwrap_with_padding,
 
 from ccfast import _keywrap
 from ccfast.exceptions import CCFastError, InvalidTag
-from conftest import vector_file, wycheproof_cases
+from conftest import skip_platform, skip_tool, tree_kind, vector_file, wycheproof_cases
 
 KEK = _keywrap.KEK
 
@@ -275,9 +275,9 @@ def test_c_driver_and_constant_time(tmp_path):
     root = pathlib.Path(__file__).resolve().parent.parent
     tests = root / "csrc" / "tests"
     if not (tests / "test_keywrap.c").exists():
-        pytest.skip("C sources are not part of this installation")
+        skip_platform(f"the C sources are not in this {tree_kind()}")
     if not shutil.which("gcc"):
-        pytest.skip("gcc not installed")
+        skip_tool("gcc")
     dirs = ["common", "aes", "gcm", "sm4", "keywrap"]
     srcs = [str(p) for d in dirs for p in sorted((root / "csrc" / d).glob("*.c"))]
     incs = [f"-I{root / 'csrc' / d}" for d in dirs] + [f"-I{tests}"]
@@ -292,7 +292,7 @@ def test_c_driver_and_constant_time(tmp_path):
     r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and " 0 failed" in r.stdout, r.stdout
     if not valgrind:
-        pytest.skip("valgrind (with its headers) not installed")
+        skip_tool("valgrind", "with its headers (Debian: valgrind)")
     exe = tmp_path / "ctgrind_keywrap"
     subprocess.run(["gcc", "-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND", *incs, str(tests / "ctgrind_keywrap.c"), *objs,
                     "-o", str(exe)], check=True, capture_output=True, text=True)

@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+from conftest import require, skip_platform
+
 from ccfast import _net, net, srtp
 from ccfast.srtp import PacketError, Profile, Session
 
@@ -32,7 +34,7 @@ except OSError:                                  # no IPv6 loopback here
 @pytest.fixture(params=[False, True], ids=["batched", "fallback"])
 def path(request):
     if not request.param and not _net._capabilities()["mmsg"]:
-        pytest.skip("recvmmsg/sendmmsg not available on this OS")
+        skip_platform("recvmmsg/sendmmsg not available on this OS")
     _net._set_fallback(request.param)
     yield request.param
     _net._set_fallback(False)
@@ -77,7 +79,7 @@ def drain(sock, batch, want, timeout=10.0):
 
 
 def test_numpy_shares_rows():
-    np = pytest.importorskip("numpy")
+    np = require("numpy")
     b = net.Batch(3, 16)
     a = np.asarray(b.rows)
     assert a.shape == (3, 16) and a.dtype == np.uint8
@@ -176,7 +178,7 @@ def test_send_rows_addresses_and_skips(pair, path):
         net.send_batch(b, batch, 11)
 
 
-@pytest.mark.skipif(not _net._capabilities()["gso"], reason="UDP GSO is Linux only")
+@pytest.mark.skipif(not _net._capabilities()["gso"], reason="[platform] UDP GSO is Linux only")
 def test_gso_keeps_datagrams(pair):
     a, b = pair
     rng = random.Random(3)

@@ -6,9 +6,11 @@ import sys
 
 import pytest
 
+from conftest import require
+
 from ccfast._cli import relay_bench
 
-pytest.importorskip("numpy")                     # the generator checks packets with numpy
+require("numpy")                                 # the generator checks packets with numpy
 
 pytestmark = pytest.mark.cpu_independent
 
@@ -22,7 +24,7 @@ def test_modes_relay_every_packet(mode):
 
 
 def test_pylibsrtp_mode():
-    pytest.importorskip("pylibsrtp")
+    require("pylibsrtp")
     r = relay_bench.run_mode("a", calls=3, packets_per_call=20, seconds=20, window=32)
     assert r["relayed"] == r["received"] == 60 and r["lost"] == r["bad"] == 0
 

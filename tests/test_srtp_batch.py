@@ -18,6 +18,8 @@ import threading
 
 import pytest
 
+from conftest import skip_cpu
+
 import ccfast
 from ccfast import _srtp, srtp
 from ccfast.srtp import PacketError, Profile, ReplayError, Session, SRTPError, key_length
@@ -137,7 +139,7 @@ def test_implementations_listed():
 @pytest.mark.parametrize("impl", sorted(ccfast._available_implementations()["sha1-mb"]))
 def test_hmac_sha1_many_against_hmac(impl):
     if not ccfast._available_implementations()["sha1-mb"][impl]:
-        pytest.skip(f"{impl} not supported on this CPU")
+        skip_cpu(f"sha1-mb {impl} not supported on this CPU")
     rng = random.Random(impl)
     for n in (0, 1, 3, 15, 16, 17, 33, 70):
         same = [(rng.randbytes(20), rng.randbytes(162), rng.randbytes(4)) for _ in range(n)]
