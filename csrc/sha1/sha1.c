@@ -1,5 +1,6 @@
 /* SHA-1 streaming API, implementation choice and HMAC-SHA1.  See ccf_sha1.h. */
 #include "ccf_sha1.h"
+#include "ccf_md64.h"
 
 extern const ccf_sha1_impl ccf_sha1_impl_portable;     /* sha1_portable.c */
 #if defined(CCF_HAVE_X86_INTRIN)
@@ -56,46 +57,14 @@ void ccf_sha1_init(ccf_sha1_ctx *c)
 /* see ccf_sha1.h */
 void ccf_sha1_update(ccf_sha1_ctx *c, const uint8_t *data, size_t len)
 {
-    size_t n;
-    if (c->num) {
-        n = 64 - c->num < len ? 64 - c->num : len;
-        memcpy(c->buf + c->num, data, n);
-        c->num += n;
-        data += n;
-        len -= n;
-        if (c->num < 64)
-            return;
-        c->impl->compress(c->h, c->buf, 1);
-        c->nblocks++;
-        c->num = 0;
-    }
-    n = len / 64;
-    if (n) {
-        c->impl->compress(c->h, data, n);
-        c->nblocks += n;
-        data += 64 * n;
-        len -= 64 * n;
-    }
-    if (len) {
-        memcpy(c->buf, data, len);
-        c->num = len;
-    }
+    ccf_md64_update(c->impl->compress, c->h, c->buf, &c->num, &c->nblocks, data, len);
 }
 
-/* FIPS 180-4 5.1.1 padding: a 1 bit, zeros to 448 mod 512, the 64-bit big-endian bit length. */
+/* FIPS 180-4 5.1.1 padding (ccf_md64_pad), then the digest words. */
 static void sha1_pad(ccf_sha1_ctx *c, uint8_t out[20])
 {
-    uint64_t bits = (c->nblocks * 64 + c->num) * 8;
     int i;
-    c->buf[c->num++] = 0x80;
-    if (c->num > 56) {
-        memset(c->buf + c->num, 0, 64 - c->num);
-        c->impl->compress(c->h, c->buf, 1);
-        c->num = 0;
-    }
-    memset(c->buf + c->num, 0, 56 - c->num);
-    ccf_store64_be(c->buf + 56, bits);
-    c->impl->compress(c->h, c->buf, 1);
+    ccf_md64_pad(c->impl->compress, c->h, c->buf, c->num, c->nblocks);
     for (i = 0; i < 5; i++)
         ccf_store32_be(out + 4 * i, c->h[i]);
 }

@@ -1,5 +1,6 @@
 /* SHA-256 streaming API and implementation choice.  See ccf_sha256.h. */
 #include "ccf_sha256.h"
+#include "ccf_md64.h"
 
 extern const ccf_sha256_impl ccf_sha256_impl_portable;     /* sha256_portable.c */
 #if defined(CCF_HAVE_X86_INTRIN)
@@ -71,47 +72,15 @@ void ccf_sha256_init(ccf_sha256_ctx *c)
 /* see ccf_sha256.h */
 void ccf_sha256_update(ccf_sha256_ctx *c, const uint8_t *data, size_t len)
 {
-    size_t n;
-    if (c->num) {
-        n = 64 - c->num < len ? 64 - c->num : len;
-        memcpy(c->buf + c->num, data, n);
-        c->num += n;
-        data += n;
-        len -= n;
-        if (c->num < 64)
-            return;
-        c->impl->compress(c->h, c->buf, 1);
-        c->nblocks++;
-        c->num = 0;
-    }
-    n = len / 64;
-    if (n) {
-        c->impl->compress(c->h, data, n);
-        c->nblocks += n;
-        data += 64 * n;
-        len -= 64 * n;
-    }
-    if (len) {
-        memcpy(c->buf, data, len);
-        c->num = len;
-    }
+    ccf_md64_update(c->impl->compress, c->h, c->buf, &c->num, &c->nblocks, data, len);
 }
 
 /* see ccf_sha256.h; FIPS 180-4 5.1.1 padding: a 1 bit, zeros to 448 mod 512, the 64-bit
  * big-endian bit length. */
 void ccf_sha256_final(ccf_sha256_ctx *c, uint8_t out[32])
 {
-    uint64_t bits = (c->nblocks * 64 + c->num) * 8;
     int i;
-    c->buf[c->num++] = 0x80;
-    if (c->num > 56) {
-        memset(c->buf + c->num, 0, 64 - c->num);
-        c->impl->compress(c->h, c->buf, 1);
-        c->num = 0;
-    }
-    memset(c->buf + c->num, 0, 56 - c->num);
-    ccf_store64_be(c->buf + 56, bits);
-    c->impl->compress(c->h, c->buf, 1);
+    ccf_md64_pad(c->impl->compress, c->h, c->buf, c->num, c->nblocks);
     for (i = 0; i < 8; i++)
         ccf_store32_be(out + 4 * i, c->h[i]);
     ccf_memzero(c, sizeof(*c));

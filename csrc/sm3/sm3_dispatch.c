@@ -1,5 +1,6 @@
 /* SM3 streaming API, implementation choice and the multi-buffer scheduler.  See ccf_sm3.h. */
 #include "sm3_impls.h"
+#include "ccf_md64.h"
 #include "ccf_cpu.h"
 
 static const ccf_sm3_impl *const impls[] = {
@@ -85,47 +86,14 @@ void ccf_sm3_init(ccf_sm3_ctx *c)
 /* see ccf_sm3.h */
 void ccf_sm3_update(ccf_sm3_ctx *c, const uint8_t *data, size_t len)
 {
-    size_t n;
-    if (c->num) {
-        n = 64 - c->num < len ? 64 - c->num : len;
-        memcpy(c->buf + c->num, data, n);
-        c->num += n;
-        data += n;
-        len -= n;
-        if (c->num < 64)
-            return;
-        c->impl->compress(c->h, c->buf, 1);
-        c->nblocks++;
-        c->num = 0;
-    }
-    n = len / 64;
-    if (n) {
-        c->impl->compress(c->h, data, n);
-        c->nblocks += n;
-        data += 64 * n;
-        len -= 64 * n;
-    }
-    if (len) {
-        memcpy(c->buf, data, len);
-        c->num = len;
-    }
+    ccf_md64_update(c->impl->compress, c->h, c->buf, &c->num, &c->nblocks, data, len);
 }
 
 /* see ccf_sm3.h */
 void ccf_sm3_final(ccf_sm3_ctx *c, uint8_t out[32])
 {
-    /* 5.2 padding: a 1 bit, zeros to 448 mod 512, the 64-bit big-endian bit length */
-    uint64_t bits = (c->nblocks * 64 + c->num) * 8;
     int i;
-    c->buf[c->num++] = 0x80;
-    if (c->num > 56) {
-        memset(c->buf + c->num, 0, 64 - c->num);
-        c->impl->compress(c->h, c->buf, 1);
-        c->num = 0;
-    }
-    memset(c->buf + c->num, 0, 56 - c->num);
-    ccf_store64_be(c->buf + 56, bits);
-    c->impl->compress(c->h, c->buf, 1);
+    ccf_md64_pad(c->impl->compress, c->h, c->buf, c->num, c->nblocks);
     for (i = 0; i < 8; i++)
         ccf_store32_be(out + 4 * i, c->h[i]);
     ccf_memzero(c, sizeof(*c));
