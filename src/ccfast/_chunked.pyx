@@ -53,28 +53,35 @@ DEF NOGIL_THRESHOLD = 4096
 
 
 def _hkdf_expand(int hash_id, prk, info, Py_ssize_t length):
-    """HKDF-Expand (RFC 5869 2.3) of the C code, for tests."""
-    cdef Py_buffer pb, ib
-    cdef const uint8_t *seg[1]
-    cdef size_t seglen[1]
-    cdef bytes out
-    cdef int rc
+    """HKDF-Expand (RFC 5869 2.3) of the C code, as bytes (for tests)."""
     if length < 0:
         raise ValueError("length must not be negative")
-    memset(&pb, 0, sizeof(Py_buffer)); memset(&ib, 0, sizeof(Py_buffer))
+    out = bytearray(length)
+    _hkdf_expand_into(hash_id, prk, info, out)
+    return bytes(out)
+
+
+def _hkdf_expand_into(int hash_id, prk, info, out):
+    """HKDF-Expand (RFC 5869 2.3) of the C code into the writable buffer out (all of it), so a
+    derived key can live in a bytearray its owner wipes (ccfast.recording's header and payload
+    keys)."""
+    cdef Py_buffer pb, ib, ob
+    cdef const uint8_t *seg[1]
+    cdef size_t seglen[1]
+    cdef int rc
+    memset(&pb, 0, sizeof(Py_buffer)); memset(&ib, 0, sizeof(Py_buffer)); memset(&ob, 0, sizeof(Py_buffer))
     try:
         get_read_buffer(prk, &pb, "prk")
         get_read_buffer(info, &ib, "info")
+        get_buffer(out, &ob, True, "out")
         seg[0] = <const uint8_t *>ib.buf
         seglen[0] = ib.len
-        out = new_bytes(length)
         rc = ccf_hkdf_expand(hash_id, <const uint8_t *>pb.buf, pb.len, seg, seglen, 1,
-                             <uint8_t *>PyBytes_AS_STRING(out), length)
+                             <uint8_t *>ob.buf, ob.len)
         if rc != CCF_OK:
             raise ValueError(f"HKDF-Expand refused (status {rc})")
-        return out
     finally:
-        release_buffer(&pb); release_buffer(&ib)
+        release_buffer(&pb); release_buffer(&ib); release_buffer(&ob)
 
 
 cdef class Cipher:

@@ -27,6 +27,7 @@ from dataclasses import dataclass as _dataclass, field as _field
 from types import MappingProxyType as _MappingProxyType
 from typing import NamedTuple as _NamedTuple
 
+from ccfast import _chunked as _chunked_native
 from ccfast import chunked as _chunked
 from ccfast import sm2 as _sm2
 from ccfast import sm3 as _sm3
@@ -420,13 +421,14 @@ def _hmac_new(hash_name, key, data=b""):
     return _hmac.new(key, data, digestmod=getattr(_hashlib, hash_name))
 
 
+_HKDF_HASH = {"sha256": _chunked_native.HASH_SHA256, "sha512": _chunked_native.HASH_SHA512,
+              "sm3": _chunked_native.HASH_SM3}
+
+
 def _hkdf_expand(hash_name, prk, info, length):
-    out, t, i = bytearray(), b"", 1
-    while len(out) < length:
-        t = _hmac_new(hash_name, prk, t + info + bytes([i])).digest()
-        out += t
-        i += 1
-    del out[length:]
+    """HKDF-Expand (RFC 5869 2.3) in C, into a bytearray the caller wipes."""
+    out = bytearray(length)
+    _chunked_native._hkdf_expand_into(_HKDF_HASH[hash_name], prk, info, out)
     return out
 
 
