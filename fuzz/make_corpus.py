@@ -69,7 +69,7 @@ def main():
     write("srtp_unprotect", unprotect)
     write("srtp_roundtrip", roundtrip)
     # batches take the same input (fuzz_srtp_batch.c): the flags add a second stream (16), a
-    # stop at the first failure (32), no look-ahead (64), look-ahead for GCM too (128), header
+    # stop at the first failure (32), per-packet functions only (64), bit 128 (unused), header
     # privacy (1: RFC 6904 ids 1 and 2, and cryptex)
     write("srtp_batch", unprotect + [bytes([u[0], u[1] | extra]) + u[2:] for u in unprotect
                                      for extra in (1, 16, 32, 64, 128) if u[0] >= 4 or extra != 128])

@@ -116,13 +116,11 @@ def from_rows(rows, lengths, errors):
     return [outcome(e) if e is not None else rows.row(i, lengths[i]) for i, e in enumerate(errors)]
 
 
-@pytest.fixture(params=["look-ahead", "serial", "look-ahead-gcm"])
+@pytest.fixture(params=["multi-buffer", "serial"])
 def serial(request):
     _srtp._set_batch_serial(request.param == "serial")
-    _srtp._set_batch_gcm(request.param == "look-ahead-gcm")
     yield request.param == "serial"
     _srtp._set_batch_serial(False)
-    _srtp._set_batch_gcm(False)
 
 
 def test_implementations_listed():

@@ -257,6 +257,8 @@ int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t master
                  uint8_t label, uint8_t *out, size_t n);
 /* RFC 3711 4.1.1 AES-CM IV: (k_s * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16). */
 void ccf_srtp_cm_iv(const uint8_t salt[14], uint32_t ssrc, uint64_t index, uint8_t iv[16]);
+/* RFC 7714 8.1 AEAD IV: (00 00 || SSRC || ROC || SEQ) XOR the 12-byte salt. */
+void ccf_srtp_gcm_iv(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12]);
 
 /* Replay window primitives (RFC 3711 3.3.2): check without changing, then record. */
 int ccf_srtp_replay_check(const ccf_srtp_replay *r, uint64_t index);

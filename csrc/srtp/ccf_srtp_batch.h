@@ -5,26 +5,24 @@
  *
  * Results are exactly those of calling ccf_srtp_protect / ccf_srtp_unprotect on the items one
  * after the other, in order: outputs, statuses and stream state (indexes, replay windows,
- * counters), because that is what runs.  The batch only computes the packets' crypto ahead:
+ * counters).  Items in the common shape - an AES profile with kdr 0 and no MKI, an RTP header of
+ * the stream's SSRC without extension or padding - are done here in chunks; every other item
+ * runs through the per-packet function at its place in the order:
  *
- *   1. look-ahead: for each packet, the index the per-packet code will use (RFC 3711 3.3.1,
- *      from the stream's state before the batch), and from it the IV / nonce and the ROC;
- *   2. the crypto of all packets at once, into scratch memory: MACs, keystreams, GCM tags,
- *      decrypted or encrypted payloads (never into the packets: nothing is released before
- *      the per-packet code has authenticated it);
- *   3. the per-packet functions in order.  The kernels they call on the session keys are
- *      answered from step 2 when the call is exactly the one computed ahead (same key, IV,
- *      lengths and input bytes) and computed as usual otherwise - a packet whose index the
- *      look-ahead guessed wrong, a replay, a key derived for another kdr period, anything
- *      the look-ahead does not model.
- *
- * The AEAD profiles are looked ahead only with CCF_SRTP_BATCH_GCM (see there).
- *
- * The answering is done by pointing the session's RTP key objects at implementation tables of
- * this file for the length of the call (the caller holds each session's lock, so no other
- * thread sees them) and finding the answers through a per-thread pointer; the keys are
- * restored before return.  Kernels that would not beat the per-packet path (no multi-buffer
- * SHA-1 or no wide AES on this CPU) are not answered, and the per-packet code computes them.
+ *   unprotect  1. plan: each packet's index as the per-packet code guesses it from the stream
+ *                 state before the chunk (RFC 3711 3.3.1), and from it its MAC job over the
+ *                 packet as received, or its GCM job (plaintext into scratch memory);
+ *              2. the MACs (multi-buffer HMAC-SHA1) or GCM tags of all;
+ *              3. in order, the per-packet function's checks and state changes (replay window,
+ *                 key limits, counters) with the tag compared in constant time; a packet whose
+ *                 index guessed now differs from the planned one (an earlier packet of the
+ *                 chunk moved the stream across a ROC boundary) runs per packet instead;
+ *              4. AES-CTR of the authentic payloads in one pass.  Nothing is written to a
+ *                 packet's output before it authenticates; a GCM plaintext is copied out of
+ *                 scratch only then.
+ *   protect    1. in order, the per-packet function's checks and state changes (the index is
+ *                 the exact one: no look-ahead);
+ *              2. AES-CTR (or GCM) of the accepted packets in one pass, then their MACs.
  */
 #ifndef CCF_SRTP_BATCH_H
 #define CCF_SRTP_BATCH_H
@@ -52,12 +50,7 @@ typedef struct ccf_srtp_item {
 
 /* flags */
 #define CCF_SRTP_BATCH_STOP 1       /* stop at the first failure: later items get rc = -2 */
-#define CCF_SRTP_BATCH_SERIAL 2     /* no look-ahead: the per-packet functions only (tests) */
-#define CCF_SRTP_BATCH_GCM 4        /* look ahead for the AEAD (GCM) profiles too.  Off by default:
-                                       measured on an AVX-512/VAES Intel CPU, the per-packet GCM
-                                       code (one short-message pass) already runs at the AES
-                                       unit's throughput between packets, and the look-ahead's
-                                       own work cost more than the four-message kernel saved */
+#define CCF_SRTP_BATCH_SERIAL 2     /* the per-packet functions only (tests, benchmarks) */
 
 void ccf_srtp_protect_many(ccf_srtp_item *items, size_t n, int flags);
 void ccf_srtp_unprotect_many(ccf_srtp_item *items, size_t n, int flags);

@@ -360,8 +360,8 @@ int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t len, size_t *hdr_len)
     return CCF_OK;
 }
 
-/* RFC 7714 8.1 (RTP) and 9.1 (RTCP) IV: 00 00 || SSRC || 4 bytes || 2 bytes ... XOR salt. */
-static void gcm_iv_rtp(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12])
+/* see ccf_srtp.h (RFC 7714 8.1; 9.1 for RTCP below: 00 00 || SSRC || 4 bytes || 2 bytes ... XOR salt) */
+void ccf_srtp_gcm_iv(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12])
 {
     int i;
     iv[0] = iv[1] = 0;
@@ -497,7 +497,7 @@ int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *i
     }
     if (c->aead) {
         uint8_t iv[12];
-        gcm_iv_rtp(k->salt, ssrc, roc, seq, iv);
+        ccf_srtp_gcm_iv(k->salt, ssrc, roc, seq, iv);
         /* RFC 7714 8.2: AAD = the RTP header; the tag follows the ciphertext, then the MKI */
         rc = aead_seal(c, k, iv, out, enc, out + enc, len - enc, out + enc, out + len);
         if (plan.mode == 2)
@@ -585,7 +585,7 @@ int ccf_srtp_unprotect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t 
     wipe_from = plan.mode == 2 ? 12 : hdr;
     if (c->aead) {
         uint8_t iv[12];
-        gcm_iv_rtp(k->salt, ssrc, roc, seq, iv);
+        ccf_srtp_gcm_iv(k->salt, ssrc, roc, seq, iv);
         if (plan.mode == 2) {         /* cryptex: decrypt in out, block header moved in front */
             if (out != in)
                 memcpy(out, in, plen);

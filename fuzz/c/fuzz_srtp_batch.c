@@ -8,7 +8,7 @@
  * bit are given to the other half of the batch as RTP (they are only bytes here).
  * Flags: bit 0 RFC 6904 encryption of extension ids 1 and 2 and RFC 9335 cryptex, bit 1 MKI,
  * bit 2 kdr 16, bit 3 in place, bit 4 a second stream (packets alternate), bit 5 stop at the
- * first failure (senders), bit 6 no look-ahead, bit 7 look-ahead for GCM too.
+ * first failure (senders), bit 6 per-packet functions only (CCF_SRTP_BATCH_SERIAL), bit 7 unused.
  */
 #include "ccf_srtp_batch.h"
 #include "ccf_cpu.h"
@@ -61,8 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t window = 1 + (((uint32_t)fuzz_u8(&in) << 8 | fuzz_u8(&in)) % CCF_SRTP_MAX_WINDOW);
     size_t kl, sl, tl, ssize = ccf_srtp_stream_size(window), n = 0, i;
     uint32_t ssrc[2] = { 0, 0x12345678 };
-    int rx, bflags = ((flags & 32) ? CCF_SRTP_BATCH_STOP : 0) | ((flags & 64) ? CCF_SRTP_BATCH_SERIAL : 0) |
-                     ((flags & 128) ? CCF_SRTP_BATCH_GCM : 0);
+    int rx, bflags = ((flags & 32) ? CCF_SRTP_BATCH_STOP : 0) | ((flags & 64) ? CCF_SRTP_BATCH_SERIAL : 0);
     ccf_cpu_init();
     ccf_srtp_profile_lengths(profile, &kl, &sl, &tl);
     {

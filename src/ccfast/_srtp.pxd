@@ -145,7 +145,6 @@ cdef extern from "ccf_srtp_batch.h" nogil:
         int rc
     int CCF_SRTP_BATCH_STOP
     int CCF_SRTP_BATCH_SERIAL
-    int CCF_SRTP_BATCH_GCM
     void ccf_srtp_protect_many(ccf_srtp_item *items, size_t n, int flags)
     void ccf_srtp_unprotect_many(ccf_srtp_item *items, size_t n, int flags)
     const char *ccf_srtp_batch_kernel(const char *what)

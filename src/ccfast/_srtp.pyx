@@ -254,22 +254,15 @@ cdef object _packet_error(const ccf_srtp_ctx *ctx, const uint8_t *p, Py_ssize_t 
 
 ctypedef ccf_srtp_item _BatchItem
 
-# CCF_SRTP_BATCH_SERIAL: batches without the multi-buffer look-ahead (tests and benchmarks
+# CCF_SRTP_BATCH_SERIAL: batches through the per-packet functions only (tests and benchmarks
 # compare the two; see _set_batch_serial).
 cdef int _batch_flags = 0
 
 
 def _set_batch_serial(bint serial):
-    """Run batches through the per-packet functions only (no crypto computed ahead), or not."""
+    """Run batches through the per-packet functions only (no multi-buffer kernels), or not."""
     global _batch_flags
     _batch_flags = (_batch_flags & ~CCF_SRTP_BATCH_SERIAL) | (CCF_SRTP_BATCH_SERIAL if serial else 0)
-
-
-def _set_batch_gcm(bint on):
-    """Compute the AEAD (GCM) profiles' crypto ahead too (off by default: measured slower than
-    the per-packet GCM code on the CPUs measured; tests and benchmarks turn it on)."""
-    global _batch_flags
-    _batch_flags = (_batch_flags & ~CCF_SRTP_BATCH_GCM) | (CCF_SRTP_BATCH_GCM if on else 0)
 
 
 def _batch_kernels():
