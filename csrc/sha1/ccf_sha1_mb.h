@@ -23,6 +23,16 @@
 
 #define CCF_SHA1_MB_MAX_LANES 16
 
+/* One HMAC of a batch: the MAC over m1 || m2 (len2 <= 64) under a precomputed key. */
+typedef struct ccf_hmac_sha1_job {
+    const ccf_hmac_sha1_key *key;
+    const uint8_t *m1;
+    size_t len1;
+    const uint8_t *m2;
+    size_t len2;
+    uint8_t mac[20];           /* out: the full 20-byte MAC (truncate as needed) */
+} ccf_hmac_sha1_job;
+
 /*
  * A multi-buffer compression: `lanes` independent chaining values kept word-sliced,
  * state[5 * lanes]: word i of lane l at state[i * lanes + l]; blocks[l] points at lane l's next
@@ -33,17 +43,11 @@ typedef struct ccf_sha1_mb_impl {
     int (*supported)(void);
     unsigned lanes;
     void (*compress)(uint32_t *state, const uint8_t *const *blocks, size_t nblocks);
+    /* Optional (NULL: none): the MACs of `lanes` jobs of one shape (equal len1 and len2) in
+     * one call, the state kept in registers from the inner key to the outer digest.  Returns 0
+     * and does nothing on a CPU without what it needs beyond `supported`. */
+    int (*hmac_group)(ccf_hmac_sha1_job *jobs);
 } ccf_sha1_mb_impl;
-
-/* One HMAC of a batch: the MAC over m1 || m2 (len2 <= 64) under a precomputed key. */
-typedef struct ccf_hmac_sha1_job {
-    const ccf_hmac_sha1_key *key;
-    const uint8_t *m1;
-    size_t len1;
-    const uint8_t *m2;
-    size_t len2;
-    uint8_t mac[20];           /* out: the full 20-byte MAC (truncate as needed) */
-} ccf_hmac_sha1_job;
 
 /* NULL-terminated list, best first (entries may be unsupported here; "serial" always is). */
 const ccf_sha1_mb_impl *const *ccf_sha1_mb_impls(void);

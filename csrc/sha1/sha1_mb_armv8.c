@@ -81,7 +81,7 @@ CE static void mb_armv8_compress(uint32_t *state, const uint8_t *const *ptrs, si
     }
 }
 
-const ccf_sha1_mb_impl ccf_sha1_mb_impl_armv8 = { "armv8-x4", mb_armv8_supported, NS, mb_armv8_compress };
+const ccf_sha1_mb_impl ccf_sha1_mb_impl_armv8 = { "armv8-x4", mb_armv8_supported, NS, mb_armv8_compress, NULL };
 
 #else
 typedef int ccf_sha1_mb_armv8_unused;   /* ISO C forbids an empty translation unit */

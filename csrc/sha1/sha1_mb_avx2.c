@@ -35,7 +35,7 @@ static inline void mb_avx2_load(__m256i *w, const uint8_t *const *ptrs, size_t o
 #define MB_TARGET_STR "avx2"
 #include "sha1_mb_tmpl.h"
 
-const ccf_sha1_mb_impl ccf_sha1_mb_impl_avx2 = { "avx2", mb_avx2_supported, 8, mb_avx2_compress };
+const ccf_sha1_mb_impl ccf_sha1_mb_impl_avx2 = { "avx2", mb_avx2_supported, 8, mb_avx2_compress, NULL };
 
 #else
 typedef int ccf_sha1_mb_avx2_unused;   /* ISO C forbids an empty translation unit */

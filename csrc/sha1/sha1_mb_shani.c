@@ -89,7 +89,7 @@ static void mb_shani_compress(uint32_t *state, const uint8_t *const *ptrs, size_
     }
 }
 
-const ccf_sha1_mb_impl ccf_sha1_mb_impl_shani = { "sha-ni-x4", mb_shani_supported, NS, mb_shani_compress };
+const ccf_sha1_mb_impl ccf_sha1_mb_impl_shani = { "sha-ni-x4", mb_shani_supported, NS, mb_shani_compress, NULL };
 
 #else
 typedef int ccf_sha1_mb_shani_unused;   /* ISO C forbids an empty translation unit */

@@ -37,24 +37,33 @@
         MB_R(B, C, D, E, A, F, K, (t) + 4);                                             \
     } while (0)
 
+/* One block: the state A..E (locals) advanced by the message words in w[0..15] (the ring is
+ * overwritten); needs the locals k0..k3 from MB_KEYS. */
+#define MB_KEYS                                                                         \
+    const MB_V k0 = MB_SET1(0x5A827999u), k1 = MB_SET1(0x6ED9EBA1u);                    \
+    const MB_V k2 = MB_SET1(0x8F1BBCDCu), k3 = MB_SET1(0xCA62C1D6u)
+
+#define MB_BLOCK() do {                                                                 \
+        MB_V A0 = A, B0 = B, C0 = C, D0 = D, E0 = E;                                    \
+        MB_R5(MB_CH, k0, 0);  MB_R5(MB_CH, k0, 5);  MB_R5(MB_CH, k0, 10);  MB_R5(MB_CH, k0, 15); \
+        MB_R5(MB_PARITY, k1, 20); MB_R5(MB_PARITY, k1, 25); MB_R5(MB_PARITY, k1, 30); MB_R5(MB_PARITY, k1, 35); \
+        MB_R5(MB_MAJ, k2, 40); MB_R5(MB_MAJ, k2, 45); MB_R5(MB_MAJ, k2, 50); MB_R5(MB_MAJ, k2, 55); \
+        MB_R5(MB_PARITY, k3, 60); MB_R5(MB_PARITY, k3, 65); MB_R5(MB_PARITY, k3, 70); MB_R5(MB_PARITY, k3, 75); \
+        A = MB_ADD(A, A0); B = MB_ADD(B, B0); C = MB_ADD(C, C0); D = MB_ADD(D, D0); E = MB_ADD(E, E0); \
+    } while (0)
+
 CCF_TARGET(MB_TARGET_STR)
 static void MB_COMPRESS(uint32_t *state, const uint8_t *const *ptrs, size_t nblocks)
 {
-    const MB_V k0 = MB_SET1(0x5A827999u), k1 = MB_SET1(0x6ED9EBA1u);
-    const MB_V k2 = MB_SET1(0x8F1BBCDCu), k3 = MB_SET1(0xCA62C1D6u);
+    MB_KEYS;
     MB_V w[16];
     MB_V A = MB_LOADU(state + 0 * MB_LANES), B = MB_LOADU(state + 1 * MB_LANES);
     MB_V C = MB_LOADU(state + 2 * MB_LANES), D = MB_LOADU(state + 3 * MB_LANES);
     MB_V E = MB_LOADU(state + 4 * MB_LANES);
     size_t off;
     for (off = 0; off < 64 * nblocks; off += 64) {
-        MB_V A0 = A, B0 = B, C0 = C, D0 = D, E0 = E;
         MB_LOAD_BLOCKS(w, ptrs, off);
-        MB_R5(MB_CH, k0, 0);  MB_R5(MB_CH, k0, 5);  MB_R5(MB_CH, k0, 10);  MB_R5(MB_CH, k0, 15);
-        MB_R5(MB_PARITY, k1, 20); MB_R5(MB_PARITY, k1, 25); MB_R5(MB_PARITY, k1, 30); MB_R5(MB_PARITY, k1, 35);
-        MB_R5(MB_MAJ, k2, 40); MB_R5(MB_MAJ, k2, 45); MB_R5(MB_MAJ, k2, 50); MB_R5(MB_MAJ, k2, 55);
-        MB_R5(MB_PARITY, k3, 60); MB_R5(MB_PARITY, k3, 65); MB_R5(MB_PARITY, k3, 70); MB_R5(MB_PARITY, k3, 75);
-        A = MB_ADD(A, A0); B = MB_ADD(B, B0); C = MB_ADD(C, C0); D = MB_ADD(D, D0); E = MB_ADD(E, E0);
+        MB_BLOCK();
     }
     MB_STOREU(state + 0 * MB_LANES, A); MB_STOREU(state + 1 * MB_LANES, B);
     MB_STOREU(state + 2 * MB_LANES, C); MB_STOREU(state + 3 * MB_LANES, D);

@@ -363,14 +363,9 @@ int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t len, size_t *hdr_len)
 /* see ccf_srtp.h (RFC 7714 8.1; 9.1 for RTCP below: 00 00 || SSRC || 4 bytes || 2 bytes ... XOR salt) */
 void ccf_srtp_gcm_iv(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12])
 {
-    int i;
-    iv[0] = iv[1] = 0;
-    ccf_store32_be(iv + 2, ssrc);
-    ccf_store32_be(iv + 6, roc);
-    iv[10] = (uint8_t)(seq >> 8);
-    iv[11] = (uint8_t)seq;
-    for (i = 0; i < 12; i++)
-        iv[i] ^= salt[i];
+    /* bytes 0..7: 00 00 || SSRC || ROC's high half; bytes 8..11: ROC's low half || SEQ */
+    ccf_store64_be(iv, ccf_load64_be(salt) ^ (((uint64_t)ssrc << 16) | (roc >> 16)));
+    ccf_store32_be(iv + 8, ccf_load32_be(salt + 8) ^ ((roc << 16) | seq));
 }
 
 static void gcm_iv_rtcp(const uint8_t salt[12], uint32_t ssrc, uint32_t index, uint8_t iv[12])

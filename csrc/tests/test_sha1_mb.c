@@ -5,7 +5,9 @@
  * "armv8-x4", "serial"):
  *   - RFC 2202 section 3 HMAC-SHA1 test cases 1-7 as one batch (keys of every length, including
  *     longer than a block), each message split at several points between m1 and m2;
- *   - batches of same-shaped jobs (the lockstep path: SRTP packets of one length, several keys)
+ *   - batches of same-shaped jobs (the lockstep path and the AVX-512 group HMAC: SRTP packets
+ *     of one length, one key or several; m1 ending anywhere in a block, m2 of 0..64 bytes, each
+ *     in a buffer of its exact length)
  *     and of mixed shapes (the lane scheduler: len1 0..300, len2 0..64, keys 0..100 bytes),
  *     against single-stream HMAC through the portable implementation, for batch sizes 0..70;
  *   - len2 > 64 refused with nothing written.
@@ -105,6 +107,50 @@ static void check_batch(const ccf_sha1_mb_impl *impl, size_t n, int same, uint32
     CCF_CHECK(bad == 0, "%s: %zu of %zu MACs differ (n=%zu, same=%d)", impl->name, bad, n, n, same);
 }
 
+/* Groups of one shape for every split of the tail: m1 ending anywhere in a block, m2 of 0..64
+ * bytes (the padding in the same block or the next), one key or several; each message in a
+ * buffer of its exact length (no byte past m1 + len1 or m2 + len2 may be read). */
+static void check_groups(const ccf_sha1_mb_impl *impl)
+{
+    static const size_t L1[] = { 0, 1, 20, 55, 56, 63, 64, 65, 100, 119, 120, 127, 128, 160, 162, 172, 191 };
+    static const size_t L2[] = { 0, 1, 4, 8, 20, 45, 55, 56, 63, 64 };
+    uint8_t *m1[32], *m2[32], key[3][20];
+    ccf_hmac_sha1_key k[3], kp[3];
+    ccf_hmac_sha1_job jobs[32];
+    size_t a, b, i, bad = 0;
+    int keys;
+    for (i = 0; i < 3; i++) {
+        ccf_test_fill(key[i], 20, 900 + (uint32_t)i);
+        ccf_hmac_sha1_init(&k[i], key[i], 20);
+        ccf_hmac_sha1_init_impl(&kp[i], key[i], 20, &ccf_sha1_impl_portable);
+    }
+    for (a = 0; a < sizeof(L1) / sizeof(L1[0]); a++)
+        for (b = 0; b < sizeof(L2) / sizeof(L2[0]); b++)
+            for (keys = 1; keys <= 3; keys += 2) {
+                for (i = 0; i < 32; i++) {
+                    m1[i] = (uint8_t *)malloc(L1[a] ? L1[a] : 1);
+                    m2[i] = (uint8_t *)malloc(L2[b] ? L2[b] : 1);
+                    ccf_test_fill(m1[i], L1[a], (uint32_t)(a * 1000 + b * 40 + i));
+                    ccf_test_fill(m2[i], L2[b], (uint32_t)(a * 1000 + b * 40 + i + 77));
+                    jobs[i].key = &k[i % (size_t)keys];
+                    jobs[i].m1 = m1[i];
+                    jobs[i].len1 = L1[a];
+                    jobs[i].m2 = m2[i];
+                    jobs[i].len2 = L2[b];
+                }
+                CCF_CHECK(ccf_hmac_sha1_many_impl(impl, jobs, 32) == CCF_OK, "%s group", impl->name);
+                for (i = 0; i < 32; i++) {
+                    uint8_t want[20];
+                    ccf_hmac_sha1(&kp[i % (size_t)keys], m1[i], L1[a], m2[i], L2[b], want, 20);
+                    if (memcmp(want, jobs[i].mac, 20) != 0 && bad++ < 3)
+                        printf("%s: group len1 %zu len2 %zu keys %d lane %zu differs\n", impl->name, L1[a], L2[b], keys, i);
+                    free(m1[i]);
+                    free(m2[i]);
+                }
+            }
+    CCF_CHECK(bad == 0, "%s: %zu MACs of same-shaped groups differ", impl->name, bad);
+}
+
 static void test_refused(const ccf_sha1_mb_impl *impl)
 {
     uint8_t m[100] = {0}, key[20] = {1};
@@ -163,6 +209,13 @@ int main(void)
         for (n = 0; n <= 70; n += (n < 20 ? 1 : 7)) {
             check_batch(impls[i], n, 1, (uint32_t)(n * 13 + i));
             check_batch(impls[i], n, 0, (uint32_t)(n * 17 + i + 5));
+        }
+        check_groups(impls[i]);
+        if (impls[i]->hmac_group) {         /* without AVX512BW: the generic lockstep */
+            ccf_cpu_set_disabled(CCF_CPU_AVX512BW);
+            check_groups(impls[i]);
+            check_batch(impls[i], 64, 1, 3);
+            ccf_cpu_set_disabled(0);
         }
         test_refused(impls[i]);
     }
