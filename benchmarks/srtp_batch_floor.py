@@ -1,0 +1,93 @@
+"""Where the time of an SRTP batch goes, and how far the batch goals are from its kernels, one run.
+
+  PYTHONPATH=src python benchmarks/srtp_batch_floor.py [rounds]
+
+Builds benchmarks/srtp_batch_floor.c with gcc, linked with the kernel directories of
+ccfast._srtp (as the C test drivers are), and prints, per packet of a 64 x 172-byte batch:
+the multi-buffer kernels alone, the C batch call (kernels, checks, stream state), and the C
+per-packet functions.  Then times, in this process and alternating, the per-call Python
+methods and the batch methods (rows in place, lists) of both profiles, and prints each batch
+as a fraction of the per-call time beside the kernel-only fraction: the kernels' share is a
+floor for the batch, which no work around them can go below.
+"""
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def run_c():
+    sys.path.insert(0, os.path.join(ROOT, "csrc", "tests"))
+    import run_driver
+    srcs, incs = run_driver.sources("srtp_batch")
+    with tempfile.TemporaryDirectory() as d:
+        exe = os.path.join(d, "srtp_batch_floor")
+        subprocess.run(["gcc", "-O2", "-std=gnu11", *incs, os.path.join(HERE, "srtp_batch_floor.c"), *srcs,
+                        "-o", exe], check=True)
+        out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+    print(out, end="")
+    return out
+
+
+def python_side(rounds):
+    import numpy as np
+    from ccfast.srtp import Profile, Session, key_length
+    pk = [struct.pack("!BBHII", 0x80, 0, s, s * 160, 0x1234ABCD) + os.urandom(160) for s in range(4096)]
+    best = {}
+
+    def keep(k, dt):
+        best[k] = min(best.get(k, 1e30), dt / len(pk) * 1e9)
+
+    for _ in range(rounds):
+        for prof in (Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_128_GCM):
+            key = os.urandom(key_length(prof))
+            prot = Session(prof, key).protect_batch(pk)
+            rows = np.zeros((len(prot), 256), np.uint8)
+            for i, p in enumerate(prot):
+                rows[i, :len(p)] = np.frombuffer(p, np.uint8)
+            lens = np.array([len(p) for p in prot], np.int32)
+            f = Session(prof, key).unprotect
+            t = time.perf_counter()
+            for p in prot:
+                f(p)
+            keep((prof.name, "per call"), time.perf_counter() - t)
+            f = Session(prof, key).unprotect_batch_into
+            t = time.perf_counter()
+            for i in range(0, len(prot), 64):
+                f(rows[i:i + 64], lens[i:i + 64])
+            keep((prof.name, "unprotect_batch_into"), time.perf_counter() - t)
+            f = Session(prof, key).unprotect_batch
+            chunks = [prot[i:i + 64] for i in range(0, len(prot), 64)]
+            t = time.perf_counter()
+            for c in chunks:
+                f(c)
+            keep((prof.name, "unprotect_batch"), time.perf_counter() - t)
+    return best
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    out = run_c()
+    k = {name: float(v) for name, v in re.findall(r"(HMAC-SHA1|AES-CTR|AES-GCM) \S+ ([\d.]+) ns", out)}
+    c_batch = {m.group(1): float(m.group(2)) for m in
+               re.finditer(r"batch: (\S+) unprotect ([\d.]+) ns", out)}
+    kernels = {"AES_CM_128_HMAC_SHA1_80": k["HMAC-SHA1"] + k["AES-CTR"], "AEAD_AES_128_GCM": k["AES-GCM"]}
+    best = python_side(rounds)
+    print(f"\nunprotect, 64 x 172 B, best of {rounds} rounds of 4096 packets (ns per packet; "
+          "fractions of the per-call time):")
+    for prof in ("AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"):
+        call = best[(prof, "per call")]
+        print(f"  {prof}: per call {call:.0f}; kernels alone {kernels[prof]:.0f} ({kernels[prof] / call:.2f}x); "
+              f"C batch {c_batch[prof]:.0f} ({c_batch[prof] / call:.2f}x); "
+              f"rows {best[(prof, 'unprotect_batch_into')]:.0f} ({best[(prof, 'unprotect_batch_into')] / call:.2f}x); "
+              f"list {best[(prof, 'unprotect_batch')]:.0f} ({best[(prof, 'unprotect_batch')] / call:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
