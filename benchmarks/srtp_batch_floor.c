@@ -13,6 +13,7 @@
 #include "ccf_aes_many.h"
 #include "ccf_gcm_many.h"
 #include "ccf_cpu.h"
+#include "ccf_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +27,6 @@ static double now_ns(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
-}
-
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        seed = seed * 1103515245u + 12345u;
-        p[i] = (uint8_t)(seed >> 16);
-    }
 }
 
 static uint8_t pkts[NP][256], prot[NP][256];
@@ -56,7 +48,7 @@ static void make(int profile, const uint8_t *mk)
         pkts[i][3] = (uint8_t)i;
         ccf_store32_be(pkts[i] + 4, (uint32_t)i * 160);
         ccf_store32_be(pkts[i] + 8, 0x1234ABCD);
-        fill(pkts[i] + 12, 160, (uint32_t)i);
+        ccf_test_fill(pkts[i] + 12, 160, (uint32_t)i);
         ccf_srtp_protect(c, s, pkts[i], 172, prot[i], 256, &prot_len[i], 0);
     }
     ccf_srtp_wipe(c);
@@ -126,7 +118,7 @@ int main(void)
     size_t i;
     int r;
     ccf_cpu_init();
-    fill(mk, sizeof(mk), 7);
+    ccf_test_fill(mk, sizeof(mk), 7);
     make(CCF_SRTP_AES128_CM_SHA1_80, mk);
     ccf_hmac_sha1_init(&hk, mk, 20);
     ccf_aes_init(&ak, mk, 16);
@@ -143,7 +135,7 @@ int main(void)
         cj[i].in = prot[i] + 12;
         cj[i].out = out[i] + 12;
         cj[i].len = 160;
-        fill(nonce[i], 12, (uint32_t)i + 99);
+        ccf_test_fill(nonce[i], 12, (uint32_t)i + 99);
         gj[i].key = &gk;
         gj[i].nonce = nonce[i];
         gj[i].nonce_len = 12;

@@ -62,7 +62,13 @@ void ccf_aes_ctr32(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uin
 /* see ccf_aes.h */
 void ccf_aes_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
 {
-    k->impl->ctr128(k, ctr, in, out, len);
+    /* RFC 3711 AES-CM counts with the whole block; a message that never carries out of the low
+     * word (every SRTP packet but about one in 2^16) takes the implementation's ctr32 kernel,
+     * the widest it has */
+    if (ccf_aes_ctr_low_end(ctr, len) < ((uint64_t)1 << 32))
+        k->impl->ctr32(k, ctr, in, out, len);
+    else
+        k->impl->ctr128(k, ctr, in, out, len);
 }
 
 /* see ccf_aes.h */

@@ -4,6 +4,14 @@
 
 #include "ccf_aes.h"
 
+/* The low 32-bit word of a counter block plus the number of blocks in len bytes.  Below 2^32,
+ * the 128-bit count over those blocks (and the count after them) never carries out of that
+ * word: it is the 32-bit count. */
+CCF_INLINE uint64_t ccf_aes_ctr_low_end(const uint8_t ctr[16], size_t len)
+{
+    return (uint64_t)ccf_load32_be(ctr + 12) + ((uint64_t)len + 15) / 16;
+}
+
 #if defined(CCF_HAVE_X86_INTRIN)
 extern const ccf_aes_impl ccf_aes_impl_vaes_avx512;   /* aes_vaes.c */
 extern const ccf_aes_impl ccf_aes_impl_vaes_avx2;     /* aes_vaes.c */

@@ -25,8 +25,7 @@ void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n);
 /* The job's counter leaves its low 32 bits within len bytes. */
 static int carries(const ccf_aes_ctr_job *j)
 {
-    uint64_t blocks = ((uint64_t)j->len + 15) / 16;
-    return (uint64_t)ccf_load32_be(j->ctr + 12) + blocks > ((uint64_t)1 << 32);
+    return ccf_aes_ctr_low_end(j->ctr, j->len) > ((uint64_t)1 << 32);   /* counter not updated */
 }
 
 typedef struct unit {

@@ -198,35 +198,17 @@ static void vaes_expand(ccf_aes_key *k, const uint8_t *key, size_t key_len)
     ccf_aes_x86_expand(k, key, key_len);
 }
 
-/* 128-bit counters (RFC 3711 AES-CM) whose blocks never leave the low 32-bit word are the
- * blocks of ctr32, and so is the counter after them; the others (a carry into byte 11, about
- * one SRTP packet in 2^16) take AES-NI's ctr128. */
-static int within_low_word(const uint8_t ctr[16], size_t len)
+/* Counts that carry out of the low word (ccf_aes_ctr128 sends the others to ctr32). */
+static void vaes_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
 {
-    return (uint64_t)ccf_load32_be(ctr + 12) + ((uint64_t)len + 15) / 16 < ((uint64_t)1 << 32);
-}
-
-static void vaes512_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
-{
-    if (within_low_word(ctr, len))
-        vaes512_ctr32(k, ctr, in, out, len);
-    else
-        ccf_aes_impl_aesni.ctr128(k, ctr, in, out, len);
-}
-
-static void vaes256_ctr128(const ccf_aes_key *k, uint8_t ctr[16], const uint8_t *in, uint8_t *out, size_t len)
-{
-    if (within_low_word(ctr, len))
-        vaes256_ctr32(k, ctr, in, out, len);
-    else
-        ccf_aes_impl_aesni.ctr128(k, ctr, in, out, len);
+    ccf_aes_impl_aesni.ctr128(k, ctr, in, out, len);
 }
 
 const ccf_aes_impl ccf_aes_impl_vaes_avx512 = {
-    "vaes-avx512", vaes512_supported, vaes_expand, vaes512_encrypt_blocks, vaes512_ctr32, vaes512_ctr128
+    "vaes-avx512", vaes512_supported, vaes_expand, vaes512_encrypt_blocks, vaes512_ctr32, vaes_ctr128
 };
 const ccf_aes_impl ccf_aes_impl_vaes_avx2 = {
-    "vaes-avx2", vaes256_supported, vaes_expand, vaes256_encrypt_blocks, vaes256_ctr32, vaes256_ctr128
+    "vaes-avx2", vaes256_supported, vaes_expand, vaes256_encrypt_blocks, vaes256_ctr32, vaes_ctr128
 };
 
 #endif /* CCF_HAVE_X86_INTRIN */
