@@ -7,8 +7,9 @@
  * (the kernel takes <= 224 with AAD <= 16; the rest runs message by message), in place or
  * not.  Encrypting, out and tag must equal ccf_aes_gcm_encrypt's; decrypting, out must be the
  * plaintext and tag the tag of the ciphertext (so ccf_aes_gcm_decrypt accepts it), for
- * authentic and for altered ciphertexts alike (nothing is verified by the batch).  A nonce of
- * length 0 is refused in its job alone.  Known answer: NIST SP 800-38D test case 4 (gcm-spec).
+ * authentic and for altered ciphertexts alike (nothing is verified by the batch); no byte of
+ * out past the message may change.  A nonce of length 0 is refused in its job alone.  Known
+ * answer: NIST SP 800-38D test case 4 (gcm-spec).
  */
 #include "ccf_test.h"
 #include "ccf_gcm_many.h"
@@ -53,6 +54,7 @@ static void run(const ccf_aes_impl *aes, const ccf_ghash_impl *gh, size_t n, uin
             memcpy(out[i], ct[i], 320);
             j->in = out[i];
         } else {
+            memset(out[i], 0xA5, 320);
             j->in = ct[i];
         }
         j->out = out[i];
@@ -61,6 +63,7 @@ static void run(const ccf_aes_impl *aes, const ccf_ghash_impl *gh, size_t n, uin
     for (i = 0; i < n; i++) {
         ccf_aes_gcm_job *j = &jobs[i];
         uint8_t want[320], tag[16];
+        size_t k;
         int ok;
         if (!decrypt) {
             ccf_aes_gcm_encrypt(j->key, j->nonce, j->nonce_len, j->aad, j->aad_len, in[i], j->len, want, tag);
@@ -73,6 +76,8 @@ static void run(const ccf_aes_impl *aes, const ccf_ghash_impl *gh, size_t n, uin
                                            j->tag, 16, want) == CCF_OK && memcmp(want, out[i], j->len) == 0;
         }
         ok = ok && j->rc == CCF_OK;
+        for (k = j->len; k < 320; k++)           /* nothing written past the message */
+            ok = ok && out[i][k] == (j->in == out[i] ? ct[i][k] : 0xA5);
         if (!ok && bad++ < 3)
             printf("job %zu: len %zu aad %zu nonce %zu decrypt %d wrong\n", i, j->len, j->aad_len, j->nonce_len, decrypt);
     }
