@@ -1,13 +1,33 @@
 /*
  * Counter mode over many messages (ccf_aes_many.h) with VAES on 512-bit registers and with
- * AES-NI.  Both take the messages' blocks in order and run them in groups of eight registers,
- * each register with the round keys of its own message (broadcast from the key schedule, one
- * load per register and round: the loads are not the bottleneck, the AES unit is).  A register
- * never mixes messages: VAES-512 puts four consecutive blocks of one message in a register, the
- * last register of a message masked to its length.  Counters are formed in the low 32 bits
- * (big-endian) of each message's counter block; a message that would carry out of them goes
- * through ccf_aes_ctr128 instead (never the case for SRTP, whose counters start at a multiple
- * of 2^16, RFC 3711 4.1.1).
+ * AES-NI.
+ *
+ * The messages' blocks are laid end to end in a buffer on the stack (up to 768 blocks, 12 KiB)
+ * and go through three stages:
+ *   - counters: each message writes its counter blocks at its place in the buffer, four at a
+ *     time with VAES-512 (one broadcast and one add per four blocks, whatever the length);
+ *   - cipher: the buffer is encrypted in place, a step of registers at a time (four 512-bit
+ *     registers of four blocks with one key, eight with a key per register; eight blocks with
+ *     AES-NI);
+ *   - output: each message XORs its keystream from the buffer into its output, 64 (16) bytes
+ *     at a time, the last piece masked.
+ * One loop runs them interleaved (see stream()): a step of cipher, the counters a few steps
+ * ahead, the output of messages a few steps behind, so that the scalar work of the stages runs
+ * beside the AES rounds instead of after them.
+ *
+ * With one key (one SRTP session, the common case) the messages pack densely and a register
+ * may hold blocks of two messages: a 160-byte SRTP payload fills two and a half 512-bit
+ * registers, not three.  With several keys a register never holds two: when the key changes
+ * the next message starts in a fresh register, whose round keys the cipher loads.  A run of
+ * jobs of one key length goes through at a time.  The register groups and the rounds are
+ * written out with macros, so the code does not depend on the compiler unrolling loops (-O2
+ * and MSVC build the same code); the keystream left in the buffer is wiped before returning.
+ *
+ * Counters are formed in the low 32 bits (big-endian) of each message's counter block; a message
+ * that would carry out of them goes through ccf_aes_ctr128 instead (never the case for SRTP,
+ * whose counters start at a multiple of 2^16, RFC 3711 4.1.1), and so does a message longer
+ * than the buffer (its own kernel runs it at full speed).  Lengths, counters and which key each
+ * message uses are public: the layout depends on them, never on key or data bytes.
  */
 #include "ccf_aes_many.h"
 #include "aes_impls.h"
@@ -20,7 +40,36 @@ void ccf_aes_ctr128_one(const ccf_aes_ctr_job *j);                        /* aes
 void ccf_aes_vaes512_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n);
 void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n);
 
-#define GROUP 8
+/* stream() must be inlined where its stages are known (a call through the table otherwise) */
+#if defined(CCF_MSVC)
+#  define ALWAYS_INLINE static __forceinline
+#else
+#  define ALWAYS_INLINE static inline __attribute__((always_inline))
+#endif
+
+#define PASS_BLOCKS 768        /* 12 KiB of blocks in the buffer (64 SRTP payloads of 160 bytes) */
+#define PASS_MSGS 256          /* messages in the buffer at a time */
+#define ROOM (16 * 64 + 64)    /* bytes past PASS_BLOCKS: a group running past the last register,
+                                * counter stores and keystream loads running past a message */
+
+/* A message in the buffer: its job and its first block. */
+typedef struct rec {
+    const ccf_aes_ctr_job *job;
+    size_t pos;
+} rec;
+
+/* The stages of one instruction set.  A register is 2^shift blocks; a step encrypts `group`
+ * registers. */
+typedef struct many_ops {
+    unsigned shift;
+    size_t group, kgroup;      /* registers per step with one key, with a key per register */
+    /* counter blocks of j's nb blocks at d (may write up to three more blocks) */
+    void (*counters)(uint8_t *d, const ccf_aes_ctr_job *j, size_t nb);
+    /* one step: `group` registers at b in place, with one key (key) or each its own (kr[]) */
+    void (*cipher)(uint8_t *b, const ccf_aes_key *key, const ccf_aes_key *const *kr, unsigned rounds);
+    /* out = in XOR keystream for one message whose keystream is at ks */
+    void (*output)(const uint8_t *ks, const ccf_aes_ctr_job *j);
+} many_ops;
 
 /* The job's counter leaves its low 32 bits within len bytes. */
 static int carries(const ccf_aes_ctr_job *j)
@@ -28,148 +77,295 @@ static int carries(const ccf_aes_ctr_job *j)
     return ccf_aes_ctr_low_end(j->ctr, j->len) > ((uint64_t)1 << 32);   /* counter not updated */
 }
 
-typedef struct unit {
-    const ccf_aes_ctr_job *job;
-    size_t off;                /* byte offset of the unit's first block in the message */
-} unit;
-
-/* Cuts the jobs into units of unit_bytes (a job whose counter would carry past its low 32 bits
- * goes alone through ccf_aes_ctr128_one) and hands them to run, GROUP at a time and one key
- * length per group. */
-static void schedule(const ccf_aes_ctr_job *jobs, size_t n, size_t unit_bytes,
-                     void (*run)(const unit *u, int nu, unsigned rounds))
+/* Jobs of one key length (one key if `one`) through the buffer; returns the bytes of buf that
+ * may hold keystream.  Each turn of the loop encrypts one step of registers, after laying out
+ * the counters of the messages that reach LEAD steps further and before writing out the
+ * messages whose keystream was complete LAG steps earlier: the three stages of neighbouring
+ * messages are mixed finely enough for the processor to run the scalar work of one beside the
+ * AES rounds of another (a whole group of registers at a time would fill its reorder window
+ * with AES rounds that retire one per cycle), and a step loads counters, and a message loads
+ * keystream, stored long enough before to have left the store buffer (a load covering two
+ * stores still in flight waits for them to reach the cache). */
+#define LEAD 4
+#define LAG 2
+ALWAYS_INLINE size_t stream(const ccf_aes_ctr_job *jobs, size_t n, int one, const many_ops *ops,
+                         uint8_t *buf, const ccf_aes_key **kreg, rec *rs)
 {
-    unit u[GROUP];
-    int nu = 0;
-    unsigned rounds = 0;
-    size_t i, off;
-    for (i = 0; i < n; i++) {
-        const ccf_aes_ctr_job *j = &jobs[i];
-        if (carries(j)) {
-            ccf_aes_ctr128_one(j);
+    const unsigned sh = ops->shift;
+    const size_t lanes = (size_t)1 << sh, step = (one ? ops->group : ops->kgroup) << sh;
+    const ccf_aes_key *key = jobs[0].key, *cur = NULL;
+    const unsigned rounds = key->rounds;
+    size_t i = 0, pos = 0, enc = 0, nrec = 0, out = 0, used = 0, u;
+    int full = 0;
+    for (;;) {
+        /* counters, LEAD steps ahead */
+        while (!full && i < n && pos < enc + (LEAD + 1) * step) {
+            const ccf_aes_ctr_job *j = &jobs[i];
+            size_t nb = (j->len + 15) >> 4, start = pos;
+            if (nb - 1 >= PASS_BLOCKS || carries(j)) {   /* empty (nb - 1 wraps), too long, carries */
+                if (nb)
+                    ccf_aes_ctr128_one(j);
+                i++;
+                continue;
+            }
+            if (!one && j->key != cur)
+                start = (pos + lanes - 1) & ~(lanes - 1);   /* a register holds one key */
+            if (start + nb > PASS_BLOCKS || nrec == PASS_MSGS) {
+                full = 1;
+                break;
+            }
+            ops->counters(buf + 16 * start, j, nb);
+            if (!one) {
+                for (u = start >> sh; u <= (start + nb - 1) >> sh; u++)
+                    kreg[u] = j->key;
+                cur = j->key;
+            }
+            rs[nrec].job = j;
+            rs[nrec].pos = start;
+            nrec++;
+            pos = start + nb;
+            i++;
+        }
+        if (enc >= pos) {                    /* the buffer is done: the last messages out */
+            for (; out < nrec; out++)
+                ops->output(buf + 16 * rs[out].pos, rs[out].job);
+            used = used > enc ? used : enc;
+            if (i >= n)
+                break;
+            pos = enc = nrec = out = 0;
+            full = 0;
+            cur = NULL;
             continue;
         }
-        for (off = 0; off < j->len; off += unit_bytes) {
-            if (nu && (nu == GROUP || j->key->rounds != rounds)) {
-                run(u, nu, rounds);
-                nu = 0;
-            }
-            rounds = j->key->rounds;
-            u[nu].job = j;
-            u[nu].off = off;
-            nu++;
+        if (!one && (full || i >= n) && pos - 1 < enc + step)   /* the last step: past the last */
+            for (u = (pos + lanes - 1) >> sh; u < (enc + step) >> sh; u++)   /* register, a valid key */
+                kreg[u] = cur;
+        ops->cipher(buf + 16 * enc, key, kreg ? kreg + (enc >> sh) : NULL, rounds);
+        enc += step;
+        /* messages whose last block was encrypted LAG steps ago */
+        while (out < nrec && rs[out].pos + ((rs[out].job->len + 15) >> 4) + LAG * step <= enc) {
+            ops->output(buf + 16 * rs[out].pos, rs[out].job);
+            out++;
         }
     }
-    if (nu)
-        run(u, nu, rounds);
+    return 16 * used;
 }
 
-/* ---- VAES, 512-bit: a unit is four blocks ------------------------------------------------- */
+/* Register groups written out: G8(X) expands X(0) .. X(7). */
+#define G4(X) X(0) X(1) X(2) X(3)
+#define G8(X) G4(X) X(4) X(5) X(6) X(7)
+
+/* Rounds 1 .. rounds-1 of a group, written out: no loop (around a loop GCC copies every register
+ * at each iteration), the same code at -O2 and with MSVC.  SETK(r) selects round key r, G(ENC)
+ * runs it on the group. */
+#define MIDDLE_ROUNDS(G, ENC, SETK) \
+    SETK(1) G(ENC) SETK(2) G(ENC) SETK(3) G(ENC) SETK(4) G(ENC) SETK(5) G(ENC) \
+    SETK(6) G(ENC) SETK(7) G(ENC) SETK(8) G(ENC) SETK(9) G(ENC) \
+    if (rounds > 10) { \
+        SETK(10) G(ENC) SETK(11) G(ENC) \
+        if (rounds > 12) { \
+            SETK(12) G(ENC) SETK(13) G(ENC) \
+        } \
+    }
+
+/* ---- VAES, 512-bit: a register is four blocks -------------------------------------------- */
 
 #define V512 CCF_TARGET("avx512f,avx512vl,avx512bw,vaes,aes,sse4.1")
-#define RK512(k, r) _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(const void *)((const uint8_t *)(k)->sched + 16 * (r))))
+#define RKP512(s, r) _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(const void *)((s) + 16 * (r))))
 
-V512 static void run512(const unit *u, int nu, unsigned rounds)
+CCF_INLINE V512 void counters512(uint8_t *d, const ccf_aes_ctr_job *j, size_t nb)
 {
     const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
     const __m512i step = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
-    const ccf_aes_key *ks[GROUP];
-    __m512i x[GROUP];
+    const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)j->ctr);
+    __m512i cv = _mm512_add_epi32(_mm512_broadcast_i32x4(_mm_shuffle_epi8(c, _mm512_castsi512_si128(swap))), step);
+    size_t b;
+    for (b = 0; b < nb; b += 4) {
+        _mm512_storeu_si512((void *)(d + 16 * b), _mm512_shuffle_epi8(cv, swap));
+        cv = _mm512_add_epi32(cv, inc4);
+    }
+}
+
+/* One key: x_i = block ^ round key 0, the middle rounds, the last round stored in place. */
+#define LD512(i) __m512i x##i = _mm512_xor_si512(_mm512_load_si512((const void *)(b + 64 * (i))), k);
+#define ENC512(i) x##i = _mm512_aesenc_epi128(x##i, k);
+#define SETK512(r) k = RKP512(s, r);
+#define LAST512(i) _mm512_store_si512((void *)(b + 64 * (i)), _mm512_aesenclast_epi128(x##i, k));
+
+CCF_INLINE V512 void enc512x4(uint8_t *b, const uint8_t *s, unsigned rounds)
+{
+    __m512i k = RKP512(s, 0);
+    G4(LD512)
+    MIDDLE_ROUNDS(G4, ENC512, SETK512)
+    k = RKP512(s, rounds);
+    G4(LAST512)
+}
+
+/* Four registers, each with its own key. */
+#define KLD512(i) const uint8_t *s##i = (const uint8_t *)kr[i]->sched; \
+                  __m512i x##i = _mm512_xor_si512(_mm512_load_si512((const void *)(b + 64 * (i))), RKP512(s##i, 0));
+#define KENC512(i) x##i = _mm512_aesenc_epi128(x##i, RKP512(s##i, r));
+#define SETR(n) r = n;
+#define KLAST512(i) _mm512_store_si512((void *)(b + 64 * (i)), _mm512_aesenclast_epi128(x##i, RKP512(s##i, rounds)));
+
+CCF_INLINE V512 void enc512x4k(uint8_t *b, const ccf_aes_key *const *kr, unsigned rounds)
+{
     unsigned r;
-    int v, same = 1;
-    for (v = 0; v < GROUP; v++) {
-        const unit *w = &u[v < nu ? v : 0];      /* spare registers repeat unit 0, unused */
-        const ccf_aes_ctr_job *j = w->job;
-        uint32_t c = ccf_load32_be(j->ctr + 12) + (uint32_t)(w->off / 16);
-        __m512i cv = _mm512_broadcast_i32x4(_mm_insert_epi32(_mm_loadu_si128((const __m128i *)(const void *)j->ctr), (int)c, 3));
-        ks[v] = j->key;
-        same &= ks[v] == ks[0];
-        x[v] = _mm512_xor_si512(_mm512_shuffle_epi8(_mm512_add_epi32(cv, step), swap), RK512(ks[v], 0));
-    }
-    if (same) {                                  /* one message's key: one load per round */
-        for (r = 1; r < rounds; r++) {
-            __m512i k = RK512(ks[0], r);
-            for (v = 0; v < GROUP; v++)
-                x[v] = _mm512_aesenc_epi128(x[v], k);
-        }
+    G4(KLD512)
+    MIDDLE_ROUNDS(G4, KENC512, SETR)
+    G4(KLAST512)
+}
+
+CCF_INLINE V512 void cipher512(uint8_t *b, const ccf_aes_key *key, const ccf_aes_key *const *kr, unsigned rounds)
+{
+    if (!kr) {
+        enc512x4(b, (const uint8_t *)key->sched, rounds);
     } else {
-        for (r = 1; r < rounds; r++)
-            for (v = 0; v < GROUP; v++)
-                x[v] = _mm512_aesenc_epi128(x[v], RK512(ks[v], r));
+        enc512x4k(b, kr, rounds);        /* two groups of four: eight registers in flight */
+        enc512x4k(b + 256, kr + 4, rounds);
     }
-    for (v = 0; v < GROUP; v++)
-        x[v] = _mm512_aesenclast_epi128(x[v], RK512(ks[v], rounds));
-    for (v = 0; v < nu; v++) {
-        const ccf_aes_ctr_job *j = u[v].job;
-        size_t n = j->len - u[v].off;
-        __mmask64 m = n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1);
-        if (j->in)
-            x[v] = _mm512_xor_si512(x[v], _mm512_maskz_loadu_epi8(m, j->in + u[v].off));
-        _mm512_mask_storeu_epi8(j->out + u[v].off, m, x[v]);
+}
+
+CCF_INLINE __mmask64 bytes_mask(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }
+
+/* The keystream is read 64 bytes at a time (ROOM covers the bytes past the last message). */
+CCF_INLINE V512 void output512(const uint8_t *ks, const ccf_aes_ctr_job *j)
+{
+    const uint8_t *in = j->in;
+    uint8_t *out = j->out;
+    size_t len = j->len, o;
+    __mmask64 m;
+    if (in) {
+        for (o = 0; o + 64 <= len; o += 64)
+            _mm512_storeu_si512((void *)(out + o), _mm512_xor_si512(_mm512_loadu_si512((const void *)(ks + o)),
+                                                                    _mm512_loadu_si512((const void *)(in + o))));
+        m = bytes_mask(len - o);
+        _mm512_mask_storeu_epi8(out + o, m, _mm512_xor_si512(_mm512_loadu_si512((const void *)(ks + o)),
+                                                             _mm512_maskz_loadu_epi8(m, in + o)));
+    } else {
+        for (o = 0; o + 64 <= len; o += 64)
+            _mm512_storeu_si512((void *)(out + o), _mm512_loadu_si512((const void *)(ks + o)));
+        _mm512_mask_storeu_epi8(out + o, bytes_mask(len - o), _mm512_loadu_si512((const void *)(ks + o)));
     }
+}
+
+V512 static size_t stream512(const ccf_aes_ctr_job *jobs, size_t n, int one, uint8_t *buf)
+{
+    static const many_ops ops = { 2, 4, 8, counters512, cipher512, output512 };
+    const ccf_aes_key *kreg[PASS_BLOCKS / 4 + 8];
+    rec rs[PASS_MSGS];
+    return stream(jobs, n, one, &ops, buf, one ? NULL : kreg, rs);
+}
+
+/* ---- AES-NI: a register is one block ------------------------------------------------------- */
+
+#define NI CCF_TARGET("aes,sse4.1")
+#define RKP128(s, r) _mm_loadu_si128((const __m128i *)(const void *)((s) + 16 * (r)))
+
+CCF_INLINE NI void counters128(uint8_t *d, const ccf_aes_ctr_job *j, size_t nb)
+{
+    const __m128i swap = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
+    const __m128i inc1 = _mm_setr_epi32(0, 0, 0, 1);
+    __m128i cv = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)j->ctr), swap);
+    size_t b;
+    for (b = 0; b < nb; b++) {
+        _mm_store_si128((__m128i *)(void *)(d + 16 * b), _mm_shuffle_epi8(cv, swap));
+        cv = _mm_add_epi32(cv, inc1);
+    }
+}
+
+#define LD128(i) __m128i x##i = _mm_xor_si128(_mm_load_si128((const __m128i *)(const void *)(b + 16 * (i))), k);
+#define ENC128(i) x##i = _mm_aesenc_si128(x##i, k);
+#define SETK128(r) k = RKP128(s, r);
+#define LAST128(i) _mm_store_si128((__m128i *)(void *)(b + 16 * (i)), _mm_aesenclast_si128(x##i, k));
+
+CCF_INLINE NI void enc128x8(uint8_t *b, const uint8_t *s, unsigned rounds)
+{
+    __m128i k = RKP128(s, 0);
+    G8(LD128)
+    MIDDLE_ROUNDS(G8, ENC128, SETK128)
+    k = RKP128(s, rounds);
+    G8(LAST128)
+}
+
+#define KLD128(i) const uint8_t *s##i = (const uint8_t *)kr[i]->sched; \
+                  __m128i x##i = _mm_xor_si128(_mm_load_si128((const __m128i *)(const void *)(b + 16 * (i))), RKP128(s##i, 0));
+#define KENC128(i) x##i = _mm_aesenc_si128(x##i, RKP128(s##i, r));
+#define KLAST128(i) _mm_store_si128((__m128i *)(void *)(b + 16 * (i)), _mm_aesenclast_si128(x##i, RKP128(s##i, rounds)));
+
+CCF_INLINE NI void enc128x8k(uint8_t *b, const ccf_aes_key *const *kr, unsigned rounds)
+{
+    unsigned r;
+    G8(KLD128)
+    MIDDLE_ROUNDS(G8, KENC128, SETR)
+    G8(KLAST128)
+}
+
+CCF_INLINE NI void cipher128(uint8_t *b, const ccf_aes_key *key, const ccf_aes_key *const *kr, unsigned rounds)
+{
+    if (!kr)
+        enc128x8(b, (const uint8_t *)key->sched, rounds);
+    else
+        enc128x8k(b, kr, rounds);
+}
+
+CCF_INLINE NI void output128(const uint8_t *ks, const ccf_aes_ctr_job *j)
+{
+    const uint8_t *in = j->in;
+    uint8_t *out = j->out;
+    size_t len = j->len, o;
+    for (o = 0; o + 16 <= len; o += 16) {
+        __m128i x = _mm_load_si128((const __m128i *)(const void *)(ks + o));
+        if (in)
+            x = _mm_xor_si128(x, _mm_loadu_si128((const __m128i *)(const void *)(in + o)));
+        _mm_storeu_si128((__m128i *)(void *)(out + o), x);
+    }
+    for (; o < len; o++)                     /* a final partial block */
+        out[o] = (uint8_t)(ks[o] ^ (in ? in[o] : 0));
+}
+
+NI static size_t stream128(const ccf_aes_ctr_job *jobs, size_t n, int one, uint8_t *buf)
+{
+    static const many_ops ops = { 0, 8, 8, counters128, cipher128, output128 };
+    const ccf_aes_key *kreg[PASS_BLOCKS + 8];
+    rec rs[PASS_MSGS];
+    return stream(jobs, n, one, &ops, buf, one ? NULL : kreg, rs);
+}
+
+/* ---- entry points --------------------------------------------------------------------------- */
+
+/* Runs of jobs of one key length through stream_fn, each told whether it has one key. */
+static void runs(const ccf_aes_ctr_job *jobs, size_t n, uint8_t *buf,
+                 size_t (*stream_fn)(const ccf_aes_ctr_job *, size_t, int, uint8_t *))
+{
+    size_t i = 0, e, used = 0;
+    while (i < n) {
+        const ccf_aes_key *k = jobs[i].key;
+        int one = 1;
+        size_t u;
+        for (e = i + 1; e < n && jobs[e].key->rounds == k->rounds; e++)
+            one &= jobs[e].key == k;
+        u = stream_fn(jobs + i, e - i, one, buf);
+        if (used < u)
+            used = u;
+        i = e;
+    }
+    ccf_memzero(buf, used);
 }
 
 /* see aes_many.c */
 void ccf_aes_vaes512_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
 {
-    schedule(jobs, n, 64, run512);
-}
-
-/* ---- AES-NI: a unit is one block ------------------------------------------------------------ */
-
-#define NI CCF_TARGET("aes,sse4.1")
-#define RK128(k, r) _mm_loadu_si128((const __m128i *)(const void *)((const uint8_t *)(k)->sched + 16 * (r)))
-
-NI static void run128(const unit *u, int nu, unsigned rounds)
-{
-    const ccf_aes_key *ks[GROUP];
-    __m128i x[GROUP];
-    unsigned r;
-    int v, same = 1;
-    for (v = 0; v < GROUP; v++) {
-        const unit *w = &u[v < nu ? v : 0];
-        const ccf_aes_ctr_job *j = w->job;
-        uint32_t c = ccf_load32_be(j->ctr + 12) + (uint32_t)(w->off / 16);
-        __m128i b = _mm_insert_epi32(_mm_loadu_si128((const __m128i *)(const void *)j->ctr), (int)ccf_bswap32(c), 3);
-        ks[v] = j->key;
-        same &= ks[v] == ks[0];
-        x[v] = _mm_xor_si128(b, RK128(ks[v], 0));
-    }
-    if (same) {
-        for (r = 1; r < rounds; r++) {
-            __m128i k = RK128(ks[0], r);
-            for (v = 0; v < GROUP; v++)
-                x[v] = _mm_aesenc_si128(x[v], k);
-        }
-    } else {
-        for (r = 1; r < rounds; r++)
-            for (v = 0; v < GROUP; v++)
-                x[v] = _mm_aesenc_si128(x[v], RK128(ks[v], r));
-    }
-    for (v = 0; v < GROUP; v++)
-        x[v] = _mm_aesenclast_si128(x[v], RK128(ks[v], rounds));
-    for (v = 0; v < nu; v++) {
-        const ccf_aes_ctr_job *j = u[v].job;
-        size_t n = j->len - u[v].off;
-        if (n >= 16) {
-            if (j->in)
-                x[v] = _mm_xor_si128(x[v], _mm_loadu_si128((const __m128i *)(const void *)(j->in + u[v].off)));
-            _mm_storeu_si128((__m128i *)(void *)(j->out + u[v].off), x[v]);
-        } else {
-            uint8_t ks8[16];
-            size_t b;
-            _mm_storeu_si128((__m128i *)(void *)ks8, x[v]);
-            for (b = 0; b < n; b++)
-                j->out[u[v].off + b] = (uint8_t)(ks8[b] ^ (j->in ? j->in[u[v].off + b] : 0));
-            ccf_memzero(ks8, sizeof(ks8));
-        }
-    }
+    CCF_ALIGN(64) uint8_t buf[16 * PASS_BLOCKS + ROOM];
+    runs(jobs, n, buf, stream512);
 }
 
 /* see aes_many.c */
 void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
 {
-    schedule(jobs, n, 16, run128);
+    CCF_ALIGN(64) uint8_t buf[16 * PASS_BLOCKS + ROOM];
+    runs(jobs, n, buf, stream128);
 }
 
 #endif /* CCF_HAVE_X86_INTRIN */
