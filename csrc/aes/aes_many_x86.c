@@ -7,8 +7,7 @@
  *   - counters: each message writes its counter blocks at its place in the buffer, four at a
  *     time with VAES-512 (one broadcast and one add per four blocks, whatever the length);
  *   - cipher: the buffer is encrypted in place, a step of registers at a time (four 512-bit
- *     registers of four blocks with one key, eight with a key per register; eight blocks with
- *     AES-NI);
+ *     registers of four blocks with VAES-512, eight blocks with AES-NI);
  *   - output: each message XORs its keystream from the buffer into its output, 64 (16) bytes
  *     at a time, the last piece masked.
  * One loop runs them interleaved (see stream()): a step of cipher, the counters a few steps
@@ -17,9 +16,11 @@
  *
  * With one key (one SRTP session, the common case) the messages pack densely and a register
  * may hold blocks of two messages: a 160-byte SRTP payload fills two and a half 512-bit
- * registers, not three.  With several keys a register never holds two: when the key changes
- * the next message starts in a fresh register, whose round keys the cipher loads.  A run of
- * jobs of one key length goes through at a time.  The register groups and the rounds are
+ * registers, not three.  With several keys a register never holds two.  AES-NI then starts a
+ * fresh register at each key change and loads each register's round keys; VAES-512 skips the
+ * buffer (see units512: the padding leaves it nothing to save) and builds each register of
+ * four blocks of one message straight from its job, eight registers at a time.  A run of jobs
+ * of one key length goes through at a time.  The register groups and the rounds are
  * written out with macros, so the code does not depend on the compiler unrolling loops (-O2
  * and MSVC build the same code); the keystream left in the buffer is wiped before returning.
  *
@@ -202,29 +203,14 @@ CCF_INLINE V512 void enc512x4(uint8_t *b, const uint8_t *s, unsigned rounds)
     G4(LAST512)
 }
 
-/* Four registers, each with its own key. */
-#define KLD512(i) const uint8_t *s##i = (const uint8_t *)kr[i]->sched; \
-                  __m512i x##i = _mm512_xor_si512(_mm512_load_si512((const void *)(b + 64 * (i))), RKP512(s##i, 0));
+/* A register with its own key (units512). */
 #define KENC512(i) x##i = _mm512_aesenc_epi128(x##i, RKP512(s##i, r));
 #define SETR(n) r = n;
-#define KLAST512(i) _mm512_store_si512((void *)(b + 64 * (i)), _mm512_aesenclast_epi128(x##i, RKP512(s##i, rounds)));
-
-CCF_INLINE V512 void enc512x4k(uint8_t *b, const ccf_aes_key *const *kr, unsigned rounds)
-{
-    unsigned r;
-    G4(KLD512)
-    MIDDLE_ROUNDS(G4, KENC512, SETR)
-    G4(KLAST512)
-}
 
 CCF_INLINE V512 void cipher512(uint8_t *b, const ccf_aes_key *key, const ccf_aes_key *const *kr, unsigned rounds)
 {
-    if (!kr) {
-        enc512x4(b, (const uint8_t *)key->sched, rounds);
-    } else {
-        enc512x4k(b, kr, rounds);        /* two groups of four: eight registers in flight */
-        enc512x4k(b + 256, kr + 4, rounds);
-    }
+    (void)kr;                            /* one key only: several go through units512 */
+    enc512x4(b, (const uint8_t *)key->sched, rounds);
 }
 
 CCF_INLINE __mmask64 bytes_mask(size_t n) { return n >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << n) - 1); }
@@ -250,12 +236,74 @@ CCF_INLINE V512 void output512(const uint8_t *ks, const ccf_aes_ctr_job *j)
     }
 }
 
+/* Several keys: each register takes four blocks of one message, its counters and round keys
+ * straight from the job, eight registers at a time; nothing goes through the buffer (with a
+ * fresh register at each key change the buffer saves no AES work, and its stores and loads
+ * cost more than they hide).  u[0..nu) are the units (nu <= 8; spare registers repeat u[0],
+ * their results unused). */
+typedef struct unit {
+    const ccf_aes_ctr_job *job;
+    size_t off;                /* byte offset of the unit's first block in the message */
+} unit;
+
+#define ULD512(i) const ccf_aes_ctr_job *j##i = u[i < nu ? i : 0].job; \
+                  const uint8_t *s##i = (const uint8_t *)j##i->key->sched; \
+                  __m512i x##i = _mm512_xor_si512(_mm512_shuffle_epi8(_mm512_add_epi32(_mm512_broadcast_i32x4( \
+                      _mm_add_epi32(_mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)j##i->ctr), swap128), \
+                                    _mm_setr_epi32(0, 0, 0, (int)(u[i < nu ? i : 0].off / 16)))), step), swap), RKP512(s##i, 0));
+#define UOUT512(i) if (i < nu) { \
+                       size_t off = u[i].off, left = j##i->len - off; \
+                       __mmask64 m = bytes_mask(left); \
+                       x##i = _mm512_aesenclast_epi128(x##i, RKP512(s##i, rounds)); \
+                       if (j##i->in) \
+                           x##i = _mm512_xor_si512(x##i, _mm512_maskz_loadu_epi8(m, j##i->in + off)); \
+                       _mm512_mask_storeu_epi8(j##i->out + off, m, x##i); \
+                   }
+
+V512 static void units512x8(const unit *u, int nu, unsigned rounds)
+{
+    const __m128i swap128 = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
+    const __m512i swap = _mm512_broadcast_i32x4(swap128);
+    const __m512i step = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
+    unsigned r;
+    G8(ULD512)
+    MIDDLE_ROUNDS(G8, KENC512, SETR)
+    G8(UOUT512)
+}
+
+V512 static void units512(const ccf_aes_ctr_job *jobs, size_t n, unsigned rounds)
+{
+    unit u[8];
+    int nu = 0;
+    size_t i, off;
+    for (i = 0; i < n; i++) {
+        const ccf_aes_ctr_job *j = &jobs[i];
+        if (carries(j) || j->len > 16 * PASS_BLOCKS) {
+            ccf_aes_ctr128_one(j);
+            continue;
+        }
+        for (off = 0; off < j->len; off += 64) {
+            u[nu].job = j;
+            u[nu].off = off;
+            if (++nu == 8) {
+                units512x8(u, nu, rounds);
+                nu = 0;
+            }
+        }
+    }
+    if (nu)
+        units512x8(u, nu, rounds);
+}
+
 V512 static size_t stream512(const ccf_aes_ctr_job *jobs, size_t n, int one, uint8_t *buf)
 {
-    static const many_ops ops = { 2, 4, 8, counters512, cipher512, output512 };
-    const ccf_aes_key *kreg[PASS_BLOCKS / 4 + 8];
+    static const many_ops ops = { 2, 4, 4, counters512, cipher512, output512 };
     rec rs[PASS_MSGS];
-    return stream(jobs, n, one, &ops, buf, one ? NULL : kreg, rs);
+    if (!one) {
+        units512(jobs, n, jobs[0].key->rounds);
+        return 0;
+    }
+    return stream(jobs, n, 1, &ops, buf, NULL, rs);
 }
 
 /* ---- AES-NI: a register is one block ------------------------------------------------------- */
