@@ -3,11 +3,12 @@
  *
  * An SRTP payload of 160 bytes is ten AES blocks: one message fills two and a half 512-bit
  * VAES registers, too few to hide the latency of the rounds.  Here the blocks of several
- * messages (each with its own key and counter) share the pass: the VAES-512 kernel fills its
- * lanes with four consecutive blocks of one message per register and keeps eight registers in
- * flight across messages; AES-NI keys (the "aesni" and "vaes-avx2" implementations, which share
- * the round-key layout) run eight blocks of any messages at a time.  Other implementations
- * ("ct64", "armv8-ce") take the messages one by one through ccf_aes_ctr128.
+ * messages (each with its own key and counter) share the pass: with one key the messages'
+ * blocks are laid end to end, so a register may hold blocks of two messages (a 160-byte payload
+ * is two and a half VAES-512 registers); with several keys a register holds blocks of one
+ * message (aes_many_x86.c describes both).  AES-NI keys (the "aesni" and "vaes-avx2"
+ * implementations, which share the round-key layout) run eight blocks at a time.  Other
+ * implementations ("ct64", "armv8-ce") take the messages one by one through ccf_aes_ctr128.
  *
  * Counter semantics are those of ccf_aes_ctr128 (RFC 3711 AES-CM: the whole block is a 128-bit
  * big-endian counter); a message whose counter would carry out of its low 32 bits also goes
