@@ -54,4 +54,57 @@ static inline void ccf_mb_load16_be32(__m512i *w, const uint8_t *const *ptrs, si
         w[i] = _mm512_inserti64x4(_mm512_castsi256_si512(lo[i]), hi[i], 1);
 }
 
+/*
+ * w[0..15] = the 32-bit words of the 64-byte rows r[0..15] word-sliced (w[i] holds word i of
+ * row l in element l): a 16x16 transpose in four steps of two-input shuffles (32-bit then
+ * 64-bit unpacks within 128-bit lanes, then two of 128-bit shuffles: 64 shuffles, fewer when
+ * the caller uses only some words), big-endian words when bswap is set.  Straight-line and
+ * always inlined, so that a caller's rows and words stay in registers.
+ */
+#if defined(_MSC_VER)
+#  define CCF_MB_INLINE static __forceinline
+#else
+#  define CCF_MB_INLINE static inline __attribute__((always_inline))
+#endif
+
+CCF_TARGET("avx512f,avx512bw")
+CCF_MB_INLINE void ccf_mb_rows16_32(__m512i *w, const __m512i *r, int bswap)
+{
+    const __m512i be = _mm512_set_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203,
+                                        0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203,
+                                        0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203,
+                                        0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
+    __m512i a0, a1, a2, a3, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15;
+    __m512i c, d, e, f;
+    /* b[4g + j], 128-bit lane q: word 4q + j of lanes 4g .. 4g + 3 */
+#define CCF_MB_T4(g, x0, x1, x2, x3) do {                                                   \
+        __m512i s0 = r[4 * (g)], s1 = r[4 * (g) + 1], s2 = r[4 * (g) + 2], s3 = r[4 * (g) + 3]; \
+        if (bswap) {                                                                        \
+            s0 = _mm512_shuffle_epi8(s0, be); s1 = _mm512_shuffle_epi8(s1, be);             \
+            s2 = _mm512_shuffle_epi8(s2, be); s3 = _mm512_shuffle_epi8(s3, be);             \
+        }                                                                                   \
+        a0 = _mm512_unpacklo_epi32(s0, s1); a1 = _mm512_unpackhi_epi32(s0, s1);             \
+        a2 = _mm512_unpacklo_epi32(s2, s3); a3 = _mm512_unpackhi_epi32(s2, s3);             \
+        x0 = _mm512_unpacklo_epi64(a0, a2); x1 = _mm512_unpackhi_epi64(a0, a2);             \
+        x2 = _mm512_unpacklo_epi64(a1, a3); x3 = _mm512_unpackhi_epi64(a1, a3);             \
+    } while (0)
+    CCF_MB_T4(0, b0, b1, b2, b3);
+    CCF_MB_T4(1, b4, b5, b6, b7);
+    CCF_MB_T4(2, b8, b9, b10, b11);
+    CCF_MB_T4(3, b12, b13, b14, b15);
+#undef CCF_MB_T4
+    /* 128-bit lanes: 0x88 takes lanes 0 and 2 of each input, 0xDD lanes 1 and 3 */
+#define CCF_MB_T16(j, x, y, u, v) do {                                                      \
+        c = _mm512_shuffle_i32x4(x, y, 0x88); d = _mm512_shuffle_i32x4(x, y, 0xDD);         \
+        e = _mm512_shuffle_i32x4(u, v, 0x88); f = _mm512_shuffle_i32x4(u, v, 0xDD);         \
+        w[j] = _mm512_shuffle_i32x4(c, e, 0x88); w[(j) + 8] = _mm512_shuffle_i32x4(c, e, 0xDD); \
+        w[(j) + 4] = _mm512_shuffle_i32x4(d, f, 0x88); w[(j) + 12] = _mm512_shuffle_i32x4(d, f, 0xDD); \
+    } while (0)
+    CCF_MB_T16(0, b0, b4, b8, b12);
+    CCF_MB_T16(1, b1, b5, b9, b13);
+    CCF_MB_T16(2, b2, b6, b10, b14);
+    CCF_MB_T16(3, b3, b7, b11, b15);
+#undef CCF_MB_T16
+}
+
 #endif /* CCF_MB_X86_H */

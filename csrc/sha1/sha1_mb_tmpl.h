@@ -23,9 +23,19 @@
                                                                   w[((t) + 2) & 15]),        \
                                                           w[(t) & 15]), 1)))
 
+/* e + W + K + F(b, c, d) first and ROTL5(a) last: a round's new a then waits on the previous a
+ * for one rotate and one add only (b, c, d are older).  Compilers reassociate the additions
+ * into a longer chain unless the partial sum is pinned (MB_PIN). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define MB_PIN(x) __asm__("" : "+v"(x))
+#else
+#  define MB_PIN(x) ((void)0)
+#endif
+
 #define MB_R(a, b, c, d, e, F, K, t) do {                                               \
-        MB_V wk_ = MB_ADD(MB_WT(t), K);                                                 \
-        e = MB_ADD(MB_ADD(e, wk_), MB_ADD(MB_ROL(a, 5), F(b, c, d)));                   \
+        e = MB_ADD(MB_ADD(e, MB_ADD(MB_WT(t), K)), F(b, c, d));                         \
+        MB_PIN(e);                                                                      \
+        e = MB_ADD(e, MB_ROL(a, 5));                                                    \
         b = MB_ROL(b, 30);                                                              \
     } while (0)
 
