@@ -13,8 +13,11 @@
  *   "armv8-x4"   four ARMv8 SHA1 compression chains interleaved
  *   "serial"     one message at a time through the single-stream kernel (ccf_sha1_best())
  * None has a data-dependent branch or address: keyed HMAC states are safe in every lane.
- * The scheduler hands a lane the next message as soon as its lane finishes; when only a few
- * lanes are still busy, they finish with the single-stream kernel.
+ * With a group HMAC ("avx512"), jobs run 16 at a time from inner key to MAC: runs of one shape
+ * in place, others gathered by their number of blocks (lengths are public), a last few either
+ * as a group with repeated lanes or single-stream, whichever costs less.  Otherwise the
+ * scheduler hands a lane the next message as soon as its lane finishes; when only a few lanes
+ * are still busy, they finish with the single-stream kernel.
  */
 #ifndef CCF_SHA1_MB_H
 #define CCF_SHA1_MB_H
@@ -43,9 +46,9 @@ typedef struct ccf_sha1_mb_impl {
     int (*supported)(void);
     unsigned lanes;
     void (*compress)(uint32_t *state, const uint8_t *const *blocks, size_t nblocks);
-    /* Optional (NULL: none): the MACs of `lanes` jobs of one shape (equal len1 and len2) in
-     * one call, the state kept in registers from the inner key to the outer digest.  Returns 0
-     * and does nothing on a CPU without what it needs beyond `supported`. */
+    /* Optional (NULL: none): the MACs of `lanes` jobs (any lengths, len2 <= 64) in one call,
+     * the state kept in registers from the inner key to the outer digest.  Returns 0 and does
+     * nothing on a CPU without what it needs beyond `supported`. */
     int (*hmac_group)(ccf_hmac_sha1_job *jobs);
 } ccf_sha1_mb_impl;
 

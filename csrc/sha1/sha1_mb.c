@@ -1,5 +1,6 @@
 /* Multi-buffer HMAC-SHA1: implementation choice and the lane scheduler.  See ccf_sha1_mb.h. */
 #include "ccf_sha1_mb.h"
+#include "ccf_cpu.h"
 
 #if defined(CCF_HAVE_X86_INTRIN)
 extern const ccf_sha1_mb_impl ccf_sha1_mb_impl_avx512;     /* sha1_mb_avx512.c */
@@ -233,10 +234,6 @@ static size_t lockstep(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, si
                 break;
         if (l < L)
             break;
-        if (impl->hmac_group && impl->hmac_group(j)) {
-            done += L;
-            continue;
-        }
         if (!ready || j[0].len1 != len1 || j[0].len2 != len2) {
             len1 = j[0].len1;
             len2 = j[0].len2;
@@ -290,6 +287,82 @@ static size_t lockstep(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, si
     return done;
 }
 
+/*
+ * Implementations with a group HMAC (AVX-512).  A run of `lanes` consecutive jobs of one shape
+ * (an SRTP batch of one packet length) is a group in place.  Other jobs are gathered by their
+ * count of inner blocks (lengths are public), since a group runs as many blocks as its longest
+ * job: each count has a bucket, a group when full; the rest, shortest first, `lanes` at a
+ * time.  Gathered jobs run as copies in one array (the group reads its jobs in place faster
+ * than through pointers) and their MACs are copied back; a last group of a few jobs repeats
+ * one of them in the idle lanes unless the single-stream kernel costs less.
+ * Returns 0 (nothing written) if the group cannot run here.
+ */
+#define MB_BUCKETS 25     /* inner-block counts 1..24 (1.5 KB); longer jobs share the last */
+
+/* The f (1..lanes) jobs g[] as one group of copies; 0 if the group cannot run here. */
+static int group_copies(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *const *g, unsigned f)
+{
+    ccf_hmac_sha1_job c[CCF_SHA1_MB_MAX_LANES];
+    unsigned l;
+    int ok;
+    for (l = 0; l < impl->lanes; l++)
+        c[l] = *g[l < f ? l : f - 1];
+    ok = impl->hmac_group(c);
+    if (ok)
+        for (l = 0; l < f; l++)
+            memcpy(g[l]->mac, c[l].mac, 20);
+    ccf_memzero(c, sizeof(c));     /* MACs (expected tags when verifying) */
+    return ok;
+}
+
+static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t n)
+{
+    ccf_hmac_sha1_job *bucket[MB_BUCKETS][CCF_SHA1_MB_MAX_LANES], *g[CCF_SHA1_MB_MAX_LANES];
+    unsigned cnt[MB_BUCKETS] = { 0 }, L = impl->lanes, f = 0, l;
+    size_t i, b, single = 0, longest = 0;
+    for (i = 0; i < n; i++) {
+        for (l = 1; i + L <= n && l < L && jobs[i + l].len1 == jobs[i].len1 && jobs[i + l].len2 == jobs[i].len2; l++)
+            ;
+        if (i + L <= n && l == L) {
+            if (!impl->hmac_group(jobs + i))
+                return 0;
+            i += L - 1;
+            continue;
+        }
+        b = whole_of(&jobs[i]) + ntail_of(&jobs[i]);
+        b = b < MB_BUCKETS ? b : MB_BUCKETS - 1;
+        bucket[b][cnt[b]++] = &jobs[i];
+        if (cnt[b] == L) {
+            if (!group_copies(impl, bucket[b], L))
+                return 0;
+            cnt[b] = 0;
+        }
+    }
+    for (b = 0; b < MB_BUCKETS; b++)
+        for (l = 0; l < cnt[b]; l++) {
+            g[f++] = bucket[b][l];
+            if (f == L) {
+                if (!group_copies(impl, g, L))
+                    return 0;
+                f = 0;
+            }
+        }
+    if (!f)
+        return 1;
+    /* A vector block costs about three single-stream SHA-NI compressions (16 lanes of AVX-512
+     * against one SHA-NI chain, measured); without SHA-NI the group always wins. */
+    for (l = 0; l < f; l++) {
+        b = whole_of(g[l]) + ntail_of(g[l]) + 1;
+        single += b;
+        longest = b > longest ? b : longest;
+    }
+    if ((!ccf_cpu_has(CCF_CPU_SHA_NI) || single > 3 * longest) && group_copies(impl, g, f))
+        return 1;
+    for (l = 0; l < f; l++)
+        ccf_hmac_sha1(g[l]->key, g[l]->m1, g[l]->len1, g[l]->m2, g[l]->len2, g[l]->mac, 20);
+    return 1;
+}
+
 /* see ccf_sha1_mb.h */
 int ccf_hmac_sha1_many_impl(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t n)
 {
@@ -304,6 +377,8 @@ int ccf_hmac_sha1_many_impl(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *job
             ccf_hmac_sha1(jobs[i].key, jobs[i].m1, jobs[i].len1, jobs[i].m2, jobs[i].len2, jobs[i].mac, 20);
         return CCF_OK;
     }
+    if (impl->hmac_group && grouped(impl, jobs, n))
+        return CCF_OK;
     done = lockstep(impl, jobs, n);
     if (done < n)
         scheduled(impl, jobs + done, n - done);

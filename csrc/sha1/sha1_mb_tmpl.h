@@ -48,18 +48,21 @@
     } while (0)
 
 /* One block: the state A..E (locals) advanced by the message words in w[0..15] (the ring is
- * overwritten); needs the locals k0..k3 from MB_KEYS. */
+ * overwritten); needs the locals k0..k3 from MB_KEYS.  MB_BLOCK_FF(FF) ends with
+ * X = FF(X, X0) instead of the plain feed-forward X + X0 (a masked add keeps some lanes'
+ * state). */
 #define MB_KEYS                                                                         \
     const MB_V k0 = MB_SET1(0x5A827999u), k1 = MB_SET1(0x6ED9EBA1u);                    \
     const MB_V k2 = MB_SET1(0x8F1BBCDCu), k3 = MB_SET1(0xCA62C1D6u)
 
-#define MB_BLOCK() do {                                                                 \
+#define MB_BLOCK() MB_BLOCK_FF(MB_ADD)
+#define MB_BLOCK_FF(FF) do {                                                            \
         MB_V A0 = A, B0 = B, C0 = C, D0 = D, E0 = E;                                    \
         MB_R5(MB_CH, k0, 0);  MB_R5(MB_CH, k0, 5);  MB_R5(MB_CH, k0, 10);  MB_R5(MB_CH, k0, 15); \
         MB_R5(MB_PARITY, k1, 20); MB_R5(MB_PARITY, k1, 25); MB_R5(MB_PARITY, k1, 30); MB_R5(MB_PARITY, k1, 35); \
         MB_R5(MB_MAJ, k2, 40); MB_R5(MB_MAJ, k2, 45); MB_R5(MB_MAJ, k2, 50); MB_R5(MB_MAJ, k2, 55); \
         MB_R5(MB_PARITY, k3, 60); MB_R5(MB_PARITY, k3, 65); MB_R5(MB_PARITY, k3, 70); MB_R5(MB_PARITY, k3, 75); \
-        A = MB_ADD(A, A0); B = MB_ADD(B, B0); C = MB_ADD(C, C0); D = MB_ADD(D, D0); E = MB_ADD(E, E0); \
+        A = FF(A, A0); B = FF(B, B0); C = FF(C, C0); D = FF(D, D0); E = FF(E, E0);     \
     } while (0)
 
 CCF_TARGET(MB_TARGET_STR)
