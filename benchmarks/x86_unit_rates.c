@@ -32,7 +32,7 @@ static double now_ns(void)
     x6 = OP(x6); x7 = OP2(x7); x8 = OP(x8); x9 = OP2(x9); x10 = OP(x10); x11 = OP2(x11)
 
 /* One timing function per instruction: twelve chains, every other one of OP2 (OP itself for
- * one instruction; two instructions tell whether they share a unit), ROUNDS times, best of 5. */
+ * one instruction; two instructions tell whether they share a unit), ROUNDS times, best of 15. */
 #define RATE_FN(name, OP, OP2)                                                                   \
     CCF_TARGET("avx512f,avx512bw,vaes,vpclmulqdq")                                          \
     static double name(void)                                                                \
@@ -46,7 +46,7 @@ static double now_ns(void)
         int run;                                                                            \
         (void)k;                                                                            \
         long i;                                                                             \
-        for (run = 0; run < 5; run++) {                                                     \
+        for (run = 0; run < 15; run++) {                                                    \
             double t = now_ns();                                                            \
             for (i = 0; i < ROUNDS; i++) {                                                  \
                 TWELVE(OP, OP2);                                                                 \
