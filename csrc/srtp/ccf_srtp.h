@@ -229,9 +229,7 @@ int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window);
 /* Attach (zeroed, 16-byte aligned) key cache memory to a stream of a kdr != 0 ctx. */
 void ccf_srtp_stream_set_epochs(ccf_srtp_stream *s, ccf_srtp_epochs *e);
 
-/* Strict RTP header parse (RFC 3550 5.1): version 2, CSRC list and header extension inside the
- * packet.  Writes the header length (fixed header + CSRCs + extension); CCF_ERR_PACKET if bad. */
-int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t len, size_t *hdr_len);
+/* ccf_srtp_rtp_header_len: see ccf_srtp_packet.h (inline). */
 
 int ccf_srtp_protect(const ccf_srtp_ctx *c, ccf_srtp_stream *s, const uint8_t *in, size_t len,
                      uint8_t *out, size_t cap, size_t *out_len, int allow_repeat_tx);
@@ -255,18 +253,12 @@ int ccf_srtp_kdf_r(const uint8_t *master_key, size_t key_len, const uint8_t mast
 /* The same with r = 0 (kdr = 0). */
 int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t master_salt[14],
                  uint8_t label, uint8_t *out, size_t n);
-/* RFC 3711 4.1.1 AES-CM IV: (k_s * 2^16) ^ (SSRC * 2^64) ^ (index * 2^16). */
-void ccf_srtp_cm_iv(const uint8_t salt[14], uint32_t ssrc, uint64_t index, uint8_t iv[16]);
-/* RFC 7714 8.1 AEAD IV: (00 00 || SSRC || ROC || SEQ) XOR the 12-byte salt. */
-void ccf_srtp_gcm_iv(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12]);
+/* The AES-CM and AEAD IVs (ccf_srtp_cm_iv, ccf_srtp_gcm_iv): see ccf_srtp_packet.h. */
 
-/* Replay window primitives (RFC 3711 3.3.2): check without changing, then record. */
-int ccf_srtp_replay_check(const ccf_srtp_replay *r, uint64_t index);
-void ccf_srtp_replay_add(ccf_srtp_replay *r, uint64_t index);
-/* RFC 3711 3.3.1 / Appendix A: the packet index for seq given the highest index in r; -1 when
- * the guess falls before index 0 or beyond 2^48 - 1. */
-int64_t ccf_srtp_guess_index(const ccf_srtp_replay *r, uint16_t seq);
-
+/* Replay windows and index estimation: ccf_srtp_replay_check, ccf_srtp_replay_add,
+ * ccf_srtp_guess_index (inline). */
+#include "ccf_srtp_replay.h"
+#include "ccf_srtp_packet.h"
 #include "ccf_srtp_ext.h"
 
 #endif /* CCF_SRTP_H */

@@ -340,34 +340,7 @@ int ccf_srtp_stream_init(ccf_srtp_stream *s, uint32_t ssrc, uint32_t window)
     return CCF_OK;
 }
 
-/* see ccf_srtp.h */
-int ccf_srtp_rtp_header_len(const uint8_t *pkt, size_t len, size_t *hdr_len)
-{
-    size_t h;
-    if (len < 12 || (pkt[0] >> 6) != 2)
-        return CCF_ERR_PACKET;
-    h = 12 + 4 * (size_t)(pkt[0] & 0x0F);                 /* CSRC list */
-    if (h > len)
-        return CCF_ERR_PACKET;
-    if (pkt[0] & 0x10) {                                  /* X: profile, length in words */
-        if (h + 4 > len)
-            return CCF_ERR_PACKET;
-        h += 4 + 4 * (size_t)(((unsigned)pkt[h + 2] << 8) | pkt[h + 3]);
-        if (h > len)
-            return CCF_ERR_PACKET;
-    }
-    *hdr_len = h;
-    return CCF_OK;
-}
-
-/* see ccf_srtp.h (RFC 7714 8.1; 9.1 for RTCP below: 00 00 || SSRC || 4 bytes || 2 bytes ... XOR salt) */
-void ccf_srtp_gcm_iv(const uint8_t salt[12], uint32_t ssrc, uint32_t roc, uint16_t seq, uint8_t iv[12])
-{
-    /* bytes 0..7: 00 00 || SSRC || ROC's high half; bytes 8..11: ROC's low half || SEQ */
-    ccf_store64_be(iv, ccf_load64_be(salt) ^ (((uint64_t)ssrc << 16) | (roc >> 16)));
-    ccf_store32_be(iv + 8, ccf_load32_be(salt + 8) ^ ((roc << 16) | seq));
-}
-
+/* (RFC 7714 9.1: 00 00 || SSRC || 4 bytes || 2 bytes ... XOR salt) */
 static void gcm_iv_rtcp(const uint8_t salt[12], uint32_t ssrc, uint32_t index, uint8_t iv[12])
 {
     int i;

@@ -259,7 +259,7 @@ static int unprotect_chunk(work *w, ccf_srtp_item *items, size_t n, int flags, u
     for (i = 0; i < n; i++) {
         w->sl[i].direct = 0;
         if (items[i].rc == -1)
-            off += plan_rx(w, &w->sl[i], &items[i], scratch + off);
+            off += plan_rx(w, &w->sl[i], &items[i], scratch ? scratch + off : NULL);
     }
     if (w->nh)
         (void)ccf_hmac_sha1_many(w->hj, w->nh);     /* len2 = 4: cannot fail */
@@ -329,32 +329,27 @@ static int protect_chunk(work *w, ccf_srtp_item *items, size_t n, int flags)
 
 static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
 {
-    work *w = NULL;
+    work w;                         /* 17 KB: on the stack, no allocation per call */
     uint8_t *scratch = NULL;
     size_t cap = 0, base, i, stop = 0;
-    if (!(flags & CCF_SRTP_BATCH_SERIAL)) {
-        if (rx)                                     /* GCM plaintexts of the largest chunk */
-            for (base = 0; base < n; base += CHUNK) {
-                size_t sz = 0, end = base + CHUNK < n ? base + CHUNK : n;
-                for (i = base; i < end; i++)
-                    if (items[i].rc == -1)
-                        sz += round64(items[i].len);
-                if (sz > cap)
-                    cap = sz;
-            }
-        w = (work *)malloc(sizeof(work));
-        scratch = (uint8_t *)malloc(cap ? cap : 1);
-        if (!w || !scratch) {                       /* per packet: still correct, only slower */
-            free(w);
-            free(scratch);
-            w = NULL;
+    int chunked = !(flags & CCF_SRTP_BATCH_SERIAL);
+    if (chunked && rx) {            /* GCM plaintexts of the largest chunk */
+        for (base = 0; base < n; base += CHUNK) {
+            size_t sz = 0, end = base + CHUNK < n ? base + CHUNK : n;
+            for (i = base; i < end; i++)
+                if (items[i].rc == -1 && items[i].ctx->aead)
+                    sz += round64(items[i].len);
+            if (sz > cap)
+                cap = sz;
         }
+        if (cap && !(scratch = (uint8_t *)malloc(cap)))
+            chunked = 0;            /* per packet: still correct, only slower */
     }
     for (base = 0; base < n && !stop; base += CHUNK) {
         size_t end = base + CHUNK < n ? base + CHUNK : n;
-        if (w) {
-            stop = rx ? unprotect_chunk(w, items + base, end - base, flags, scratch)
-                      : protect_chunk(w, items + base, end - base, flags);
+        if (chunked) {
+            stop = rx ? unprotect_chunk(&w, items + base, end - base, flags, scratch)
+                      : protect_chunk(&w, items + base, end - base, flags);
             continue;
         }
         for (i = base; i < end && !stop; i++)
@@ -367,10 +362,7 @@ static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
         for (i = base; i < n; i++)
             if (items[i].rc == -1)
                 items[i].rc = -2;
-    if (w) {
-        free(w);              /* wiped of its secrets by the chunks */
-        free(scratch);
-    }
+    free(scratch);            /* wiped by the chunks, as the jobs in w */
 }
 
 /* see ccf_srtp_batch.h */

@@ -31,13 +31,3 @@ int ccf_srtp_kdf(const uint8_t *master_key, size_t key_len, const uint8_t master
 {
     return ccf_srtp_kdf_r(master_key, key_len, master_salt, label, 0, out, n);
 }
-
-/* see ccf_srtp.h */
-void ccf_srtp_cm_iv(const uint8_t salt[14], uint32_t ssrc, uint64_t index, uint8_t iv[16])
-{
-    /* two big-endian words: salt bytes 0..7 ^ SSRC in bytes 4..7; salt bytes 8..13 ^ the
-     * 48-bit index in bytes 8..13; bytes 14, 15 zero (once per packet: no byte loops) */
-    uint64_t lo = ((uint64_t)ccf_load32_be(salt + 8) << 32) | ((uint64_t)salt[12] << 24) | ((uint64_t)salt[13] << 16);
-    ccf_store64_be(iv, ccf_load64_be(salt) ^ ssrc);
-    ccf_store64_be(iv + 8, lo ^ ((index & 0xFFFFFFFFFFFFull) << 16));
-}

@@ -1,6 +1,6 @@
 # SRTP/SRTCP sessions over the protocol layer in csrc/srtp (RFC 3711, RFC 7714, RFC 6188).
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_CheckExact, PyBytes_GET_SIZE
-from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS
+from cpython.buffer cimport PyObject_GetBuffer, PyBuffer_Release, PyBUF_RECORDS, PyBUF_STRIDES, PyBUF_WRITABLE
 from cpython.mem cimport PyMem_Malloc, PyMem_Calloc, PyMem_Free
 from cpython.number cimport PyNumber_Index
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t, int16_t, int32_t, int64_t
@@ -258,6 +258,18 @@ ctypedef ccf_srtp_item _BatchItem
 # compare the two; see _set_batch_serial).
 cdef int _batch_flags = 0
 
+# Batches of fewer packets keep the GIL (see _run_rows).
+cdef enum:
+    _BATCH_NOGIL_MIN = 4
+
+
+cdef inline void _run_many(_BatchItem *items, Py_ssize_t n, bint unprotect, bint stop) noexcept nogil:
+    cdef int flags = _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0)
+    if unprotect:
+        ccf_srtp_unprotect_many(items, n, flags)
+    else:
+        ccf_srtp_protect_many(items, n, flags)
+
 
 def _set_batch_serial(bint serial):
     """Run batches through the per-packet functions only (no multi-buffer kernels), or not."""
@@ -303,6 +315,8 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
     cdef dict made_at = None          # sender: row -> (session, ssrc, stream) made at that row
     cdef int rc
     cdef PyObject *obj
+    cdef ccf_srtp_stream *last_s = NULL   # one session: its last stream, bound without objects
+    cdef uint32_t last_ssrc = 0
     if isinstance(sessions, Session):
         one = <Session>sessions
     else:
@@ -354,12 +368,20 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                 for held in range(nlocks):
                     (<Session><PyObject *>order[held])._acquire()
                 held = nlocks
+        if one is not None and one.last is not None:
+            last_s, last_ssrc = one.last.s, one.last_ssrc
         for i in range(n):
             if items[i].rc == -1:
-                sess = one if one is not None else <Session>per_row[i]
                 p = items[i].inp
                 ssrc = (<uint32_t>p[8] << 24) | (<uint32_t>p[9] << 16) | (<uint32_t>p[10] << 8) | p[11]
                 items[i].fresh = 0
+                if last_s != NULL and ssrc == last_ssrc:
+                    # the common case: the one session's stream of the previous packet
+                    items[i].s = last_s
+                    items[i].ctx = one.ctx
+                    items[i].allow_repeat_tx = one.allow_repeat_tx
+                    continue
+                sess = one if one is not None else <Session>per_row[i]
                 if sess.last is not None and sess.last_ssrc == ssrc:
                     st = sess.last                # the stream of the previous packet
                 else:
@@ -393,23 +415,28 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                     items[i].s = st.s
                     items[i].ctx = sess.ctx
                     items[i].allow_repeat_tx = sess.allow_repeat_tx
+                if one is not None:           # the lookup may have moved the session's last stream
+                    last_s = one.last.s if one.last is not None else NULL
+                    last_ssrc = one.last_ssrc
             if items[i].rc != -1 and stop:
                 for j in range(i + 1, n):
                     if items[j].rc == -1:
                         items[j].rc = -2
                 break
-        with nogil:
-            if unprotect:
-                ccf_srtp_unprotect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
-            else:
-                ccf_srtp_protect_many(items, n, _batch_flags | (CCF_SRTP_BATCH_STOP if stop else 0))
+        # The GIL is let go for the crypto, except for a batch so small that letting it go and
+        # taking it back would cost more than its packets' crypto (a few hundred ns).
+        if n >= _BATCH_NOGIL_MIN:
+            with nogil:
+                _run_many(items, n, unprotect, stop)
+        else:
+            _run_many(items, n, unprotect, stop)
         # Row by row, the events the per-packet calls would give, in their order: a sender's
         # new stream at its first packet, a receiver's at its first authentic one, refusals
         # (header refusals before the C call included).
         for i in range(n):
             rc = items[i].rc
-            if rc == -2 or rc == -1:
-                continue
+            if rc == -2 or rc == -1 or (rc == CCF_OK and not items[i].fresh and made_at is None):
+                continue                      # nothing to report
             sess = one if one is not None else <Session>per_row[i]
             if sess is None:
                 continue
@@ -524,7 +551,8 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
     memset(&lv, 0, sizeof(Py_buffer))
     try:
         try:
-            PyObject_GetBuffer(packets, &pv, PyBUF_RECORDS)
+            # bytes of any 1-byte item type: no format asked (numpy then skips building one)
+            PyObject_GetBuffer(packets, &pv, PyBUF_STRIDES | PyBUF_WRITABLE)
         except (TypeError, BufferError, ValueError) as exc:
             raise TypeError(f"packets must be a writable 2-D byte buffer ({exc})") from None
         if pv.ndim != 2 or pv.itemsize != 1 or pv.strides[1] != 1 or pv.strides[0] < pv.shape[1]:
@@ -566,6 +594,13 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
                 items[i].length = <size_t>ln
                 continue
             if one is not None:
+                if unprotect:                 # (the sender's trailer room is checked below)
+                    items[i].inp = row
+                    items[i].out = row
+                    items[i].length = <size_t>ln
+                    items[i].cap = <size_t>width
+                    items[i].rc = -1
+                    continue
                 sess = one
             else:
                 if given is not None:
