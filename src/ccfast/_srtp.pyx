@@ -317,6 +317,10 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
     cdef PyObject *obj
     cdef ccf_srtp_stream *last_s = NULL   # one session: its last stream, bound without objects
     cdef uint32_t last_ssrc = 0
+    cdef PyObject *new_sess = NULL        # the stream made last in this batch, for its next rows
+    cdef uint32_t new_ssrc = 0
+    cdef _Stream new_st = None
+    cdef ccf_srtp_stream *committed_s = NULL
     if isinstance(sessions, Session):
         one = <Session>sessions
     else:
@@ -384,6 +388,10 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                 sess = one if one is not None else <Session>per_row[i]
                 if sess.last is not None and sess.last_ssrc == ssrc:
                     st = sess.last                # the stream of the previous packet
+                elif new_st is not None and <PyObject *>sess == new_sess and ssrc == new_ssrc:
+                    st = new_st                   # made for an earlier row of this batch
+                    if unprotect:
+                        items[i].fresh = 1
                 else:
                     st = fresh.get((sess, ssrc)) if fresh else None
                     if st is None:
@@ -398,6 +406,7 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                                 if fresh is None:
                                     fresh = {}
                                 fresh[(sess, ssrc)] = st
+                                new_sess, new_ssrc, new_st = <PyObject *>sess, ssrc, st
                                 if unprotect:
                                     items[i].fresh = 1
                                 else:
@@ -407,8 +416,10 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
                                     if made_at is None:
                                         made_at = {}
                                     made_at[i] = (sess, ssrc, st)
-                    elif unprotect:
-                        items[i].fresh = 1
+                    else:
+                        new_sess, new_ssrc, new_st = <PyObject *>sess, ssrc, st
+                        if unprotect:
+                            items[i].fresh = 1
                 # The streams stay alive while the sessions are locked: sessions own them, and
                 # `fresh` holds the new ones.
                 if st is not None:
@@ -443,12 +454,13 @@ cdef int _run_rows(_BatchItem *items, Py_ssize_t n, object sessions, bint unprot
             if made_at is not None and i in made_at:
                 sess._commit_stream(ssrc_of(made_at[i]), made_at[i][2], True)
             if rc == CCF_OK:
-                if items[i].fresh:
+                if items[i].fresh and items[i].s != committed_s:   # (one lookup per new stream)
                     p = items[i].inp
                     key = (sess, _load32(p + 8))
                     st = fresh.pop(key, None)
                     if st is not None:
                         sess._commit_stream(key[1], st, False)
+                        committed_s = items[i].s
             elif items[i].inp != NULL and items[i].length >= 12:
                 # (a batch names no SSRC for a packet shorter than a header: no event for it)
                 sess._failed(rc, _load32(items[i].inp + 8), 1 if unprotect else 0)
