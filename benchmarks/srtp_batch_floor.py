@@ -8,7 +8,8 @@ the multi-buffer kernels alone, the C batch call (kernels, checks, stream state)
 per-packet functions.  Then times, in this process and alternating, the per-call Python
 methods and the batch methods (rows in place, lists) of both profiles, and prints each batch
 as a fraction of the per-call time beside the kernel-only fraction: the kernels' share is a
-floor for the batch, which no work around them can go below.
+floor for the batch, which no work around them can go below.  Last, the row batch's time per
+packet by batch size, from 1 to 4096 rows (a batch's fixed cost, and whether big ones stay fast).
 
 The C parts are built with the extension's optimisation (-O3, setup.py).  On x86 with AVX-512,
 benchmarks/x86_unit_rates.c first measures how fast the CPU issues the kernels' instructions,
@@ -91,6 +92,36 @@ def python_side(rounds):
     return best
 
 
+def batch_sizes(rounds):
+    """ns per packet of unprotect_batch_into over 4096 packets of a new stream in batches of B rows,
+    best of `rounds` (a new session each time: the first batch meets the stream as new)."""
+    import numpy as np
+    from ccfast.srtp import Profile, Session, key_length
+    pk = [struct.pack("!BBHII", 0x80, 0, s, s * 160, 0x1234ABCD) + os.urandom(160) for s in range(4096)]
+    out = {}
+    for prof in (Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_128_GCM):
+        key = os.urandom(key_length(prof))
+        prot = Session(prof, key).protect_batch(pk)
+        template = np.zeros((len(prot), 256), np.uint8)
+        for i, p in enumerate(prot):
+            template[i, :len(p)] = np.frombuffer(p, np.uint8)
+        tlens = np.array([len(p) for p in prot], np.int32)
+        rows, lens = template.copy(), tlens.copy()
+        for b in (1, 2, 4, 8, 16, 64, 256, 1024, 4096):
+            best = 1e30
+            for _ in range(rounds):
+                rows[:] = template
+                lens[:] = tlens
+                f = Session(prof, key).unprotect_batch_into
+                views = [(rows[i:i + b], lens[i:i + b]) for i in range(0, len(prot), b)]
+                t = time.perf_counter()
+                for r, n in views:
+                    f(r, n)
+                best = min(best, (time.perf_counter() - t) / len(prot) * 1e9)
+            out[(prof.name, b)] = best
+    return out
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     out = run_c()
@@ -111,6 +142,11 @@ def main():
               f"C batch {c_batch[prof]:.0f} ({c_batch[prof] / call:.2f}x); "
               f"rows {best[(prof, 'unprotect_batch_into')]:.0f} ({best[(prof, 'unprotect_batch_into')] / call:.2f}x); "
               f"list {best[(prof, 'unprotect_batch')]:.0f} ({best[(prof, 'unprotect_batch')] / call:.2f}x)")
+    sizes = batch_sizes(max(3, rounds // 4))
+    print("\nunprotect_batch_into by batch size, ns per packet (4096 packets of a new stream, best of "
+          f"{max(3, rounds // 4)}):")
+    for prof in ("AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"):
+        print(f"  {prof}: " + ", ".join(f"{b}: {sizes[(prof, b)]:.0f}" for p, b in sizes if p == prof))
 
 
 if __name__ == "__main__":
