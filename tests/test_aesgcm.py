@@ -368,6 +368,11 @@ def test_encrypt_batch_matches_single():
     assert g.encrypt_batch(nonces, datas) == [g.encrypt(n, d) for n, d in zip(nonces, datas)]
     assert g.encrypt_batch(iter(nonces[:3]), (d for d in datas[:3])) == [g.encrypt(n, d) for n, d in zip(nonces[:3], datas[:3])]
     assert g.encrypt_batch([], []) == []
+    # bytes read in place beside other buffers (views taken from the first non-bytes item on)
+    kinds = [bytes, bytearray, memoryview, lambda b: memoryview(bytearray(b))]
+    mixed = [kinds[(i * 7) % 4](d) for i, d in enumerate(datas)]
+    mixed_aads = [None if a is None else kinds[i % 4](a) for i, a in enumerate(aads)]
+    assert g.encrypt_batch(nonces, mixed, mixed_aads) == [g.encrypt(n, d, a) for n, d, a in zip(nonces, datas, aads)]
 
 
 @pytest.mark.cpu_independent
@@ -380,6 +385,8 @@ def test_encrypt_batch_errors_change_nothing():
         g.encrypt_batch([bytes(12), b""], [data, data])
     with pytest.raises(TypeError):
         g.encrypt_batch([bytes(12), bytes(12)], [data, "str"])
+    with pytest.raises(ValueError):        # bytes first, then a view, then a bad nonce
+        g.encrypt_batch([bytes(12), bytes(12), b""], [b"x", data, b"y"])
     data.append(0)          # no export leaked by the failed calls
 
 

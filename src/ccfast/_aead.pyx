@@ -288,18 +288,17 @@ cdef class AESGCM:
         if n == 0:
             return result
         # Exact bytes are read in place; any other buffer gets a view (3 per message at most),
-        # all released in `finally`.  calloc leaves every view zeroed, so release is uniform.
+        # all released in `finally`.  The views are allocated at the first object that needs
+        # one (calloc: every view zeroed, so release is uniform).
         msgs = <_Msg *>PyMem_Calloc(n, sizeof(_Msg))
-        views = <Py_buffer *>PyMem_Calloc(3 * n, sizeof(Py_buffer))
-        if msgs == NULL or views == NULL:
-            PyMem_Free(msgs); PyMem_Free(views)
+        if msgs == NULL:
             raise MemoryError()
         try:
             for i in range(n):
-                _borrow(<object>PyTuple_GET_ITEM(tn, i), &views[3 * i], &msgs[i].nonce, &msgs[i].nonce_len, "nonce")
-                _borrow(<object>PyTuple_GET_ITEM(td, i), &views[3 * i + 1], &msgs[i].data, &msgs[i].data_len, "data")
+                _borrow(<object>PyTuple_GET_ITEM(tn, i), &views, n, 3 * i, &msgs[i].nonce, &msgs[i].nonce_len, "nonce")
+                _borrow(<object>PyTuple_GET_ITEM(td, i), &views, n, 3 * i + 1, &msgs[i].data, &msgs[i].data_len, "data")
                 if with_aad and <object>PyTuple_GET_ITEM(ta, i) is not None:
-                    _borrow(<object>PyTuple_GET_ITEM(ta, i), &views[3 * i + 2], &msgs[i].aad, &msgs[i].aad_len, "associated_data")
+                    _borrow(<object>PyTuple_GET_ITEM(ta, i), &views, n, 3 * i + 2, &msgs[i].aad, &msgs[i].aad_len, "associated_data")
                 if msgs[i].nonce_len < 1:
                     raise ValueError("nonce must be at least 1 byte (12 bytes recommended)")
                 _check_data_length(msgs[i].data_len)
@@ -315,9 +314,10 @@ cdef class AESGCM:
                 _encrypt_many(self.ctx, msgs, n)
             return result
         finally:
-            for k in range(3 * n):
-                release_buffer(&views[k])
-            PyMem_Free(views)
+            if views != NULL:
+                for k in range(3 * n):
+                    release_buffer(&views[k])
+                PyMem_Free(views)
             PyMem_Free(msgs)
 
 
@@ -329,15 +329,21 @@ cdef struct _Msg:
     Py_ssize_t nonce_len, data_len, aad_len
 
 
-cdef inline int _borrow(object obj, Py_buffer *view, const uint8_t **p, Py_ssize_t *n, str what) except -1:
-    """Pointer and length of obj's bytes: in place for exact bytes, else through `view`."""
+cdef inline int _borrow(object obj, Py_buffer **views, Py_ssize_t n_msgs, Py_ssize_t k, const uint8_t **p,
+                        Py_ssize_t *n, str what) except -1:
+    """Pointer and length of obj's bytes: in place for exact bytes, else through view k of
+    views[0] (3 per message, allocated zeroed by the first call that needs one)."""
     if PyBytes_CheckExact(obj):
         p[0] = <const uint8_t *>PyBytes_AS_STRING(obj)
         n[0] = PyBytes_GET_SIZE(obj)
         return 0
-    get_buffer(obj, view, False, what)
-    p[0] = <const uint8_t *>view.buf
-    n[0] = view.len
+    if views[0] == NULL:
+        views[0] = <Py_buffer *>PyMem_Calloc(3 * n_msgs, sizeof(Py_buffer))
+        if views[0] == NULL:
+            raise MemoryError()
+    get_buffer(obj, &views[0][k], False, what)
+    p[0] = <const uint8_t *>views[0][k].buf
+    n[0] = views[0][k].len
     return 0
 
 
