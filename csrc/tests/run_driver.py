@@ -15,13 +15,22 @@ Modes:
 Every driver links the kernel directories setup.py's COMPONENTS gives its area.  A mode whose
 toolchain is missing is reported as skipped; exit status is non-zero if any build or run failed.
 --werror makes a compiler warning a failure in every mode (clang and mingw always are).
+Sources are compiled one object at a time, --jobs at once (default: up to 2), and an object that
+compiled without a message is kept in out/obj under a hash of the compiler, its version, the
+flags, the source and every header: areas that link the same kernels (sha1, sha1_mb, srtp and
+srtp_batch link one set) compile them once.  An object whose compiler printed anything is not
+kept, so its warnings are printed, and judged, on every build.
 """
 import argparse
+import concurrent.futures
+import glob
+import hashlib
 import os
 import runpy
 import shutil
 import subprocess
 import sys
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -80,7 +89,70 @@ MODES = {
 }
 
 
-def run_mode(mode, areas, werror=False):
+def _headers_digest():
+    h = hashlib.sha256()
+    for path in sorted(glob.glob(os.path.join(ROOT, "csrc", "**", "*.h"), recursive=True)):
+        with open(path, "rb") as f:
+            h.update(path.encode() + b"\0" + f.read())
+    return h.hexdigest()
+
+
+_versions = {}
+
+
+def _compiler_version(cc):
+    if cc not in _versions:
+        r = subprocess.run([cc, "--version"], capture_output=True, text=True)
+        _versions[cc] = r.stdout
+    return _versions[cc]
+
+
+def _compile_one(cmd, src, obj_dir, headers):
+    """(object path or None, compiler messages) for one source compiled with cmd (compiler and flags)."""
+    with open(src, "rb") as f:
+        key = hashlib.sha256("\0".join([*cmd, _compiler_version(cmd[0]), src, headers]).encode() + f.read()).hexdigest()[:20]
+    obj = os.path.join(obj_dir, f"{os.path.basename(src)[:-2]}-{key}.o")
+    if os.path.exists(obj):
+        return obj, ""
+    tmp = f"{obj}.{os.getpid()}.{threading.get_ident()}.tmp"
+    r = subprocess.run([*cmd, "-c", src, "-o", tmp], capture_output=True, text=True)
+    if r.returncode:
+        return None, r.stderr
+    if r.stderr.strip():
+        final = f"{obj}.{os.getpid()}.{threading.get_ident()}.msg.o"     # not kept: built again next time
+    else:
+        final = obj
+    os.replace(tmp, final)
+    return final, r.stderr
+
+
+def compile_objects(cmd, srcs, obj_dir, jobs=None):
+    """Compile srcs with cmd (compiler, flags, include paths) into obj_dir, jobs at a time, reusing
+    kept objects.  Returns (objects in the order of srcs, or None if one failed; messages)."""
+    os.makedirs(obj_dir, exist_ok=True)
+    headers = _headers_digest()
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        results = list(pool.map(lambda s: _compile_one(cmd, s, obj_dir, headers), srcs))
+    messages = "".join(m for _, m in results)
+    objs = [o for o, _ in results]
+    return (None if None in objs else objs), messages
+
+
+def build(cc, incs, srcs, exe, libs=(), jobs=None):
+    """Compile and link srcs into exe; returns (returncode, compiler and linker messages)."""
+    obj_dir = os.path.join(OUT, "obj")
+    objs, messages = compile_objects(cc + incs, srcs, obj_dir, jobs)
+    if objs is None:
+        return 1, messages
+    r = subprocess.run(cc + objs + ["-o", exe, *libs], capture_output=True, text=True)
+    for o in objs:
+        if o.endswith(".msg.o"):
+            os.unlink(o)
+    return r.returncode, messages + r.stderr
+
+
+def run_mode(mode, areas, werror=False, jobs=None):
     cc, runners = MODES[mode]
     if not shutil.which(cc[0]):
         print(f"[{mode}] skipped: {cc[0]} not installed")
@@ -97,14 +169,12 @@ def run_mode(mode, areas, werror=False):
             continue
         srcs, incs = sources(area)
         exe = os.path.join(OUT, f"test_{area}_{mode}" + (".exe" if mode == "mingw" else ""))
-        cmd = cc + incs + [os.path.join(HERE, f"test_{area}.c")] + srcs + ["-o", exe]
-        if mode == "mingw":
-            cmd += WINDOWS_LIBS.get(area, [])
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0 or (r.stderr.strip() and "-Werror" not in cc and "warning" in r.stderr):
-            print(f"[{mode}] {area}: build {'FAILED' if r.returncode else 'warnings'}\n{r.stderr}")
-            ok = ok and r.returncode == 0 and mode not in ("native",) and not werror
-            if r.returncode:
+        libs = WINDOWS_LIBS.get(area, []) if mode == "mingw" else []
+        rc, stderr = build(cc, incs, [os.path.join(HERE, f"test_{area}.c")] + srcs, exe, libs, jobs)
+        if rc != 0 or (stderr.strip() and "-Werror" not in cc and "warning" in stderr):
+            print(f"[{mode}] {area}: build {'FAILED' if rc else 'warnings'}\n{stderr}")
+            ok = ok and rc == 0 and mode not in ("native",) and not werror
+            if rc:
                 continue
         for runner in runners:
             tools = [w for w in runner if w.startswith(("qemu", "wine", "valgrind"))]
@@ -125,12 +195,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", action="append", choices=sorted(MODES), help="default: native")
     ap.add_argument("--werror", action="store_true", help="a compiler warning fails the build in every mode")
+    ap.add_argument("--jobs", type=int, help="compilers run at once (default: up to 2)")
     ap.add_argument("areas", nargs="*")
     a = ap.parse_args()
     areas = a.areas or sorted(f[5:-2] for f in os.listdir(HERE) if f.startswith("test_") and f.endswith(".c"))
     ok = True
     for mode in a.mode or ["native"]:
-        ok = run_mode(mode, areas, a.werror) and ok
+        ok = run_mode(mode, areas, a.werror, a.jobs) and ok
     return 0 if ok else 1
 
 
