@@ -66,6 +66,12 @@ def _compile(cc, src, incs, obj_dir, headers):
     return obj
 
 
+def _slow(src):
+    """The many-lane kernels' long register-unrolled functions: minutes each under ASan and UBSan."""
+    name = os.path.basename(src)
+    return any(k in name for k in ("_mb_", "_many_", "avx512"))
+
+
 def build_all(targets, out_dir, cc, jobs=2):
     """Build the given harnesses into out_dir; returns {target: path}."""
     obj_dir = os.path.join(out_dir, "obj")
@@ -75,10 +81,13 @@ def build_all(targets, out_dir, cc, jobs=2):
     for t in targets:
         srcs, incs = DRIVER["sources"](TARGETS[t])
         plan[t] = ([os.path.join(HERE, "c", f"fuzz_{t}.c"), *srcs], incs + ["-I" + os.path.join(HERE, "c")])
+    # each source once (harnesses share kernels: two threads must not compile one file together),
+    # the slowest first so the other thread takes the rest meanwhile
+    unique = {(s, tuple(incs)) for srcs, incs in plan.values() for s in srcs}
     with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
-        objs = {t: [pool.submit(_compile, cc, s, incs, obj_dir, headers) for s in srcs]
-                for t, (srcs, incs) in plan.items()}
-        objs = {t: [f.result() for f in fs] for t, fs in objs.items()}
+        done = {u: pool.submit(_compile, cc, u[0], list(u[1]), obj_dir, headers)
+                for u in sorted(unique, key=lambda u: (not _slow(u[0]), u))}
+        objs = {t: [done[(s, tuple(incs))].result() for s in srcs] for t, (srcs, incs) in plan.items()}
     exes = {}
     for t in targets:
         exe = os.path.join(out_dir, f"fuzz_{t}")
