@@ -287,6 +287,15 @@ def pytest_collectreport(report):
         _SKIPS.append((report.nodeid, cat, detail))
 
 
+def pytest_collection_finish(session):
+    # Long builds that a collected module can begin in the background (on the second core, while
+    # the tests before it run): tests/test_fuzz.py's libFuzzer harnesses.
+    for item in session.items:
+        if getattr(item, "originalname", None) == "test_libfuzzer_harness":
+            item.module.start_build()
+            break
+
+
 def _bad_skips():
     return [(n, r) for n, c, r in _SKIPS if c is None]
 

@@ -5,12 +5,16 @@ time per harness (default 3); fuzz/README.md describes long runs.  Skipped, with
 where clang's libFuzzer or atheris is missing, unless CCFAST_FUZZ_REQUIRED=1 (the CI fuzz job),
 which makes a missing toolchain a failure.  fuzz/ ships in the sdist; where the tests run
 without it (a copy of tests/ beside an installed wheel) the module says so and skips."""
+import concurrent.futures
 import importlib.util
 import os
 import pathlib
 import runpy
+import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 
 import pytest
 
@@ -53,13 +57,38 @@ def run_fuzzer(cmd, corpus, tmp_path):
     print(f"{cmd[-1]}: {runs[0]} executions in {SECONDS} s")
 
 
+_prebuilt = []      # (future, directory) of the build start_build() began
+
+
+def start_build():
+    """Begin building the harnesses in a background thread.  tests/conftest.py calls this once
+    the session has collected test_libfuzzer_harness, so the build (minutes under ASan and UBSan)
+    runs on the second core while the tests before this module run."""
+    if _prebuilt:
+        return
+    out = tempfile.mkdtemp(prefix="ccfast-fuzzers-")
+    future = concurrent.futures.Future()
+
+    def work():
+        try:
+            cc = BUILD["clang"]()
+            future.set_result(cc and BUILD["build_all"](C_TARGETS, out, cc, min(2, os.cpu_count() or 1)))
+        except BaseException as exc:              # SystemExit from build_all: reported by the fixture
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="ccfast-fuzz-build", daemon=True).start()
+    _prebuilt.append((future, out))
+
+
 @pytest.fixture(scope="module")
-def c_fuzzers(tmp_path_factory):
-    cc = BUILD["clang"]()
-    if not cc:
+def c_fuzzers():
+    start_build()                                 # not begun yet when this module runs alone
+    future, out = _prebuilt[0]
+    exes = future.result()
+    if not exes:
         missing("tool", "clang", "with libFuzzer (-fsanitize=fuzzer) is not installed")
-    out = tmp_path_factory.mktemp("fuzzers")
-    return BUILD["build_all"](C_TARGETS, str(out), cc, min(2, os.cpu_count() or 1))
+    yield exes
+    shutil.rmtree(out, ignore_errors=True)
 
 
 @pytest.mark.parametrize("target", C_TARGETS)
