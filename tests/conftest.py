@@ -52,6 +52,7 @@ import json
 import os
 import pathlib
 import re
+import runpy
 
 import pytest
 
@@ -200,6 +201,20 @@ def tree_kind():
     if (ROOT / "PKG-INFO").is_file():
         return "sdist"
     return "copy of the tests"
+
+
+def build_c(exe, main, dirs, flags):
+    """Compile csrc/tests/<main> with every kernel source of csrc/<dirs> into exe: gcc with flags
+    and the include paths of csrc/tests/run_driver.py, through its object cache (two compilers
+    at once, an object built with the same compiler, flags, source and headers reused, so the
+    constant-time checks that link the same kernels compile them once).  A failed build fails
+    the test with the compiler's messages."""
+    driver = runpy.run_path(str(ROOT / "csrc" / "tests" / "run_driver.py"), run_name="ccfast_tests")
+    srcs = [str(p) for d in dirs for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
+    _, incs = driver["sources"]("srtp")
+    rc, messages = driver["build"](["gcc", *flags], incs, [str(ROOT / "csrc" / "tests" / main), *srcs], str(exe))
+    assert rc == 0, f"building {main} failed:\n{messages[-6000:]}"
+    return exe
 
 
 _IMPORTORSKIP = re.compile(r"could not import '([^']+)'")

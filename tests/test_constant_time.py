@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import skip_platform, skip_tool, tree_kind
+from conftest import build_c, skip_platform, skip_tool, tree_kind
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "csrc" / "tests"
@@ -21,13 +21,8 @@ def build(name, dirs, tmp_path):
         skip_tool("valgrind", "with its headers (Debian: valgrind)")
     if not shutil.which("gcc"):
         skip_tool("gcc")
-    srcs = [str(p) for d in dirs for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
-    incs = [f"-I{ROOT / 'csrc' / d}" for d in dirs] + [f"-I{TESTS}"]
-    exe = tmp_path / name
     # -O2 like the real build: the check must hold for the code the compiler actually emits
-    subprocess.run(["gcc", "-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND", *incs, str(TESTS / f"{name}.c"), *srcs, "-o", str(exe)],
-                   check=True, capture_output=True, text=True)
-    return exe
+    return build_c(tmp_path / name, f"{name}.c", dirs, ["-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND"])
 
 
 def test_portable_aes_ghash_gcm_have_no_secret_dependent_branches_or_addresses(tmp_path):

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import skip_platform, skip_tool, tree_kind
+from conftest import build_c, skip_platform, skip_tool, tree_kind
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "csrc" / "tests"
@@ -21,13 +21,8 @@ def build(tmp_path, main, *flags, opt="-O3"):
         skip_platform(f"the C sources are not in this {tree_kind()}")
     if not shutil.which("gcc"):
         skip_tool("gcc")
-    srcs = [str(p) for d in DIRS for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
-    incs = [f"-I{ROOT / 'csrc' / d}" for d in DIRS] + [f"-I{TESTS}"]
-    exe = tmp_path / main[:-2]
     # -O3 like setup.py: the checks must hold for the code the compiler actually emits
-    subprocess.run(["gcc", opt, "-g", "-std=gnu11", *flags, *incs, str(TESTS / main), *srcs, "-o", str(exe)],
-                   check=True, capture_output=True, text=True)
-    return exe
+    return build_c(tmp_path / main[:-2], main, DIRS, [opt, "-g", "-std=gnu11", *flags])
 
 pytestmark = pytest.mark.cpu_independent
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import skip_platform, skip_tool, tree_kind
+from conftest import build_c, skip_platform, skip_tool, tree_kind
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "csrc" / "tests"
@@ -25,12 +25,8 @@ def test_sm2_has_no_secret_dependent_branches_or_addresses(tmp_path):
     if not shutil.which("gcc"):
         skip_tool("gcc")
     dirs = ("common", "sm3", "sm2")
-    srcs = [str(p) for d in dirs for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
-    incs = [f"-I{ROOT / 'csrc' / d}" for d in dirs] + [f"-I{TESTS}"]
-    exe = tmp_path / "ctgrind_sm2"
     # -O2 like the real build: the check must hold for the code the compiler actually emits
-    subprocess.run(["gcc", "-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND", *incs, str(TESTS / "ctgrind_sm2.c"), *srcs,
-                    "-o", str(exe)], check=True, capture_output=True, text=True)
+    exe = build_c(tmp_path / "ctgrind_sm2", "ctgrind_sm2.c", dirs, ["-O2", "-g", "-std=gnu11", "-DCCF_CTGRIND"])
     # the driver alone under valgrind (not a sanitizer runtime preloaded for the test process)
     env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
     r = subprocess.run(["valgrind", "--error-exitcode=9", "-q", str(exe)], capture_output=True, text=True,

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from conftest import skip_platform, skip_tool, tree_kind
+from conftest import build_c, skip_platform, skip_tool, tree_kind
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TESTS = ROOT / "csrc" / "tests"
@@ -23,12 +23,8 @@ def test_portable_sm4_has_no_secret_dependent_branches_or_addresses(tmp_path):
     if not shutil.which("gcc"):
         skip_tool("gcc")
     dirs = ("common", "sm4", "aes", "gcm")
-    srcs = [str(p) for d in dirs for p in sorted((ROOT / "csrc" / d).glob("*.c"))]
-    incs = [f"-I{ROOT / 'csrc' / d}" for d in dirs] + [f"-I{TESTS}"]
-    exe = tmp_path / "ctgrind_sm4"
     # -O2 like the real build: the check must hold for the code the compiler actually emits
-    subprocess.run(["gcc", "-O2", "-g", "-std=gnu11", *incs, str(TESTS / "ctgrind_sm4.c"), *srcs, "-o", str(exe)],
-                   check=True, capture_output=True, text=True)
+    exe = build_c(tmp_path / "ctgrind_sm4", "ctgrind_sm4.c", dirs, ["-O2", "-g", "-std=gnu11"])
     r = subprocess.run(["valgrind", "--error-exitcode=9", "-q", str(exe)], capture_output=True, text=True,
                        timeout=1200, env={"CCFAST_CPU_DISABLE": "all"})
     assert r.returncode == 0, r.stdout + r.stderr[-6000:]
