@@ -122,13 +122,27 @@ static void put_mac(uint8_t mac[20], const uint32_t *h, unsigned stride)
         ccf_store32_be(mac + 4 * i, h[i * stride]);
 }
 
+/*
+ * The fewest busy lanes for which one multi-buffer step costs less than their blocks through the
+ * single-stream kernel.  Measured on an Intel CPU with AVX-512 and SHA-NI (HMAC of 160 + 4
+ * bytes): an eight-lane AVX2 step costs about five SHA-NI compressions and about two portable
+ * ones; the interleaved SHA-NI chains gain nothing there over one chain; the ARMv8 chains could
+ * not be measured (qemu) and keep running down to two busy lanes.
+ */
+static unsigned min_busy(const ccf_sha1_mb_impl *impl)
+{
+    if (impl->lanes == 8)                                   /* avx2 */
+        return ccf_cpu_has(CCF_CPU_SHA_NI) ? 6 : 3;
+    return impl->lanes / 4 + 1;
+}
+
 /* Any mix of jobs: a lane takes the next job as soon as its own is done. */
 static void scheduled(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t n)
 {
     hmac_lane lanes[CCF_SHA1_MB_MAX_LANES];
     uint32_t state[5 * CCF_SHA1_MB_MAX_LANES];
     const uint8_t *ptrs[CCF_SHA1_MB_MAX_LANES];
-    unsigned L, l, i, active = 0;
+    unsigned L, l, i, active = 0, busy = min_busy(impl);
     size_t next = 0;
 
     L = impl->lanes;
@@ -143,8 +157,8 @@ static void scheduled(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, siz
         }
     }
     /* Lanes run while enough of them are busy; the last few jobs finish single-stream, where
-     * one lane's work costs less than a whole pass of the vector or of the interleaved chains. */
-    while (active > L / 4) {
+     * their work costs less than a whole pass of the vector or of the interleaved chains. */
+    while (active >= busy) {
         size_t k = SIZE_MAX;
         const uint8_t *any = NULL;
         for (l = 0; l < L; l++)
@@ -315,11 +329,43 @@ static int group_copies(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *const *
     return ok;
 }
 
+/* Compressions of job j through the single-stream kernel (the outer block included). */
+static size_t blocks_of(const ccf_hmac_sha1_job *j) { return whole_of(j) + ntail_of(j) + 1; }
+
+/* A group whose jobs need `single` single-stream compressions in all and `longest` for the
+ * longest job costs more than the jobs one by one: a vector block costs about three
+ * single-stream SHA-NI compressions (16 lanes of AVX-512 against one SHA-NI chain, measured);
+ * without SHA-NI the group always wins. */
+static int group_loses(size_t single, size_t longest)
+{
+    return ccf_cpu_has(CCF_CPU_SHA_NI) && single <= 3 * longest;
+}
+
+/* Jobs one by one through the single-stream kernel of each key (fused HMAC where it has one). */
+static void serial(ccf_hmac_sha1_job *jobs, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        ccf_hmac_sha1(jobs[i].key, jobs[i].m1, jobs[i].len1, jobs[i].m2, jobs[i].len2, jobs[i].mac, 20);
+}
+
 static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t n)
 {
     ccf_hmac_sha1_job *bucket[MB_BUCKETS][CCF_SHA1_MB_MAX_LANES], *g[CCF_SHA1_MB_MAX_LANES];
     unsigned cnt[MB_BUCKETS] = { 0 }, L = impl->lanes, f = 0, l;
-    size_t i, b, single = 0, longest = 0;
+    size_t i, b, single = 0, longest = 0, bmin = MB_BUCKETS, bmax = 0;
+    if (n < L) {                       /* a batch smaller than a group: one group or none */
+        for (i = 0; i < n; i++) {
+            b = blocks_of(&jobs[i]);
+            single += b;
+            longest = b > longest ? b : longest;
+        }
+        if (group_loses(single, longest)) {
+            serial(jobs, n);
+            return 1;
+        }
+        single = longest = 0;
+    }
     for (i = 0; i < n; i++) {
         for (l = 1; i + L <= n && l < L && jobs[i + l].len1 == jobs[i].len1 && jobs[i + l].len2 == jobs[i].len2; l++)
             ;
@@ -331,6 +377,8 @@ static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t
         }
         b = whole_of(&jobs[i]) + ntail_of(&jobs[i]);
         b = b < MB_BUCKETS ? b : MB_BUCKETS - 1;
+        bmin = b < bmin ? b : bmin;
+        bmax = b > bmax ? b : bmax;
         bucket[b][cnt[b]++] = &jobs[i];
         if (cnt[b] == L) {
             if (!group_copies(impl, bucket[b], L))
@@ -338,7 +386,7 @@ static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t
             cnt[b] = 0;
         }
     }
-    for (b = 0; b < MB_BUCKETS; b++)
+    for (b = bmin; b <= bmax; b++)
         for (l = 0; l < cnt[b]; l++) {
             g[f++] = bucket[b][l];
             if (f == L) {
@@ -349,14 +397,12 @@ static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t
         }
     if (!f)
         return 1;
-    /* A vector block costs about three single-stream SHA-NI compressions (16 lanes of AVX-512
-     * against one SHA-NI chain, measured); without SHA-NI the group always wins. */
     for (l = 0; l < f; l++) {
-        b = whole_of(g[l]) + ntail_of(g[l]) + 1;
+        b = blocks_of(g[l]);
         single += b;
         longest = b > longest ? b : longest;
     }
-    if ((!ccf_cpu_has(CCF_CPU_SHA_NI) || single > 3 * longest) && group_copies(impl, g, f))
+    if (!group_loses(single, longest) && group_copies(impl, g, f))
         return 1;
     for (l = 0; l < f; l++)
         ccf_hmac_sha1(g[l]->key, g[l]->m1, g[l]->len1, g[l]->m2, g[l]->len2, g[l]->mac, 20);
@@ -373,15 +419,16 @@ int ccf_hmac_sha1_many_impl(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *job
         if (jobs[i].len2 > 64)
             return CCF_ERR_PARAM;
     if (!impl->compress) {
-        for (i = 0; i < n; i++)
-            ccf_hmac_sha1(jobs[i].key, jobs[i].m1, jobs[i].len1, jobs[i].m2, jobs[i].len2, jobs[i].mac, 20);
+        serial(jobs, n);
         return CCF_OK;
     }
     if (impl->hmac_group && grouped(impl, jobs, n))
         return CCF_OK;
     done = lockstep(impl, jobs, n);
-    if (done < n)
+    if (n - done >= min_busy(impl))
         scheduled(impl, jobs + done, n - done);
+    else
+        serial(jobs + done, n - done);   /* too few to fill the lanes (the counts are public) */
     return CCF_OK;
 }
 

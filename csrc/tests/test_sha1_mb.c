@@ -9,7 +9,10 @@
  *     of one length, one key or several; m1 ending anywhere in a block, m2 of 0..64 bytes, each
  *     in a buffer of its exact length), and groups of mixed shapes in exact-length buffers
  *     and of mixed shapes (the lane scheduler: len1 0..300, len2 0..64, keys 0..100 bytes),
- *     against single-stream HMAC through the portable implementation, for batch sizes 0..70;
+ *     against single-stream HMAC through the portable implementation, for every batch size
+ *     0..72 (so both sides of each choice between the lanes and the single-stream kernel for
+ *     a small batch or a last few jobs), with SHA-NI present and masked (the choice depends on
+ *     it) and with AVX512BW masked (no group HMAC);
  *   - len2 > 64 refused with nothing written.
  * Also: the single-stream HMAC of every implementation with a second part of 57..64 bytes after
  * a first part ending 63 bytes into a block (the fused SHA-NI path once overran its tail
@@ -78,7 +81,7 @@ static void check_batch(const ccf_sha1_mb_impl *impl, size_t n, int same, uint32
 {
     static uint8_t msgs[80][400], keys[5][100];
     ccf_hmac_sha1_key k[5], kp[5];
-    ccf_hmac_sha1_job jobs[80];
+    static ccf_hmac_sha1_job jobs[80];
     size_t i, bad = 0;
     uint8_t r[8];
     for (i = 0; i < 5; i++) {
@@ -201,7 +204,8 @@ static void test_long_m2(void)
 int main(void)
 {
     const ccf_sha1_mb_impl *const *impls = ccf_sha1_mb_impls();
-    size_t i, n;
+    static const uint32_t masks[] = { 0, CCF_CPU_SHA_NI, CCF_CPU_AVX512BW };
+    size_t i, n, m;
     int tested = 0;
     ccf_cpu_init();
     printf("best multi-buffer implementation: %s\n", ccf_sha1_mb_best()->name);
@@ -213,9 +217,15 @@ int main(void)
         printf("impl %s (%u lanes)\n", impls[i]->name, impls[i]->lanes);
         tested++;
         test_rfc2202(impls[i]);
-        for (n = 0; n <= 70; n += (n < 20 ? 1 : 7)) {
-            check_batch(impls[i], n, 1, (uint32_t)(n * 13 + i));
-            check_batch(impls[i], n, 0, (uint32_t)(n * 17 + i + 5));
+        /* every batch size on both sides of each choice between the lanes and the single-stream
+         * kernel (it depends on the counts, the lengths and on SHA-NI being there) */
+        for (m = 0; m < sizeof(masks) / sizeof(masks[0]); m++) {
+            ccf_cpu_set_disabled(masks[m]);
+            for (n = 0; n <= 72 && impls[i]->supported(); n++) {
+                check_batch(impls[i], n, 1, (uint32_t)(n * 13 + i + 101 * m));
+                check_batch(impls[i], n, 0, (uint32_t)(n * 17 + i + 5 + 101 * m));
+            }
+            ccf_cpu_set_disabled(0);
         }
         check_groups(impls[i]);
         if (impls[i]->hmac_group) {         /* without AVX512BW: the generic lockstep */
