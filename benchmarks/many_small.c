@@ -2,8 +2,8 @@
  * many_small.c - the multi-message kernels against the single-message kernels for small batches
  * (built and run by benchmarks/many_small.py, once per CPU level).
  *
- * For n messages of len bytes (one key, as one SRTP session's packets; or a key per message,
- * as a relay's packets of many calls) each line gives the best time per message, in ns, of
+ * For n messages of len bytes (one key, as one SRTP session's packets; or, up to 160 bytes, a
+ * key per message, as a relay's packets of many calls) each line gives the best time per message, in ns, of
  *   HMAC-SHA1  ccf_hmac_sha1_many over len + 4 bytes (m1 || ROC)  vs  n calls of ccf_hmac_sha1
  *   AES-CTR    ccf_aes_ctr128_many                                 vs  n calls of ccf_aes_ctr128
  *   GCM-enc    ccf_aes_gcm_crypt_many (12-byte nonce and AAD)      vs  n calls of ccf_aes_gcm_encrypt
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
            ak[0].impl->name, ccf_aes_gcm_many_name(&gk[0]), ccf_aes_gcm_impl_name(&gk[0]));
     for (keys = 0; keys < 2; keys++)
         for (li = 0; li < sizeof(LENS) / sizeof(LENS[0]); li++) {
-            if (keys && LENS[li] != 160)
+            if (keys && LENS[li] > 200)
                 continue;
             for (ni = 0; ni < sizeof(NS) / sizeof(NS[0]); ni++) {
                 setup(NS[ni], LENS[li], keys);

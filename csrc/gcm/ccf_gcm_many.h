@@ -8,7 +8,9 @@
  * interleaved and each message's GHASH aggregated against its own powers of H with one
  * reduction.  It takes messages of at most CCF_GCM_MANY_SHORT_MAX bytes with a 12-byte nonce
  * and at most 16 bytes of AAD under keys set up with the stitched VAES-512 kernel; any other
- * message runs through the single-message code.
+ * message runs through the single-message code, and so does a pass that would hold a single
+ * message (a batch of one, or the one message left after passes of four), where the pass costs
+ * more than the single-message kernel (the choice depends only on counts and lengths).
  */
 #ifndef CCF_GCM_MANY_H
 #define CCF_GCM_MANY_H
@@ -39,6 +41,16 @@ typedef struct ccf_aes_gcm_job {
  * Returns CCF_OK when every job's rc is CCF_OK.
  */
 int ccf_aes_gcm_crypt_many(ccf_aes_gcm_job *jobs, size_t n);
+
+/*
+ * One message decrypted without verification, as a job of ccf_aes_gcm_crypt_many decrypts
+ * (its single-message path): out = in XOR the keystream, tag = the tag of the ciphertext in;
+ * the caller compares the tags and must not release out unless they match.  CCF_ERR_NONCE or
+ * CCF_ERR_LENGTH as ccf_aes_gcm_decrypt (nothing written).
+ */
+int ccf_aes_gcm_decrypt_unverified(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
+                                   const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                                   uint8_t *out, uint8_t tag[16]);
 
 /* Name of the kernel used for a key: "vaes-avx512-many" or "serial". */
 const char *ccf_aes_gcm_many_name(const ccf_aes_gcm *key);

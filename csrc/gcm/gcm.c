@@ -5,6 +5,7 @@
  * them); AES-GCM adds the stitched bulk kernels of ghash_impls.h where the CPU has them.
  */
 #include "ccf_gcm.h"
+#include "ccf_gcm_many.h"
 #include "ghash_impls.h"
 
 /* SP 800-38D 5.2.1.1: len(P) <= 2^39 - 256 bits, len(A) <= 2^64 - 1 bits, len(IV) likewise. */
@@ -342,14 +343,47 @@ int ccf_aes_gcm_encrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
     return CCF_OK;
 }
 
+/* Decryption past the short paths: each chunk is hashed before it is decrypted (so in == out
+ * works); out receives the plaintext and want the tag of the ciphertext, nothing verified. */
+static void decrypt_long(const ccf_aes_gcm *g, const uint8_t j0[16], const uint8_t *aad, size_t aad_len,
+                         const uint8_t *in, size_t len, uint8_t *out, uint8_t want[16])
+{
+    uint8_t ctr[16], ks[64], y[16] = {0};
+    size_t done = 0, i;
+    memcpy(ctr, j0, 16);
+    inc32(ctr);
+    if (aad_len)
+        ccf_ghash_update(&g->ghash, y, aad, aad_len);
+    if (g->bulk) {
+        if (len >= 256)
+            done = g->bulk->decrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
+        g->aes.impl->encrypt_blocks(&g->aes, j0, ks, 1);
+    } else {
+        done = first_blocks(g, j0, ctr, len, ks);
+        if (done)
+            ccf_ghash_update(&g->ghash, y, in, done);
+        for (i = 0; i < done; i++)
+            out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
+    }
+    while (done < len) {
+        size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
+        ccf_ghash_update(&g->ghash, y, in + done, n);
+        g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, n);
+        done += n;
+    }
+    gcm_finish(&g->ghash, y, aad_len, len, ks, want);
+    ccf_memzero(ks, sizeof(ks));
+    ccf_memzero(y, sizeof(y));
+}
+
 /* see ccf_gcm.h */
 int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
                         const uint8_t *aad, size_t aad_len,
                         const uint8_t *in, size_t len, const uint8_t *tag, size_t tag_len,
                         uint8_t *out)
 {
-    uint8_t j0[16], ctr[16], ks[64], y[16] = {0}, want[16];
-    size_t done = 0, i;
+    uint8_t j0[16], y[16] = {0}, want[16];
+    size_t i;
     int rc = check_lengths(nonce_len, aad_len, len);
     if (rc != CCF_OK)
         return rc;
@@ -381,36 +415,43 @@ int ccf_aes_gcm_decrypt(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce
         ccf_memzero(want, sizeof(want));
         return rc;
     }
-    memcpy(ctr, j0, 16);
-    inc32(ctr);
-    if (aad_len)
-        ccf_ghash_update(&g->ghash, y, aad, aad_len);
-    /* One pass: each chunk is hashed before it is decrypted (so in == out works).  If the tag
-     * turns out wrong, everything written is wiped: unauthenticated plaintext never leaves. */
-    if (g->bulk) {
-        if (len >= 256)
-            done = g->bulk->decrypt(&g->aes, &g->ghash, ctr, y, in, out, len);
-        g->aes.impl->encrypt_blocks(&g->aes, j0, ks, 1);
-    } else {
-        done = first_blocks(g, j0, ctr, len, ks);
-        if (done)
-            ccf_ghash_update(&g->ghash, y, in, done);
-        for (i = 0; i < done; i++)
-            out[i] = (uint8_t)(in[i] ^ ks[16 + i]);
-    }
-    while (done < len) {
-        size_t n = len - done < GCM_CHUNK ? len - done : GCM_CHUNK;
-        ccf_ghash_update(&g->ghash, y, in + done, n);
-        g->aes.impl->ctr32(&g->aes, ctr, in + done, out + done, n);
-        done += n;
-    }
-    gcm_finish(&g->ghash, y, aad_len, len, ks, want);
+    /* If the tag turns out wrong, everything written is wiped: unauthenticated plaintext never
+     * leaves. */
+    decrypt_long(g, j0, aad, aad_len, in, len, out, want);
     rc = ccf_ct_memcmp(want, tag, tag_len) == 0 ? CCF_OK : CCF_ERR_AUTH;
-    ccf_memzero(ks, sizeof(ks));
     ccf_memzero(want, sizeof(want));
     if (rc != CCF_OK && len)
         ccf_memzero(out, len);
     return rc;
+}
+
+/* see ccf_gcm_many.h */
+int ccf_aes_gcm_decrypt_unverified(const ccf_aes_gcm *g, const uint8_t *nonce, size_t nonce_len,
+                                   const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                                   uint8_t *out, uint8_t tag[16])
+{
+    uint8_t j0[16], y[16];
+    size_t i;
+    int rc = check_lengths(nonce_len, aad_len, len);
+    if (rc != CCF_OK)
+        return rc;
+    gcm_j0(&g->ghash, nonce, nonce_len, j0);
+    if (g->bulk && g->bulk->short_msg && len <= CCF_GCM_SHORT_MAX && aad_len <= 16)
+        return g->bulk->short_msg(&g->aes, &g->ghash, j0, aad, aad_len, in, out, len, tag, 0, 1);
+    if (len <= GCM_SMALL && aad_len <= GCM_SMALL_AAD) {
+        uint8_t sks[16 + GCM_SMALL];
+        small_ghash(&g->ghash, y, aad, aad_len, in, len);      /* before out is written */
+        small_keystream(g, j0, len, sks);
+        for (i = 0; i < 16; i++)
+            tag[i] = (uint8_t)(y[i] ^ sks[i]);
+        for (i = 0; i < len; i++)
+            out[i] = (uint8_t)(in[i] ^ sks[16 + i]);
+        ccf_memzero(sks, 16 + ((len + 15) & ~(size_t)15));
+        ccf_memzero(y, sizeof(y));
+        return CCF_OK;
+    }
+    decrypt_long(g, j0, aad, aad_len, in, len, out, tag);
+    return CCF_OK;
 }
 
 /* see ccf_gcm.h */

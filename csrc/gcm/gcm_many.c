@@ -41,60 +41,17 @@ const char *ccf_aes_gcm_many_best_name(void)
     return "serial";
 }
 
-CCF_INLINE void inc32(uint8_t ctr[16])
+/* One job through the single-message kernels (also used by the VAES-512 kernel for a pass
+ * that would hold one message): decrypting, nothing is verified (the caller compares). */
+void ccf_aes_gcm_many_one(ccf_aes_gcm_job *j);
+void ccf_aes_gcm_many_one(ccf_aes_gcm_job *j)
 {
-    ccf_store32_be(ctr + 12, ccf_load32_be(ctr + 12) + 1);
-}
-
-/* One job without verification (SP 800-38D 7.1 and 7.2 steps 1-6, the tag compared by the
- * caller): J0 from the nonce, GHASH over A || C || lengths, E_K(J0), then CTR from inc32(J0). */
-static void one(ccf_aes_gcm_job *j)
-{
-    const ccf_aes_gcm *g = j->key;
-    uint8_t j0[16], ctr[16], ek[16], y[16] = {0}, lens[16];
-    int i;
-    if (!j->decrypt) {
-        j->rc = ccf_aes_gcm_encrypt(g, j->nonce, j->nonce_len, j->aad, j->aad_len, j->in, j->len,
+    if (j->decrypt)
+        j->rc = ccf_aes_gcm_decrypt_unverified(j->key, j->nonce, j->nonce_len, j->aad, j->aad_len, j->in,
+                                               j->len, j->out, j->tag);
+    else
+        j->rc = ccf_aes_gcm_encrypt(j->key, j->nonce, j->nonce_len, j->aad, j->aad_len, j->in, j->len,
                                     j->out, j->tag);
-        return;
-    }
-    if (j->nonce_len == 0) {
-        j->rc = CCF_ERR_NONCE;
-        return;
-    }
-#if SIZE_MAX > 0xFFFFFFFFu
-    if ((uint64_t)j->len > CCF_GCM_MAX_PLAINTEXT) {
-        j->rc = CCF_ERR_LENGTH;
-        return;
-    }
-#endif
-    if (j->nonce_len == 12) {
-        memcpy(j0, j->nonce, 12);
-        j0[12] = 0; j0[13] = 0; j0[14] = 0; j0[15] = 1;
-    } else {
-        memset(j0, 0, 16);
-        memset(lens, 0, 16);
-        ccf_ghash_update(&g->ghash, j0, j->nonce, j->nonce_len);
-        ccf_store64_be(lens + 8, (uint64_t)j->nonce_len * 8);
-        ccf_ghash_update(&g->ghash, j0, lens, 16);
-    }
-    if (j->aad_len)
-        ccf_ghash_update(&g->ghash, y, j->aad, j->aad_len);
-    if (j->len)
-        ccf_ghash_update(&g->ghash, y, j->in, j->len);
-    ccf_store64_be(lens, (uint64_t)j->aad_len * 8);
-    ccf_store64_be(lens + 8, (uint64_t)j->len * 8);
-    ccf_ghash_update(&g->ghash, y, lens, 16);
-    ccf_aes_encrypt_blocks(&g->aes, j0, ek, 1);
-    for (i = 0; i < 16; i++)
-        j->tag[i] = (uint8_t)(y[i] ^ ek[i]);
-    memcpy(ctr, j0, 16);
-    inc32(ctr);
-    if (j->len)
-        ccf_aes_ctr32(&g->aes, ctr, j->in, j->out, j->len);
-    ccf_memzero(ek, sizeof(ek));
-    ccf_memzero(y, sizeof(y));
-    j->rc = CCF_OK;
 }
 
 /* see ccf_gcm_many.h */
@@ -104,7 +61,7 @@ int ccf_aes_gcm_crypt_many(ccf_aes_gcm_job *jobs, size_t n)
     int rc = CCF_OK;
     while (i < n) {
         if (!fast(&jobs[i])) {
-            one(&jobs[i]);
+            ccf_aes_gcm_many_one(&jobs[i]);
             if (jobs[i].rc != CCF_OK && rc == CCF_OK)
                 rc = jobs[i].rc;
             i++;

@@ -34,7 +34,8 @@ typedef struct ccf_gcm_bulk {
     /* Optional (NULL if none): a whole short message in one call, J0 given (96-bit nonce),
      * len <= CCF_GCM_SHORT_MAX, aad_len <= 16.  Encrypt writes out and the 16-byte tag;
      * decrypt compares tag_len bytes in constant time and writes out only if they match
-     * (CCF_OK), else leaves out untouched (CCF_ERR_AUTH). */
+     * (CCF_OK), else leaves out untouched (CCF_ERR_AUTH); decrypt with tag_len 0 verifies
+     * nothing: it writes out and the tag of the ciphertext into tag (ccf_gcm_many.h). */
     int (*short_msg)(const ccf_aes_key *k, const ccf_ghash_key *gk, const uint8_t j0[16],
                      const uint8_t *aad, size_t aad_len, const uint8_t *in, uint8_t *out,
                      size_t len, uint8_t *tag, size_t tag_len, int decrypt);
