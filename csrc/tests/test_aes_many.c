@@ -7,7 +7,9 @@
  * for the whole batch (messages packed densely, blocks of two messages in one register), a key
  * per message or a few keys of one length in any order (each key change starts a fresh
  * register), runs of keys of one length and keys of 16, 24 and 32 bytes mixed; lengths 0..300,
- * 1..16 (several messages per register), 1..200, all 160 (SRTP); more blocks and more messages
+ * 1..16 (several messages per register), 1..200, all 160 (SRTP), 1..1300 (on both sides of the
+ * lengths past which a message goes through its key's own kernel); every batch size 0..72 (a
+ * batch of one message also goes through it); more blocks and more messages
  * than the kernels' buffer holds (several passes); a message longer than the buffer; counters
  * whose low 32 bits carry within the message (the per-message fallback) and whose low 16 bits
  * start at zero (SRTP AES-CM); the jobs' counters are left unchanged.
@@ -16,7 +18,7 @@
 #include "ccf_aes_many.h"
 
 #define MAXN 400
-#define MAXLEN 320
+#define MAXLEN 1300
 #define LONG (16 * 768 + 100)  /* longer than the kernels' buffer of 768 blocks */
 
 static const ccf_aes_impl *named(const char *name)
@@ -30,10 +32,10 @@ static const ccf_aes_impl *named(const char *name)
 }
 
 enum { KEYS_ONE, KEYS_EACH, KEYS_FEW, KEYS_RUNS, KEYS_MIXED, KEYS_MODES };
-enum { LEN_ANY, LEN_SHORT, LEN_200, LEN_160, LEN_MODES };
+enum { LEN_ANY, LEN_SHORT, LEN_200, LEN_160, LEN_1200, LEN_MODES };
 
 static const char *const key_mode[KEYS_MODES] = { "one key", "a key each", "three keys", "key length runs", "key lengths mixed" };
-static const char *const len_mode[LEN_MODES] = { "0..300", "1..16", "1..200", "160" };
+static const char *const len_mode[LEN_MODES] = { "0..300", "1..16", "1..200", "160", "1..1300" };
 
 /* the job's key: index into 12 keys, keys 4k..4k+3 of 16 + 8k bytes */
 static size_t key_of(int km, size_t i, const uint8_t r[8], uint32_t seed)
@@ -79,6 +81,7 @@ static void run(const ccf_aes_impl *impl, size_t n, uint32_t seed, int km, int l
         case LEN_ANY: jobs[i].len = (size_t)(r[1] | r[2] << 8) % 301; break;
         case LEN_SHORT: jobs[i].len = 1 + r[1] % 16; break;
         case LEN_200: jobs[i].len = 1 + (size_t)(r[1] | r[2] << 8) % 200; break;
+        case LEN_1200: jobs[i].len = 1 + (size_t)(r[1] | r[2] << 8) % 1300; break;
         default: jobs[i].len = 160; break;
         }
         if (i == lng) {                      /* longer than the buffer */
@@ -132,7 +135,7 @@ int main(void)
         printf("impl %s: kernel %s\n", impls[i]->name, ccf_aes_ctr128_many_name(impls[i]));
         for (km = 0; km < KEYS_MODES; km++)
             for (lm = 0; lm < LEN_MODES; lm++) {
-                for (n = 0; n <= 100; n += (n < 12 ? 1 : 11))
+                for (n = 0; n <= 100; n += (n < 72 ? 1 : 11))
                     run(impls[i], n, (uint32_t)(n * 5 + i + 31 * (size_t)(km * LEN_MODES + lm)), km, lm, 0);
                 for (b = 0; b < sizeof(big) / sizeof(big[0]); b++)
                     run(impls[i], big[b], (uint32_t)(b + 7 * i + 97 * (size_t)km + lm), km, lm, 0);
