@@ -4,7 +4,8 @@
 
 Builds benchmarks/many_small.c with gcc -O3 (the extension's optimisation), linked with the
 kernel directories of ccfast._srtp and ccfast._aead as the C test drivers are, and runs it at
-each CPU level (CCFAST_CPU_DISABLE as tests/run.py sets it).  For n = 1 .. 64 messages of 20,
+each CPU level (CCFAST_CPU_DISABLE as tests/run.py sets it; --levels no-sha-ni,avx2-no-sha-ni
+for CPUs with AVX-512 or AVX2 and no SHA-NI).  For n = 1 .. 64 messages of 20,
 60, 160 and 1200 bytes under one key (and up to 160 bytes under a key per message) it prints, in
 ns per message, each multi-message entry point (ccf_hmac_sha1_many, ccf_aes_ctr128_many,
 ccf_aes_gcm_crypt_many) beside n calls of the single-message kernel, and their ratio.
@@ -29,6 +30,9 @@ LEVELS = {
     "aesni-avx2": "avx512f,vaes,vpclmulqdq,gfni",
     "sse-only": "avx512f,vaes,vpclmulqdq,gfni,avx,avx2,bmi2,adx,sha_ni",
     "portable": "all",
+    # not levels of tests/run.py: CPUs with AVX-512 or AVX2 but no SHA-NI
+    "no-sha-ni": "sha_ni",
+    "avx2-no-sha-ni": "avx512f,sha_ni",
 }
 KERNELS = ("HMAC-SHA1", "AES-CTR", "GCM-enc", "GCM-dec")
 LINE = re.compile(r"(\S+) keys=(\S+) len=(\d+) n=(\d+) many=([\d.]+) single=([\d.]+)")
@@ -80,7 +84,7 @@ def table(results, names, level, keys, ln):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=300)
-    ap.add_argument("--levels", default=",".join(LEVELS))
+    ap.add_argument("--levels", default="native,no-avx512,aesni-avx2,sse-only,portable")
     ap.add_argument("--tree", action="append", default=[], help="another source tree, built and run alongside")
     a = ap.parse_args()
     trees = [os.path.abspath(t) for t in a.tree] + [ROOT]

@@ -58,13 +58,13 @@ void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n);
  * pass against the VAES-512 ctr32 kernel 25 / 40 at 160 bytes, 138 / 116 at 1200; AES-NI pass
  * against the 256-bit VAES ctr32 kernel 63 / 80 and 410 / 220, against AES-NI 60 / 75 and
  * 380 / 350; a key per message: the AES-NI pass, which loads each block's round keys, wins only
- * for messages of one or two blocks, and a VAES-512 register of a message of its own only up to
+ * for messages of up to four blocks, and a VAES-512 register of a message of its own only up to
  * 128 bytes, or 256 when five messages or more share the call).  Lengths and counts are public.
  */
 #define LONG512 512
 #define LONG128 512
 #define LONG128_VAES 256
-#define LONG128_KEYS 32
+#define LONG128_KEYS 64
 #define UNITS_LONG 256
 #define UNITS_LONG_FEW 128
 #define UNITS_FEW 5
@@ -399,6 +399,14 @@ NI static size_t stream128(const ccf_aes_ctr_job *jobs, size_t n, int one, uint8
     rec rs[PASS_MSGS];
     size_t maxb = !one ? LONG128_KEYS / 16 : jobs[0].key->impl == &ccf_aes_impl_vaes_avx2 ? LONG128_VAES / 16
                                                                                           : LONG128 / 16;
+    size_t i;
+    for (i = 0; i < n && jobs[i].len > 16 * maxb; i++)
+        ;
+    if (i == n) {                        /* none for the pass */
+        for (i = 0; i < n; i++)
+            ccf_aes_ctr128_one(&jobs[i]);
+        return 0;
+    }
     return stream(jobs, n, one, &ops, buf, one ? NULL : kreg, rs, maxb);
 }
 

@@ -15,7 +15,7 @@
  * through ccf_aes_ctr128, and so do the messages for which the key's own kernel costs less than
  * the pass (measured; the choice depends only on counts, lengths and which jobs share a key):
  * a batch of one message, messages longer than 256 or 512 bytes, and with several keys in a
- * batch, messages longer than two blocks (AES-NI) or than 128 or 256 bytes (VAES-512).
+ * batch, messages longer than four blocks (AES-NI) or than 128 or 256 bytes (VAES-512).
  */
 #ifndef CCF_AES_MANY_H
 #define CCF_AES_MANY_H

@@ -14,10 +14,12 @@
  *   "serial"     one message at a time through the single-stream kernel (ccf_sha1_best())
  * None has a data-dependent branch or address: keyed HMAC states are safe in every lane.
  * With a group HMAC ("avx512"), jobs run 16 at a time from inner key to MAC: runs of one shape
- * in place, others gathered by their number of blocks (lengths are public), a last few either
- * as a group with repeated lanes or single-stream, whichever costs less.  Otherwise the
- * scheduler hands a lane the next message as soon as its lane finishes; when only a few lanes
- * are still busy, they finish with the single-stream kernel.
+ * in place, others gathered by their number of blocks (lengths are public), a last few (or a
+ * batch smaller than a group) either as a group with repeated lanes or single-stream,
+ * whichever costs less.  Otherwise the scheduler hands a lane the next message as soon as its
+ * lane finishes; a batch too small to keep enough lanes busy runs single-stream, and when only
+ * a few lanes are still busy, they finish with the single-stream kernel.  These choices depend
+ * only on the counts and lengths of the jobs (and on the CPU).
  */
 #ifndef CCF_SHA1_MB_H
 #define CCF_SHA1_MB_H
