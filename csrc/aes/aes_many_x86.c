@@ -314,15 +314,21 @@ V512 static void units512(const ccf_aes_ctr_job *jobs, size_t n, unsigned rounds
         units512x8(u, nu, rounds);
 }
 
+/* The longest message for the VAES-512 pass (bytes). */
+static size_t longest512(int one, size_t n)
+{
+    return one ? LONG512 : n >= UNITS_FEW ? UNITS_LONG : UNITS_LONG_FEW;
+}
+
 V512 static size_t stream512(const ccf_aes_ctr_job *jobs, size_t n, int one, uint8_t *buf)
 {
     static const many_ops ops = { 2, 4, 4, counters512, cipher512, output512 };
     rec rs[PASS_MSGS];
     if (!one) {
-        units512(jobs, n, jobs[0].key->rounds, n >= UNITS_FEW ? UNITS_LONG : UNITS_LONG_FEW);
+        units512(jobs, n, jobs[0].key->rounds, longest512(0, n));
         return 0;
     }
-    return stream(jobs, n, 1, &ops, buf, NULL, rs, LONG512 / 16);
+    return stream(jobs, n, 1, &ops, buf, NULL, rs, longest512(1, n) / 16);
 }
 
 /* ---- AES-NI: a register is one block ------------------------------------------------------- */
@@ -392,22 +398,18 @@ CCF_INLINE NI void output128(const uint8_t *ks, const ccf_aes_ctr_job *j)
         out[o] = (uint8_t)(ks[o] ^ (in ? in[o] : 0));
 }
 
+/* The longest message for the AES-NI pass (bytes). */
+static size_t longest128(const ccf_aes_ctr_job *jobs, int one)
+{
+    return !one ? LONG128_KEYS : jobs[0].key->impl == &ccf_aes_impl_vaes_avx2 ? LONG128_VAES : LONG128;
+}
+
 NI static size_t stream128(const ccf_aes_ctr_job *jobs, size_t n, int one, uint8_t *buf)
 {
     static const many_ops ops = { 0, 8, 8, counters128, cipher128, output128 };
     const ccf_aes_key *kreg[PASS_BLOCKS + 8];
     rec rs[PASS_MSGS];
-    size_t maxb = !one ? LONG128_KEYS / 16 : jobs[0].key->impl == &ccf_aes_impl_vaes_avx2 ? LONG128_VAES / 16
-                                                                                          : LONG128 / 16;
-    size_t i;
-    for (i = 0; i < n && jobs[i].len > 16 * maxb; i++)
-        ;
-    if (i == n) {                        /* none for the pass */
-        for (i = 0; i < n; i++)
-            ccf_aes_ctr128_one(&jobs[i]);
-        return 0;
-    }
-    return stream(jobs, n, one, &ops, buf, one ? NULL : kreg, rs, maxb);
+    return stream(jobs, n, one, &ops, buf, one ? NULL : kreg, rs, longest128(jobs, one) / 16);
 }
 
 /* ---- entry points --------------------------------------------------------------------------- */
@@ -436,18 +438,45 @@ static void runs(const ccf_aes_ctr_job *jobs, size_t n, uint8_t *buf,
     ccf_memzero(buf, used);
 }
 
+/* Whether any job may go through a pass (the batch's key sharing as runs() will see it when
+ * its keys have one length); if none, the jobs go one by one without setting up the buffer. */
+static int for_pass(const ccf_aes_ctr_job *jobs, size_t n, size_t (*longest)(const ccf_aes_ctr_job *, int, size_t))
+{
+    size_t i, max;
+    int one = 1;
+    for (i = 1; i < n; i++)
+        one &= jobs[i].key == jobs[0].key;
+    max = longest(jobs, one, n);
+    for (i = 0; i < n; i++)
+        if (jobs[i].len <= max)
+            return 1;
+    for (i = 0; i < n; i++)
+        ccf_aes_ctr128_one(&jobs[i]);
+    return 0;
+}
+
+static size_t longest512_of(const ccf_aes_ctr_job *jobs, int one, size_t n) { (void)jobs; return longest512(one, n); }
+static size_t longest128_of(const ccf_aes_ctr_job *jobs, int one, size_t n) { (void)n; return longest128(jobs, one); }
+
+CCF_NOINLINE static void with_buffer(const ccf_aes_ctr_job *jobs, size_t n,
+                                 size_t (*stream_fn)(const ccf_aes_ctr_job *, size_t, int, uint8_t *))
+{
+    CCF_ALIGN(64) uint8_t buf[16 * PASS_BLOCKS + ROOM];
+    runs(jobs, n, buf, stream_fn);
+}
+
 /* see aes_many.c */
 void ccf_aes_vaes512_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
 {
-    CCF_ALIGN(64) uint8_t buf[16 * PASS_BLOCKS + ROOM];
-    runs(jobs, n, buf, stream512);
+    if (for_pass(jobs, n, longest512_of))
+        with_buffer(jobs, n, stream512);
 }
 
 /* see aes_many.c */
 void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n)
 {
-    CCF_ALIGN(64) uint8_t buf[16 * PASS_BLOCKS + ROOM];
-    runs(jobs, n, buf, stream128);
+    if (for_pass(jobs, n, longest128_of))
+        with_buffer(jobs, n, stream128);
 }
 
 #endif /* CCF_HAVE_X86_INTRIN */
