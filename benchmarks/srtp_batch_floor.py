@@ -56,10 +56,23 @@ def instruction_floors(out):
             "AES-GCM": max(2.75 * 10 * rate["vaesenc"], 11 * rate["vpclmulqdq"])}
 
 
-def python_side(rounds):
+def packets():
+    """4096 RTP packets of one SSRC with 160-byte payloads, sequence numbers 0..4095."""
+    return [struct.pack("!BBHII", 0x80, 0, s, s * 160, 0x1234ABCD) + os.urandom(160) for s in range(4096)]
+
+
+def as_rows(packets):
+    """The packets as rows of a (n, 256) uint8 array, and their lengths (int32)."""
     import numpy as np
+    rows = np.zeros((len(packets), 256), np.uint8)
+    for i, p in enumerate(packets):
+        rows[i, :len(p)] = np.frombuffer(p, np.uint8)
+    return rows, np.array([len(p) for p in packets], np.int32)
+
+
+def python_side(rounds):
     from ccfast.srtp import Profile, Session, key_length
-    pk = [struct.pack("!BBHII", 0x80, 0, s, s * 160, 0x1234ABCD) + os.urandom(160) for s in range(4096)]
+    pk = packets()
     best = {}
 
     def keep(k, dt):
@@ -69,10 +82,7 @@ def python_side(rounds):
         for prof in (Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_128_GCM):
             key = os.urandom(key_length(prof))
             prot = Session(prof, key).protect_batch(pk)
-            rows = np.zeros((len(prot), 256), np.uint8)
-            for i, p in enumerate(prot):
-                rows[i, :len(p)] = np.frombuffer(p, np.uint8)
-            lens = np.array([len(p) for p in prot], np.int32)
+            rows, lens = as_rows(prot)
             f = Session(prof, key).unprotect
             t = time.perf_counter()
             for p in prot:
@@ -95,17 +105,13 @@ def python_side(rounds):
 def batch_sizes(rounds):
     """ns per packet of unprotect_batch_into over 4096 packets of a new stream in batches of B rows,
     best of `rounds` (a new session each time: the first batch meets the stream as new)."""
-    import numpy as np
     from ccfast.srtp import Profile, Session, key_length
-    pk = [struct.pack("!BBHII", 0x80, 0, s, s * 160, 0x1234ABCD) + os.urandom(160) for s in range(4096)]
+    pk = packets()
     out = {}
     for prof in (Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_128_GCM):
         key = os.urandom(key_length(prof))
         prot = Session(prof, key).protect_batch(pk)
-        template = np.zeros((len(prot), 256), np.uint8)
-        for i, p in enumerate(prot):
-            template[i, :len(p)] = np.frombuffer(p, np.uint8)
-        tlens = np.array([len(p) for p in prot], np.int32)
+        template, tlens = as_rows(prot)
         rows, lens = template.copy(), tlens.copy()
         for b in (1, 2, 4, 8, 16, 64, 256, 1024, 4096):
             best = 1e30
