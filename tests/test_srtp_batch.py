@@ -182,6 +182,37 @@ def test_batches_equal_per_packet(profile, serial):
     assert s2.stats == ref.stats
 
 
+@pytest.mark.parametrize("profile", [Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_128_GCM],
+                         ids=lambda p: p.name)
+def test_small_batches_equal_per_packet(profile, serial):
+    """Batches of 1 to 7 packets (a batch of one runs per packet, fewer than four keep the GIL,
+    the kernels hand lone messages to the single-message code) give what single calls give."""
+    rng = random.Random(int(profile) * 13 + int(serial))
+    key = rng.randbytes(key_length(profile))
+    plain = traffic(rng, [0x4444, 0x5555], 160)
+    sizes = [1, 2, 3, 1, 5, 4, 7, 1, 1, 6]
+    want_p = per_packet(Session(profile, key).protect, plain)
+    tx, got, i, k = Session(profile, key), [], 0, 0
+    while i < len(plain):
+        got += [outcome(x) for x in tx.protect_batch(plain[i:i + sizes[k % len(sizes)]])]
+        i, k = i + sizes[k % len(sizes)], k + 1
+    assert got == want_p
+    packets = damage(rng, want_p)
+    ref = Session(profile, key)
+    want_u = per_packet(ref.unprotect, packets)
+    s1, s2 = Session(profile, key), Session(profile, key)
+    rows, lens = rows_of(packets)
+    got, errors, i, k = [], [], 0, 3
+    while i < len(packets):
+        j = i + sizes[k % len(sizes)]
+        got += [outcome(x) for x in s1.unprotect_batch(packets[i:j])]
+        errors += s2.unprotect_batch_into(rows.view(i, j), lens_slice(lens, i, min(j, len(packets))))
+        i, k = j, k + 1
+    assert got == want_u
+    assert from_rows(rows, lens, errors) == want_u
+    assert s1.stats == ref.stats and s2.stats == ref.stats
+
+
 @pytest.mark.parametrize("profile", [Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_256_GCM,
                                      Profile.NULL_HMAC_SHA1_32], ids=lambda p: p.name)
 def test_many_sessions(profile, serial):

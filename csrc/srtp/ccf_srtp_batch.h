@@ -6,8 +6,8 @@
  * Results are exactly those of calling ccf_srtp_protect / ccf_srtp_unprotect on the items one
  * after the other, in order: outputs, statuses and stream state (indexes, replay windows,
  * counters).  Items in the common shape - an AES profile with kdr 0 and no MKI, an RTP header of
- * the stream's SSRC without extension or padding - are done here in chunks; every other item
- * runs through the per-packet function at its place in the order:
+ * the stream's SSRC without extension or padding - are done here in chunks; every other item,
+ * and a batch of one, runs through the per-packet function at its place in the order:
  *
  *   unprotect  1. plan: each packet's index as the per-packet code guesses it from the stream
  *                 state before the chunk (RFC 3711 3.3.1), and from it its MAC job over the

@@ -332,7 +332,7 @@ static void run_many(ccf_srtp_item *items, size_t n, int flags, int rx)
     work w;                         /* 17 KB: on the stack, no allocation per call */
     uint8_t *scratch = NULL;
     size_t cap = 0, base, i, stop = 0;
-    int chunked = !(flags & CCF_SRTP_BATCH_SERIAL);
+    int chunked = !(flags & CCF_SRTP_BATCH_SERIAL) && n > 1;    /* one packet: nothing to share */
     if (chunked && rx) {            /* GCM plaintexts of the largest chunk */
         for (base = 0; base < n; base += CHUNK) {
             size_t sz = 0, end = base + CHUNK < n ? base + CHUNK : n;
