@@ -52,6 +52,10 @@ int ccf_aes_gcm_decrypt_unverified(const ccf_aes_gcm *g, const uint8_t *nonce, s
                                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
                                    uint8_t *out, uint8_t tag[16]);
 
+/* One job through the single-message kernels (decrypting: unverified, as above); the kernels
+ * of ccf_aes_gcm_crypt_many run a lone job this way. */
+void ccf_aes_gcm_many_one(ccf_aes_gcm_job *j);
+
 /* Name of the kernel used for a key: "vaes-avx512-many" or "serial". */
 const char *ccf_aes_gcm_many_name(const ccf_aes_gcm *key);
 /* The same for keys set up with the best implementations (ccf_aes_gcm_init). */

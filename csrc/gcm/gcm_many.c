@@ -41,9 +41,7 @@ const char *ccf_aes_gcm_many_best_name(void)
     return "serial";
 }
 
-/* One job through the single-message kernels (also used by the VAES-512 kernel for a pass
- * that would hold one message): decrypting, nothing is verified (the caller compares). */
-void ccf_aes_gcm_many_one(ccf_aes_gcm_job *j);
+/* see ccf_gcm_many.h */
 void ccf_aes_gcm_many_one(ccf_aes_gcm_job *j)
 {
     if (j->decrypt)

@@ -271,8 +271,6 @@ static int regs_for(const ccf_aes_gcm_job *j)
     return (int)((j->len + 15) / 16 / 4 + 1);
 }
 
-void ccf_aes_gcm_many_one(ccf_aes_gcm_job *j);                          /* gcm_many.c */
-
 /* Jobs j[0..live) through one pass; a short group is padded with an empty encryption (or
  * decryption) under j[0]'s key, of which only a tag on the stack is written, then wiped.  A
  * single job runs through the single-message kernel instead: a pass of one message costs

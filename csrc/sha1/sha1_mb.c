@@ -349,22 +349,32 @@ static void serial(ccf_hmac_sha1_job *jobs, size_t n)
         ccf_hmac_sha1(jobs[i].key, jobs[i].m1, jobs[i].len1, jobs[i].m2, jobs[i].len2, jobs[i].mac, 20);
 }
 
+/* The last f (1..lanes - 1) jobs: one group with repeated lanes, unless single-stream costs less. */
+static void few(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *const *g, unsigned f)
+{
+    size_t single = 0, longest = 0, b;
+    unsigned l;
+    for (l = 0; l < f; l++) {
+        b = blocks_of(g[l]);
+        single += b;
+        longest = b > longest ? b : longest;
+    }
+    if (!group_loses(single, longest) && group_copies(impl, g, f))
+        return;
+    for (l = 0; l < f; l++)
+        serial(g[l], 1);
+}
+
 static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t n)
 {
     ccf_hmac_sha1_job *bucket[MB_BUCKETS][CCF_SHA1_MB_MAX_LANES], *g[CCF_SHA1_MB_MAX_LANES];
     unsigned cnt[MB_BUCKETS] = { 0 }, L = impl->lanes, f = 0, l;
-    size_t i, b, single = 0, longest = 0, bmin = MB_BUCKETS, bmax = 0;
+    size_t i, b, bmin = MB_BUCKETS, bmax = 0;
     if (n < L) {                       /* a batch smaller than a group: one group or none */
-        for (i = 0; i < n; i++) {
-            b = blocks_of(&jobs[i]);
-            single += b;
-            longest = b > longest ? b : longest;
-        }
-        if (group_loses(single, longest)) {
-            serial(jobs, n);
-            return 1;
-        }
-        single = longest = 0;
+        for (i = 0; i < n; i++)
+            g[i] = &jobs[i];
+        few(impl, g, (unsigned)n);
+        return 1;
     }
     for (i = 0; i < n; i++) {
         for (l = 1; i + L <= n && l < L && jobs[i + l].len1 == jobs[i].len1 && jobs[i + l].len2 == jobs[i].len2; l++)
@@ -395,17 +405,8 @@ static int grouped(const ccf_sha1_mb_impl *impl, ccf_hmac_sha1_job *jobs, size_t
                 f = 0;
             }
         }
-    if (!f)
-        return 1;
-    for (l = 0; l < f; l++) {
-        b = blocks_of(g[l]);
-        single += b;
-        longest = b > longest ? b : longest;
-    }
-    if (!group_loses(single, longest) && group_copies(impl, g, f))
-        return 1;
-    for (l = 0; l < f; l++)
-        ccf_hmac_sha1(g[l]->key, g[l]->m1, g[l]->len1, g[l]->m2, g[l]->len2, g[l]->mac, 20);
+    if (f)
+        few(impl, g, f);
     return 1;
 }
 
