@@ -606,13 +606,6 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
                 items[i].length = <size_t>ln
                 continue
             if one is not None:
-                if unprotect:                 # (the sender's trailer room is checked below)
-                    items[i].inp = row
-                    items[i].out = row
-                    items[i].length = <size_t>ln
-                    items[i].cap = <size_t>width
-                    items[i].rc = -1
-                    continue
                 sess = one
             else:
                 if given is not None:
@@ -626,12 +619,13 @@ cdef object _rows_into(object sessions, packets, lengths, bint unprotect, bint s
                     continue
                 sess = <Session>obj
                 per_row[i] = sess
-            ovh = sess.ovh_rtp
-            if not unprotect and sess.ctx.cryptex and (row[0] & 0x1F) > 0 and not (row[0] & 0x10):
-                ovh += 4                      # RFC 9335: an empty extension block for the CSRCs
-            if not unprotect and (<size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max):
-                errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
-                continue
+            if not unprotect:                 # the sender's trailer needs room in the row
+                ovh = sess.ovh_rtp
+                if sess.ctx.cryptex and (row[0] & 0x1F) > 0 and not (row[0] & 0x10):
+                    ovh += 4                  # RFC 9335: an empty extension block for the CSRCs
+                if <size_t>ln + ovh > <size_t>width or <int64_t>(ln + ovh) > type_max:
+                    errors[i] = ValueError(f"row {i} has no room for the {ovh}-byte trailer")
+                    continue
             items[i].inp = row
             items[i].out = row
             items[i].length = <size_t>ln
