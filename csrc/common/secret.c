@@ -1,4 +1,5 @@
-/* Secret-handling helpers: wiping and constant-time comparison.  See ccf_common.h. */
+/* Secret-handling helpers: wiping and constant-time selection (the comparison is inline in
+ * ccf_common.h).  See ccf_common.h. */
 #include "ccf_common.h"
 
 #if defined(_WIN32)
@@ -19,28 +20,6 @@ void ccf_memzero(void *p, size_t n)
     __asm__ __volatile__("" : : "r"(p) : "memory");
 #  endif
 #endif
-}
-
-/* see ccf_common.h */
-int ccf_ct_memcmp(const void *a, const void *b, size_t n)
-{
-    const uint8_t *x = (const uint8_t *)a, *y = (const uint8_t *)b;
-    uint64_t d = 0, u, v;
-    size_t i = 0;
-    /* eight bytes at a time, then the rest; every byte is read whatever the differences */
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&u, x + i, 8);
-        memcpy(&v, y + i, 8);
-        d |= u ^ v;
-    }
-    for (; i < n; i++)
-        d |= (uint64_t)(x[i] ^ y[i]);
-    /* (d | -d) has its top bit set exactly when d != 0 */
-    {
-        int r = -(int)((d | ((uint64_t)0 - d)) >> 63);
-        CCF_DECLASSIFY(&r, sizeof r);
-        return r;
-    }
 }
 
 /* see ccf_common.h */
