@@ -213,6 +213,34 @@ def test_small_batches_equal_per_packet(profile, serial):
     assert s1.stats == ref.stats and s2.stats == ref.stats
 
 
+@pytest.mark.parametrize("n", [5, 64, 65, 150])
+def test_list_batches_of_bytes_and_views(n):
+    """The list forms read exact bytes in place and take a view of any other buffer, from the
+    first such packet on; batches of up to 64 packets keep their items on the stack, larger
+    ones on the heap.  A bad packet raises before any crypto and leaks no view."""
+    profile = Profile.AEAD_AES_128_GCM
+    rng = random.Random(n)
+    key = rng.randbytes(key_length(profile))
+    plain = traffic(rng, [0x6666], n)
+    kinds = [bytes, bytes, bytearray, memoryview, lambda b: memoryview(bytearray(b))]
+    mixed = [kinds[(i * 3) % len(kinds)](p) for i, p in enumerate(plain)]
+    want_p = per_packet(Session(profile, key).protect, plain)
+    assert [outcome(x) for x in Session(profile, key).protect_batch(mixed)] == want_p
+    protected = [x for x in want_p if isinstance(x, bytes)]
+    want_u = per_packet(Session(profile, key).unprotect, protected)
+    mixed = [kinds[(i * 3 + 1) % len(kinds)](p) for i, p in enumerate(protected)]
+    assert [outcome(x) for x in Session(profile, key).unprotect_batch(mixed)] == want_u
+    held = bytearray(protected[1])
+    for bad in ([protected[0], held, "text"], [held, protected[0], 7]):
+        s = Session(profile, key)
+        with pytest.raises(TypeError):
+            s.unprotect_batch(bad)
+        assert s.stats == Session(profile, key).stats      # nothing ran
+        with pytest.raises(TypeError):
+            s.protect_batch([plain[0], bytearray(plain[1]), None])
+    held.append(0)                  # no export left behind by the failed calls
+
+
 @pytest.mark.parametrize("profile", [Profile.AES_CM_128_HMAC_SHA1_80, Profile.AEAD_AES_256_GCM,
                                      Profile.NULL_HMAC_SHA1_32], ids=lambda p: p.name)
 def test_many_sessions(profile, serial):

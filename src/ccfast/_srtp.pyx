@@ -1431,6 +1431,7 @@ cdef class Session:
         cdef Py_ssize_t n = len(pkts), i, outn
         cdef Py_buffer *views = NULL
         cdef _BatchItem *items = NULL
+        cdef _BatchItem small[64]                # the items of a batch of up to 64 packets
         cdef size_t hdr
         cdef const uint8_t *p
         cdef list outs = [None] * n
@@ -1438,11 +1439,11 @@ cdef class Session:
         cdef object obj
         if n == 0:
             return []
-        views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
-        items = <_BatchItem *>PyMem_Calloc(n, sizeof(_BatchItem))
-        if views == NULL or items == NULL:
-            PyMem_Free(views)
-            PyMem_Free(items)
+        # Every field an item's path reads is set below, so the items need no zeroing.  The
+        # views are allocated at the first packet that is not exact bytes (calloc: each view
+        # zeroed, so release is uniform): lists of bytes, the common case, zero none.
+        items = &small[0] if n <= 64 else <_BatchItem *>PyMem_Malloc(n * sizeof(_BatchItem))
+        if items == NULL:
             raise MemoryError()
         try:
             for i in range(n):
@@ -1451,6 +1452,10 @@ cdef class Session:
                     p = <const uint8_t *>PyBytes_AS_STRING(obj)
                     ln = PyBytes_GET_SIZE(obj)
                 else:
+                    if views == NULL:
+                        views = <Py_buffer *>PyMem_Calloc(n, sizeof(Py_buffer))
+                        if views == NULL:
+                            raise MemoryError()
                     get_read_buffer(obj, &views[i], "packet")
                     nviews = i + 1
                     p = <const uint8_t *>views[i].buf
@@ -1486,7 +1491,8 @@ cdef class Session:
             for i in range(nviews):
                 release_buffer(&views[i])
             PyMem_Free(views)
-            PyMem_Free(items)
+            if items != &small[0]:
+                PyMem_Free(items)
 
     cdef object _batch_into(self, packets, lengths, bint unprotect):
         # Rows of a writable 2-D byte buffer (a numpy uint8 array, say) protected or unprotected
