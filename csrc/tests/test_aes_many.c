@@ -8,7 +8,9 @@
  * per message or a few keys of one length in any order (each key change starts a fresh
  * register), runs of keys of one length and keys of 16, 24 and 32 bytes mixed; lengths 0..300,
  * 1..16 (several messages per register), 1..200, all 160 (SRTP), 1..1300 (on both sides of the
- * lengths past which a message goes through its key's own kernel); every batch size 0..72 (a
+ * lengths past which a message goes through its key's own kernel), one length for the whole
+ * batch with a few one byte longer (four messages of one length of 49..256 bytes go through
+ * registers only, past the buffer); every batch size 0..72 (a
  * batch of one message also goes through it); more blocks and more messages
  * than the kernels' buffer holds (several passes); a message longer than the buffer; counters
  * whose low 32 bits carry within the message (the per-message fallback) and whose low 16 bits
@@ -32,10 +34,11 @@ static const ccf_aes_impl *named(const char *name)
 }
 
 enum { KEYS_ONE, KEYS_EACH, KEYS_FEW, KEYS_RUNS, KEYS_MIXED, KEYS_MODES };
-enum { LEN_ANY, LEN_SHORT, LEN_200, LEN_160, LEN_1200, LEN_MODES };
+enum { LEN_ANY, LEN_SHORT, LEN_200, LEN_160, LEN_1200, LEN_SAME, LEN_MODES };
 
 static const char *const key_mode[KEYS_MODES] = { "one key", "a key each", "three keys", "key length runs", "key lengths mixed" };
-static const char *const len_mode[LEN_MODES] = { "0..300", "1..16", "1..200", "160", "1..1300" };
+static const char *const len_mode[LEN_MODES] = { "0..300", "1..16", "1..200", "160", "1..1300",
+                                                  "one length of 40..263, a few one byte longer" };
 
 /* the job's key: index into 12 keys, keys 4k..4k+3 of 16 + 8k bytes */
 static size_t key_of(int km, size_t i, const uint8_t r[8], uint32_t seed)
@@ -82,6 +85,7 @@ static void run(const ccf_aes_impl *impl, size_t n, uint32_t seed, int km, int l
         case LEN_SHORT: jobs[i].len = 1 + r[1] % 16; break;
         case LEN_200: jobs[i].len = 1 + (size_t)(r[1] | r[2] << 8) % 200; break;
         case LEN_1200: jobs[i].len = 1 + (size_t)(r[1] | r[2] << 8) % 1300; break;
+        case LEN_SAME: jobs[i].len = 40 + seed % 224 + (r[7] % 11 == 0); break;
         default: jobs[i].len = 160; break;
         }
         if (i == lng) {                      /* longer than the buffer */
