@@ -164,7 +164,10 @@ def require(module):
         return importlib.import_module(module)
     except ImportError as exc:
         if top in _without() and importlib.util.find_spec(top) is None:
-            pytest.skip(f"[peer absent] {top} (this target runs without it: CCFAST_TEST_WITHOUT)")
+            # allow_module_level: a module that needs it throughout (require() at its top)
+            # is skipped whole instead of failing to collect
+            pytest.skip(f"[peer absent] {top} (this target runs without it: CCFAST_TEST_WITHOUT)",
+                        allow_module_level=True)
         pytest.fail(f"{module} cannot be imported ({exc}); it is a test dependency: "
                     f"python -m pip install '.[test]'", pytrace=False)
 
