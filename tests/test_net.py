@@ -208,6 +208,66 @@ def test_dropped_datagram_does_not_stop_the_rest(pair, path):
         net.send_batch(b, batch, 3)                            # nothing could be sent
 
 
+@pytest.mark.parametrize("gso", [False, True], ids=["plain", "gso"])
+def test_length_past_the_row_is_never_sent(pair, path, gso):
+    """lengths is the caller's memory: a length larger than its row (in the middle, or on the
+    last row, where reading on would leave the buffer) is refused on its own, as a datagram
+    the OS refuses is: counted in dropped, the other rows sent.  No byte outside a row is sent."""
+    a, b = pair
+    batch = net.Batch(5, 100)
+    for i in range(5):
+        put(batch, i, bytes([i + 1]) * 60)
+    batch.lengths[1] = 101
+    batch.lengths[4] = 60000
+    assert net.send_batch(b, batch, 5, address=a.getsockname()[:2], gso=gso) == 3
+    assert batch.dropped == 2
+    got = drain(a, net.Batch(8, 65535), 3)
+    assert [g[0] for g in got] == [bytes([i + 1]) * 60 for i in (0, 2, 3)]
+    assert net.recv_batch(a, net.Batch(8, 65535), timeout_ms=200) == 0
+    batch.lengths[0] = batch.lengths[2] = batch.lengths[3] = 100 + 1
+    with pytest.raises(OSError):
+        net.send_batch(b, batch, 5, address=a.getsockname()[:2], gso=gso)    # nothing could be sent
+
+
+def test_lengths_changed_while_sending_never_leave_the_row(pair, path):
+    """Another thread sets lengths past the row while batches are sent (the GIL is released
+    during the send; free-threaded Python has none): every datagram that leaves is a whole row
+    prefix of at most mtu bytes."""
+    a, b = pair
+    mtu = 64
+    batch = net.Batch(32, mtu)
+    for i in range(32):
+        put(batch, i, bytes([i + 1]) * mtu)
+    stop = threading.Event()
+
+    def meddle():
+        k = 0
+        while not stop.is_set():
+            k += 1
+            for i in range(0, 32, 3):
+                batch.lengths[i] = (mtu, 50000, mtu + 1, 7)[(k + i) % 4]
+    t = threading.Thread(target=meddle)
+    t.start()
+    seen = 0
+    rx = net.Batch(64, 65535)
+    try:
+        end = time.monotonic() + 1.5
+        while time.monotonic() < end:
+            try:
+                net.send_batch(b, batch, 32, address=a.getsockname()[:2], gso=True)
+            except OSError:
+                pass
+            while (k := net.recv_batch(a, rx)):
+                for i in range(k):
+                    d = row(rx, i)
+                    assert 1 <= len(d) <= mtu and d == d[:1] * len(d), (len(d), d[:8])
+                    seen += 1
+    finally:
+        stop.set()
+        t.join()
+    assert seen > 0
+
+
 def test_bad_sockets(pair):
     b = net.Batch(2)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:

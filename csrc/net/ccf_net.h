@@ -62,7 +62,9 @@ long ccf_net_recv(ccf_socket s, const ccf_net_rows *b, size_t n, int timeout_ms,
 /*
  * Send rows 0..n-1 of b: row i's lengths[i] bytes to `to` when it is not NULL, else to
  * addrs[i] (an address of len 0: the socket's connected peer).  Rows of length <= 0 are
- * skipped (not sent).  Stops when the socket's buffer is full (EAGAIN, ENOBUFS): the rows left
+ * skipped (not sent); a length past the end of its row (> stride) is never sent: the row is
+ * refused as EMSGSIZE is (below).  Each length is read once where it is used (the caller's
+ * memory may change meanwhile: no byte outside the row is ever sent).  Stops when the socket's buffer is full (EAGAIN, ENOBUFS): the rows left
  * are not sent, as a full UDP queue drops them.  A datagram the OS refuses on its own
  * (EMSGSIZE, EHOSTUNREACH, ECONNREFUSED, a bad address, ...) is skipped and counted in
  * *dropped, *err keeping the first such error.  Returns the number of datagrams sent.

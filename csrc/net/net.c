@@ -8,6 +8,7 @@
 /* ws2_32 is linked by setup.py; <winsock2.h> comes with ccf_net.h */
 #  define NET_ERRNO WSAGetLastError()
 #  define WOULD_BLOCK(e) ((e) == WSAEWOULDBLOCK)
+#  define ERR_TOO_LONG WSAEMSGSIZE
 #else
 #  include <arpa/inet.h>
 #  include <errno.h>
@@ -16,6 +17,7 @@
 #  include <unistd.h>
 #  define NET_ERRNO errno
 #  define WOULD_BLOCK(e) ((e) == EAGAIN || (e) == EWOULDBLOCK)
+#  define ERR_TOO_LONG EMSGSIZE
 #endif
 
 #if defined(__linux__) && !defined(CCF_NET_NO_MMSG)     /* the second: to check the other build */
@@ -325,6 +327,20 @@ static const ccf_net_addr *dest(const ccf_net_rows *b, size_t i, const ccf_net_a
     return a->len ? a : NULL;
 }
 
+/* Row i's length to send, read once: 0 for a row to skip (length <= 0), ROW_TOO_LONG for a
+ * length past the end of the row (never sent: that would read past the row, even past the
+ * buffer).  Read once and checked where it is used, because lengths is the caller's memory: it
+ * can be set to anything, and another thread may change it while the batch is sent (the GIL is
+ * released, and free-threaded Python has none). */
+#define ROW_TOO_LONG ((size_t)-1)
+static size_t row_len(const ccf_net_rows *b, size_t i)
+{
+    int32_t v = *(volatile const int32_t *)&b->lengths[i];
+    if (v <= 0)
+        return 0;
+    return (size_t)v > b->stride ? ROW_TOO_LONG : (size_t)v;
+}
+
 /* One datagram (the portable path): 1 sent, 0 buffer full, -1 refused (*err). */
 static int send_one(ccf_socket s, const uint8_t *p, size_t len, const ccf_net_addr *a, int *err)
 {
@@ -355,16 +371,18 @@ static int same_dest(const ccf_net_addr *a, const ccf_net_addr *b)
 }
 
 /* A run of rows [i, end) to one destination leaves as one GSO message when every row but the
- * last has one length and the last is not longer: returns how many rows it takes (>= 1). */
-static size_t gso_run(const ccf_net_rows *b, size_t i, size_t n, const ccf_net_addr *to, int32_t *seg)
+ * last has one length and the last is not longer: returns how many rows it takes (>= 1).
+ * len0: row i's length (row_len, not 0 nor ROW_TOO_LONG). */
+static size_t gso_run(const ccf_net_rows *b, size_t i, size_t n, const ccf_net_addr *to, size_t len0,
+                      int32_t *seg)
 {
     const ccf_net_addr *d = dest(b, i, to);
-    size_t j = i + 1, total = (size_t)b->lengths[i];
-    *seg = b->lengths[i];
-    while (j < n && j - i < GSO_MAX_SEGMENTS && b->lengths[j] > 0 && b->lengths[j] <= *seg &&
-           total + (size_t)b->lengths[j] <= GSO_MAX_BYTES && same_dest(dest(b, j, to), d)) {
-        total += (size_t)b->lengths[j];
-        if (b->lengths[j] < *seg) {                /* a shorter row ends the run */
+    size_t j = i + 1, total = len0, len;
+    *seg = (int32_t)len0;
+    while (j < n && j - i < GSO_MAX_SEGMENTS && (len = row_len(b, j)) != 0 && len <= len0 &&
+           total + len <= GSO_MAX_BYTES && same_dest(dest(b, j, to), d)) {
+        total += len;
+        if (len < len0) {                          /* a shorter row ends the run */
             j++;
             break;
         }
@@ -398,24 +416,35 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
             int c;
             /* up to MMSG_MAX messages from rows i.. (rows of length <= 0 skipped) */
             while (i < n && k < MMSG_MAX) {
-                size_t take = 1, j;
+                size_t take = 1, j, len = row_len(b, i);
                 const ccf_net_addr *a;
                 int32_t seg = 0;
-                if (b->lengths[i] <= 0) {
+                if (len == 0) {
+                    i++;
+                    continue;
+                }
+                if (len == ROW_TOO_LONG) {               /* refused on its own, as EMSGSIZE is */
+                    if (!*err)
+                        *err = ERR_TOO_LONG;
+                    ++*dropped;
                     i++;
                     continue;
                 }
 #  if defined(HAVE_GSO)
                 if (gso)
-                    take = gso_run(b, i, n, to, &seg);
+                    take = gso_run(b, i, n, to, len, &seg);
 #  endif
                 if (nv + take > sizeof(iov) / sizeof(iov[0]))
                     break;
                 a = dest(b, i, to);
                 memset(&msgs[k], 0, sizeof(msgs[k]));
-                for (j = 0; j < take; j++) {
+                iov[nv].iov_base = b->rows + i * b->stride;
+                iov[nv].iov_len = len;
+                for (j = 1; j < take; j++) {
+                    /* checked by gso_run; read again, so kept within the row whatever it is now */
+                    size_t l = row_len(b, i + j);
                     iov[nv + j].iov_base = b->rows + (i + j) * b->stride;
-                    iov[nv + j].iov_len = (size_t)b->lengths[i + j];
+                    iov[nv + j].iov_len = l == ROW_TOO_LONG ? b->stride : l;
                 }
                 msgs[k].msg_hdr.msg_iov = &iov[nv];
                 msgs[k].msg_hdr.msg_iovlen = take;
@@ -470,7 +499,8 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
                     size_t q;
                     for (q = 0; q < rows_of[done]; q++) {
                         size_t r = first[done] + q;
-                        int e = 0, rc = send_one(s, b->rows + r * b->stride, (size_t)b->lengths[r], dest(b, r, to), &e);
+                        const struct iovec *v = &msgs[done].msg_hdr.msg_iov[q];    /* as checked above */
+                        int e = 0, rc = send_one(s, (const uint8_t *)v->iov_base, v->iov_len, dest(b, r, to), &e);
                         if (rc == 1) {
                             sent++;
                         } else if (rc == 0) {
@@ -499,9 +529,16 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
     (void)flags;
     for (; i < n; i++) {
         int e = 0, rc;
-        if (b->lengths[i] <= 0)
+        size_t len = row_len(b, i);
+        if (len == 0)
             continue;
-        rc = send_one(s, b->rows + i * b->stride, (size_t)b->lengths[i], dest(b, i, to), &e);
+        if (len == ROW_TOO_LONG) {
+            if (!*err)
+                *err = ERR_TOO_LONG;
+            ++*dropped;
+            continue;
+        }
+        rc = send_one(s, b->rows + i * b->stride, len, dest(b, i, to), &e);
         if (rc == 1) {
             sent++;
         } else if (rc == 0) {

@@ -410,7 +410,8 @@ def send_batch(sock, Batch batch not None, count=None, *, address=None, bint gso
     peer.  Rows of length 0 (rows an SRTP batch rejected) are skipped.  With gso=True (Linux),
     consecutive rows of one length to one address leave as one UDP GSO send.  Returns the number
     of datagrams sent: fewer when the socket's send buffer fills (the rest are not sent, as UDP
-    drops them); a datagram refused on its own is skipped and counted in batch.dropped.
+    drops them); a datagram refused on its own is skipped and counted in batch.dropped, and so
+    is a row whose length is larger than the row (never sent: it would read past the row).
     OSError when nothing could be sent."""
     cdef ccf_socket fd = _fd(sock)
     cdef ccf_net_addr to
