@@ -337,6 +337,26 @@ def test_sm3_and_sm2_shared_matches_serial(n):
     assert shared.digest() == sm3.digest(b"prefix")
 
 
+@pytest.mark.parametrize("n", COUNTS)
+def test_sm3_shared_object_updates_land_whole(n):
+    """One SM3 object updated from many threads at once (lengths around the block size, and
+    some long enough to be hashed with the GIL released), digest() and copy() meanwhile: each
+    update lands whole, one after another.  Every update is of the same byte, so in whatever
+    order they land the digest is that of all the bytes."""
+    shared = sm3.SM3()
+    sizes = [[(i * 7 + j * 13) % 130 + 1 if j % 25 else 2048 + 64 * (j % 3) + i for j in range(800)]
+             for i in range(n)]
+
+    def work(i):
+        for j, k in enumerate(sizes[i]):
+            shared.update(b"a" * k)
+            if j % 10 == 0:
+                shared.digest()
+                shared.copy().update(b"b")
+    run_threads(work, n)
+    assert shared.digest() == sm3.digest(b"a" * sum(map(sum, sizes)))
+
+
 # ---- chunked encryption ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("n", COUNTS)

@@ -8,7 +8,7 @@ from ccfast._sm3 cimport *
 from ccfast._args cimport reject_keywords
 from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
-from ccfast._common cimport ccf_cpu_init, ccf_memzero
+from ccfast._common cimport ccf_cpu_init, ccf_memzero, ccf_lock, ccf_lock_try, ccf_lock_release, ccf_lock_wait
 
 ccf_cpu_init()
 
@@ -38,10 +38,15 @@ cdef inline void _update(ccf_sm3_ctx *c, Py_buffer *b) noexcept:
 cdef class SM3:
     """SM3(data=b'')\n--\n\nSM3 hash object with the hashlib interface (update, digest, hexdigest, copy).
 
-    Works as ``hmac.new(key, msg, digestmod=ccfast.sm3.SM3)``.  Not safe to update from
-    several threads at once (like hashlib objects, use one object per thread or a lock).
+    Works as ``hmac.new(key, msg, digestmod=ccfast.sm3.SM3)``.  May be shared between threads
+    (as hashlib objects): update, digest and copy each hold the object's lock, so updates from
+    several threads land whole, one after another (in no set order).
     """
     cdef ccf_sm3_ctx ctx
+    # Held while the context is read or written.  Without it two updates at once (two threads
+    # of a free-threaded build, or a long update hashing with the GIL released) corrupt the
+    # buffered block count and write past the block buffer.
+    cdef ccf_lock lock
     name = "sm3"
     digest_size = DIGEST_SIZE
     block_size = BLOCK_SIZE
@@ -58,18 +63,26 @@ cdef class SM3:
     def __dealloc__(self):
         ccf_memzero(&self.ctx, sizeof(ccf_sm3_ctx))
 
+    cdef inline void _acquire(self) noexcept:
+        if not ccf_lock_try(&self.lock):
+            with nogil:
+                ccf_lock_wait(&self.lock)
+
     def update(self, data):
         """Hash more data (any bytes-like object)."""
         cdef Py_buffer b
         get_read_buffer(data, &b, "data")
-        try:
-            _update(&self.ctx, &b)
-        finally:
-            release_buffer(&b)
+        self._acquire()
+        _update(&self.ctx, &b)
+        ccf_lock_release(&self.lock)
+        release_buffer(&b)
 
     def digest(self):
         """The digest of the data so far (the object can still be updated)."""
-        cdef ccf_sm3_ctx tmp = self.ctx
+        cdef ccf_sm3_ctx tmp
+        self._acquire()
+        tmp = self.ctx
+        ccf_lock_release(&self.lock)
         out = new_bytes(DIGEST_SIZE)
         ccf_sm3_final(&tmp, <uint8_t *>PyBytes_AS_STRING(out))
         return out
@@ -79,7 +92,9 @@ cdef class SM3:
 
     def copy(self):
         cdef SM3 other = SM3.__new__(SM3)
+        self._acquire()
         other.ctx = self.ctx
+        ccf_lock_release(&self.lock)
         return other
 
     def __reduce__(self):
