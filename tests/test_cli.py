@@ -7,6 +7,8 @@ import types
 
 import pytest
 
+from conftest import require
+
 
 def ccfast_cli(*args, timeout=600):
     return subprocess.run([sys.executable, "-m", "ccfast", *args], capture_output=True, text=True,
@@ -46,13 +48,16 @@ def test_speed_json_on_stdout_and_to_a_file(tmp_path):
     assert doc["ratio"].startswith("peer") and doc["ccfast"]
     row = next(x for x in doc["rows"] if x["name"] == "SRTP AEAD_AES_128_GCM protect 172 B")
     assert row["area"] == "srtp" and row["ccfast"]["seconds_per_call"] > 0
-    peer = row["peers"]["pylibsrtp"]
-    assert peer["ratio"] == pytest.approx(peer["seconds_per_call"] / row["ccfast"]["seconds_per_call"])
     out = tmp_path / "speed.json"
     r = ccfast_cli("speed", "jitter", "--seconds", "0.002", "--json", str(out))
     assert r.returncode == 0, r.stderr
     assert "jitter put+get per packet" in r.stdout
     assert json.loads(out.read_text())["rows"][0]["unit"] == "op"
+    # last: the SRTP rows' only peer is pylibsrtp, which a target may run without (the
+    # free-threaded job: abi3 wheels only); there this skips once the rest has passed
+    require("pylibsrtp")
+    peer = row["peers"]["pylibsrtp"]
+    assert peer["ratio"] == pytest.approx(peer["seconds_per_call"] / row["ccfast"]["seconds_per_call"])
 
 
 @pytest.mark.cpu_independent
