@@ -20,9 +20,9 @@
  * bytes: a constant-rate codec's payloads) skip the buffer altogether: their nb blocks each,
  * end to end, fill exactly nb registers, whose counters come from the four counters by one
  * permute and one add per register and whose keystream is XORed in straight from the
- * registers (see dense512): at 160 bytes about a third less time than the pass.  With several keys
- * a register never holds two.  AES-NI then starts a
- * fresh register at each key change and loads each register's round keys; VAES-512 skips the
+ * registers (see dense512): at 160 bytes about a third less time than the pass.  With
+ * several keys a register never holds two.  AES-NI then starts a fresh register at each key
+ * change and loads each register's round keys; VAES-512 skips the
  * buffer (see units512: the padding leaves it nothing to save) and builds each register of
  * four blocks of one message straight from its job, eight registers at a time.  A run of jobs
  * of one key length goes through at a time.  The register groups and the rounds are
