@@ -544,6 +544,40 @@ def test_put_batch_numpy_and_markers():
     assert jb2.put_batch([b"x"] * 3, np.array([1, 2, 3]), np.array([0, FT, 2 * FT]), [0, 20, 40]) == bytes(3)
 
 
+def test_put_batch_markers_taken_before_the_buffer_is_locked():
+    """Markers are any sequence of truth values: they are read (with whatever code their
+    __getitem__ and __bool__ run) before the buffer's critical section, and a marker that
+    raises leaves the buffer untouched."""
+    class Flag:
+        def __init__(self, v):
+            self.v = v
+
+        def __bool__(self):
+            if self.v is None:
+                raise RuntimeError("no truth value")
+            return self.v
+
+    class Markers:
+        def __init__(self, values):
+            self.values = values
+
+        def __len__(self):
+            return len(self.values)
+
+        def __getitem__(self, i):
+            return Flag(self.values[i])
+
+    n = 6
+    jb = JitterBuffer()
+    assert jb.put_batch([b"x"] * n, list(range(n)), [i * FT for i in range(n)], [20.0 * i for i in range(n)],
+                        markers=Markers([i % 3 == 0 for i in range(n)])) == bytes(n)
+    assert [f.marker for f in jb.get_until(1e6)] == [i % 3 == 0 for i in range(n)]
+    jb = JitterBuffer()
+    with pytest.raises(RuntimeError):
+        jb.put_batch([b"x"] * 3, [0, 1, 2], [0, FT, 2 * FT], [0.0, 20.0, 40.0], markers=Markers([True, None, False]))
+    assert jb.stats["received"] == 0
+
+
 def test_put_batch_errors():
     jb = JitterBuffer()
     with pytest.raises(ValueError):

@@ -241,7 +241,18 @@ cdef class JitterBuffer:
             a64 = arrivals_ms
         except (TypeError, ValueError, BufferError):
             a64 = _array("d", arrivals_ms)
-        cdef object seq_payloads = payloads if isinstance(payloads, (list, tuple)) else list(payloads)
+        # The payloads (a tuple: no other thread can change it) and the markers (their truth
+        # values, which may run any code) are taken before the critical section, which must not
+        # run Python code that could wait.
+        cdef tuple seq_payloads = payloads if isinstance(payloads, tuple) else tuple(payloads)
+        if len(seq_payloads) != n:
+            raise ValueError("put_batch: sequences of different lengths")
+        cdef bytearray marked = None
+        if markers is not None:
+            marked = bytearray(n)
+            for i in range(n):
+                if markers[i]:
+                    marked[i] = 1
         cdef bytes out = PyBytes_FromStringAndSize(NULL, n)
         cdef uint8_t *o = <uint8_t *>PyBytes_AS_STRING(out)
         cdef uint32_t slot = 0
@@ -250,11 +261,10 @@ cdef class JitterBuffer:
         cdef ccf_jb_put_result r
         cdef unsigned flags
         cdef list olds = []
-        cdef object mk = markers
         with cython.critical_section(self):
             for i in range(n):
                 flags = 0
-                if mk is not None and mk[i]:
+                if marked is not None and marked[i]:
                     flags = CCF_JB_MARKER
                 r = ccf_jb_put(self.jb, s16[i], t32[i], a64[i], 0, flags, &slot)
                 o[i] = <uint8_t>r
