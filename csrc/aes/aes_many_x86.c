@@ -54,6 +54,9 @@ void ccf_aes_aesni_ctr128_many(const ccf_aes_ctr_job *jobs, size_t n);
 #  define ALWAYS_INLINE static inline __attribute__((always_inline))
 #endif
 
+/* A counter block with its low 32-bit word byte-swapped (and back): the word adds as an integer. */
+#define LOW32_SWAP _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12)
+
 #define PASS_BLOCKS 768        /* 12 KiB of blocks in the buffer (64 SRTP payloads of 160 bytes) */
 
 /*
@@ -200,7 +203,7 @@ ALWAYS_INLINE size_t stream(const ccf_aes_ctr_job *jobs, size_t n, int one, cons
 
 CCF_INLINE V512 void counters512(uint8_t *d, const ccf_aes_ctr_job *j, size_t nb)
 {
-    const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12));
+    const __m512i swap = _mm512_broadcast_i32x4(LOW32_SWAP);
     const __m512i step = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
     const __m512i inc4 = _mm512_broadcast_i32x4(_mm_setr_epi32(0, 0, 0, 4));
     __m128i c = _mm_loadu_si128((const __m128i *)(const void *)j->ctr);
@@ -286,7 +289,7 @@ typedef struct unit {
 
 V512 static void units512x8(const unit *u, int nu, unsigned rounds)
 {
-    const __m128i swap128 = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
+    const __m128i swap128 = LOW32_SWAP;
     const __m512i swap = _mm512_broadcast_i32x4(swap128);
     const __m512i step = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
     unsigned r;
@@ -334,11 +337,10 @@ typedef struct dense_map {
     __m512i step[16];          /* per register: the block of each lane within its message */
     __mmask64 ma[16], mb[16];  /* the register's bytes in message a, in message a + 1 */
     uint8_t a[16], b[16];      /* message a, and the second message (a when there is none) */
-    uint8_t full[16];          /* 64 bytes of message a alone: plain loads and stores */
     size_t offa[16], backb[16];/* byte offset of lane 0 in message a; 16 s for message a + 1 */
 } dense_map;
 
-V512 static void dense_map_init(dense_map *mp, size_t len)
+CCF_NOINLINE V512 static void dense_map_init(dense_map *mp, size_t len)
 {
     const __m512i pairs = _mm512_setr_epi64(0, 1, 0, 1, 0, 1, 0, 1);
     const __m512i lanes = _mm512_setr_epi32(0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3);
@@ -358,7 +360,6 @@ V512 static void dense_map_init(dense_map *mp, size_t len)
         mp->mb[q] = sp < 4 ? ~(__mmask64)0 << (16 * sp) : 0;
         mp->a[q] = (uint8_t)a;
         mp->b[q] = (uint8_t)(sp < 4 ? a + 1 : a);
-        mp->full[q] = abytes == 64;
         mp->offa[q] = 16 * ba;
         mp->backb[q] = sp < 4 ? 16 * sp : 0;
     }
@@ -387,7 +388,7 @@ static int dense_ok(const ccf_aes_ctr_job *j)
         const size_t q = k0 + i; \
         const ccf_aes_ctr_job *ja = &j[mp->a[q]], *jb = &j[mp->b[q]]; \
         x##i = _mm512_aesenclast_epi128(x##i, k); \
-        if (mp->full[q]) { \
+        if (mp->ma[q] == ~(__mmask64)0) {       /* 64 bytes of message a: plain load, store */ \
             _mm512_storeu_si512((void *)(ja->out + mp->offa[q]), \
                                 _mm512_xor_si512(x##i, _mm512_loadu_si512((const void *)(ja->in + mp->offa[q])))); \
         } else { \
@@ -407,7 +408,7 @@ static int dense_ok(const ccf_aes_ctr_job *j)
 V512 static void dense_core##C(const ccf_aes_ctr_job *j, const dense_map *mp, size_t k0, __m512i ctrs, \
                                const uint8_t *s, unsigned rounds) \
 { \
-    const __m512i swap = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12)); \
+    const __m512i swap = _mm512_broadcast_i32x4(LOW32_SWAP); \
     __m512i k = RKP512(s, 0); \
     DG##C(DLD) \
     MIDDLE_ROUNDS(DG##C, ENC512, SETK512) \
@@ -433,10 +434,11 @@ V512 static void dense_part(const ccf_aes_ctr_job *j, const dense_map *mp, size_
 }
 
 /* One group: its nb registers in one part of up to eight, or two near-equal parts (four or
- * more registers each keep the AES rounds' latency hidden; ten in one part ran slower). */
-V512 static void dense512(const ccf_aes_ctr_job *j, const dense_map *mp)
+ * more registers each keep the AES rounds' latency hidden; ten in one part ran slower).  Not
+ * inlined, nor is dense_map_init: inlined into dense_lead, the groups ran about 10% slower. */
+CCF_NOINLINE V512 static void dense512(const ccf_aes_ctr_job *j, const dense_map *mp)
 {
-    const __m128i swap128 = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
+    const __m128i swap128 = LOW32_SWAP;
     const ccf_aes_key *key = j[0].key;
     const uint8_t *s = (const uint8_t *)key->sched;
     size_t nb = (mp->len + 15) >> 4, c;
@@ -482,28 +484,25 @@ V512 static size_t stream512(const ccf_aes_ctr_job *jobs, size_t n, int one, uin
 {
     static const many_ops ops = { 2, 4, 4, counters512, cipher512, output512 };
     rec rs[PASS_MSGS];
-    dense_map mp;
-    size_t i = 0, from = 0, used = 0, u;
+    const size_t maxb = longest512(1, n) / 16;
+    size_t i = 0, from = 0, used = 0, u, d;
     if (!one) {
         units512(jobs, n, jobs[0].key->rounds, longest512(0, n));
         return 0;
     }
     /* groups of four that qualify go dense; the jobs between them through the pass */
-    mp.len = 0;
     while (i + 4 <= n) {
-        if (!dense_ok(jobs + i)) {
+        d = dense_ok(jobs + i) ? dense_lead(jobs + i, n - i) : 0;
+        if (!d) {
             i++;
             continue;
         }
-        if (from < i && (u = stream(jobs + from, i - from, 1, &ops, buf, NULL, rs, longest512(1, n) / 16)) > used)
+        if (from < i && (u = stream(jobs + from, i - from, 1, &ops, buf, NULL, rs, maxb)) > used)
             used = u;
-        if (mp.len != jobs[i].len)
-            dense_map_init(&mp, jobs[i].len);
-        dense512(jobs + i, &mp);
-        i += 4;
+        i += d;
         from = i;
     }
-    if (from < n && (u = stream(jobs + from, n - from, 1, &ops, buf, NULL, rs, longest512(1, n) / 16)) > used)
+    if (from < n && (u = stream(jobs + from, n - from, 1, &ops, buf, NULL, rs, maxb)) > used)
         used = u;
     return used;
 }
@@ -515,7 +514,7 @@ V512 static size_t stream512(const ccf_aes_ctr_job *jobs, size_t n, int one, uin
 
 CCF_INLINE NI void counters128(uint8_t *d, const ccf_aes_ctr_job *j, size_t nb)
 {
-    const __m128i swap = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 14, 13, 12);
+    const __m128i swap = LOW32_SWAP;
     const __m128i inc1 = _mm_setr_epi32(0, 0, 0, 1);
     __m128i cv = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)j->ctr), swap);
     size_t b;
