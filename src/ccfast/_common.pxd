@@ -34,3 +34,11 @@ cdef extern from "ccf_lock.h" nogil:
     int ccf_lock_try(ccf_lock *l)
     void ccf_lock_release(ccf_lock *l)
     void ccf_lock_wait(ccf_lock *l)
+
+
+cdef inline void ccf_lock_acquire(ccf_lock *l) noexcept:
+    # Uncontended: taken at once, the GIL kept.  Contended: waited for with the GIL released,
+    # so the holder (which may need the GIL to finish) can run.
+    if not ccf_lock_try(l):
+        with nogil:
+            ccf_lock_wait(l)

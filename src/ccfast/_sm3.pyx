@@ -8,7 +8,7 @@ from ccfast._sm3 cimport *
 from ccfast._args cimport reject_keywords
 from ccfast._buffer cimport get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
-from ccfast._common cimport ccf_cpu_init, ccf_memzero, ccf_lock, ccf_lock_try, ccf_lock_release, ccf_lock_wait
+from ccfast._common cimport ccf_cpu_init, ccf_memzero, ccf_lock, ccf_lock_acquire, ccf_lock_release
 
 ccf_cpu_init()
 
@@ -63,16 +63,11 @@ cdef class SM3:
     def __dealloc__(self):
         ccf_memzero(&self.ctx, sizeof(ccf_sm3_ctx))
 
-    cdef inline void _acquire(self) noexcept:
-        if not ccf_lock_try(&self.lock):
-            with nogil:
-                ccf_lock_wait(&self.lock)
-
     def update(self, data):
         """Hash more data (any bytes-like object)."""
         cdef Py_buffer b
         get_read_buffer(data, &b, "data")
-        self._acquire()
+        ccf_lock_acquire(&self.lock)
         _update(&self.ctx, &b)
         ccf_lock_release(&self.lock)
         release_buffer(&b)
@@ -80,7 +75,7 @@ cdef class SM3:
     def digest(self):
         """The digest of the data so far (the object can still be updated)."""
         cdef ccf_sm3_ctx tmp
-        self._acquire()
+        ccf_lock_acquire(&self.lock)
         tmp = self.ctx
         ccf_lock_release(&self.lock)
         out = new_bytes(DIGEST_SIZE)
@@ -92,7 +87,7 @@ cdef class SM3:
 
     def copy(self):
         cdef SM3 other = SM3.__new__(SM3)
-        self._acquire()
+        ccf_lock_acquire(&self.lock)
         other.ctx = self.ctx
         ccf_lock_release(&self.lock)
         return other

@@ -11,7 +11,7 @@ from cpython.ref cimport PyObject
 from ccfast._srtp cimport *
 from ccfast._buffer cimport get_buffer, get_read_buffer, release_buffer, new_bytes
 from ccfast._impls cimport impl_table, impl_named
-from ccfast._common cimport ccf_lock, ccf_lock_try, ccf_lock_release, ccf_lock_wait
+from ccfast._common cimport ccf_lock, ccf_lock_try, ccf_lock_release, ccf_lock_acquire
 from ccfast._common cimport (ccf_cpu_init, ccf_alloc_aligned, ccf_free_aligned, ccf_memzero,
                              CCF_OK, CCF_ERR_AUTH, CCF_ERR_REPLAY, CCF_ERR_PACKET, CCF_ERR_PARAM,
                              CCF_ERR_LENGTH, CCF_ERR_KEY_LENGTH)
@@ -712,9 +712,7 @@ cdef class _RateLimit:
         """-1 when the record is refused (counted), else the count refused since the last one."""
         cdef double now = _time.monotonic()
         cdef long n
-        if not ccf_lock_try(&self.lock):
-            with nogil:
-                ccf_lock_wait(&self.lock)
+        ccf_lock_acquire(&self.lock)
         if self.last[kind] >= 0:
             self.tokens[kind] = min(self.burst, self.tokens[kind] + (now - self.last[kind]) * self.rate)
         self.last[kind] = now
@@ -1004,9 +1002,7 @@ cdef class Session:
         raise TypeError("Session objects hold keys and cannot be pickled")
 
     cdef inline void _acquire(self):
-        if not ccf_lock_try(&self.lock):
-            with nogil:
-                ccf_lock_wait(&self.lock)
+        ccf_lock_acquire(&self.lock)
 
     cdef inline void _release(self) noexcept:
         ccf_lock_release(&self.lock)
