@@ -341,6 +341,14 @@ static size_t row_len(const ccf_net_rows *b, size_t i)
     return (size_t)v > b->stride ? ROW_TOO_LONG : (size_t)v;
 }
 
+/* `rows` rows refused on their own (error e): counted in *dropped, the first error kept. */
+static void refused(int e, size_t rows, int *err, size_t *dropped)
+{
+    if (!*err)
+        *err = e;
+    *dropped += rows;
+}
+
 /* One datagram (the portable path): 1 sent, 0 buffer full, -1 refused (*err). */
 static int send_one(ccf_socket s, const uint8_t *p, size_t len, const ccf_net_addr *a, int *err)
 {
@@ -424,9 +432,7 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
                     continue;
                 }
                 if (len == ROW_TOO_LONG) {               /* refused on its own, as EMSGSIZE is */
-                    if (!*err)
-                        *err = ERR_TOO_LONG;
-                    ++*dropped;
+                    refused(ERR_TOO_LONG, 1, err, dropped);
                     i++;
                     continue;
                 }
@@ -506,9 +512,7 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
                         } else if (rc == 0) {
                             return (long)sent;
                         } else {
-                            if (!*err)
-                                *err = e;
-                            ++*dropped;
+                            refused(e, 1, err, dropped);
                         }
                     }
                     done++;
@@ -517,9 +521,7 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
                 }
 #  endif
                 /* message `done` refused on its own: skip it */
-                if (!*err)
-                    *err = c < 0 ? errno : EIO;
-                *dropped += rows_of[done];
+                refused(c < 0 ? errno : EIO, rows_of[done], err, dropped);
                 done++;
             }
         }
@@ -533,9 +535,7 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
         if (len == 0)
             continue;
         if (len == ROW_TOO_LONG) {
-            if (!*err)
-                *err = ERR_TOO_LONG;
-            ++*dropped;
+            refused(ERR_TOO_LONG, 1, err, dropped);
             continue;
         }
         rc = send_one(s, b->rows + i * b->stride, len, dest(b, i, to), &e);
@@ -547,9 +547,7 @@ long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_a
             *err = e;
             return -1;
         } else {
-            if (!*err)
-                *err = e;
-            ++*dropped;
+            refused(e, 1, err, dropped);
         }
     }
     return (long)sent;
