@@ -22,9 +22,9 @@
  * permute and one add per register and whose keystream is XORed in straight from the
  * registers (see dense512): at 160 bytes about a third less time than the pass.  With
  * several keys a register never holds two.  AES-NI then starts a fresh register at each key
- * change and loads each register's round keys; VAES-512 skips the
- * buffer (see units512: the padding leaves it nothing to save) and builds each register of
- * four blocks of one message straight from its job, eight registers at a time.  A run of jobs
+ * change and loads each register's round keys; VAES-512 skips the buffer (see units512: the
+ * padding leaves it nothing to save) and builds each register of four blocks of one message
+ * straight from its job, eight registers at a time.  A run of jobs
  * of one key length goes through at a time.  The register groups and the rounds are
  * written out with macros, so the code does not depend on the compiler unrolling loops (-O2
  * and MSVC build the same code); the keystream left in the buffer is wiped before returning.
@@ -484,12 +484,12 @@ V512 static size_t stream512(const ccf_aes_ctr_job *jobs, size_t n, int one, uin
 {
     static const many_ops ops = { 2, 4, 4, counters512, cipher512, output512 };
     rec rs[PASS_MSGS];
-    const size_t maxb = longest512(1, n) / 16;
-    size_t i = 0, from = 0, used = 0, u, d;
+    size_t maxb, i = 0, from = 0, used = 0, u, d;
     if (!one) {
         units512(jobs, n, jobs[0].key->rounds, longest512(0, n));
         return 0;
     }
+    maxb = longest512(1, n) / 16;
     /* groups of four that qualify go dense; the jobs between them through the pass */
     while (i + 4 <= n) {
         d = dense_ok(jobs + i) ? dense_lead(jobs + i, n - i) : 0;

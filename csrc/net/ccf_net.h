@@ -64,10 +64,11 @@ long ccf_net_recv(ccf_socket s, const ccf_net_rows *b, size_t n, int timeout_ms,
  * addrs[i] (an address of len 0: the socket's connected peer).  Rows of length <= 0 are
  * skipped (not sent); a length past the end of its row (> stride) is never sent: the row is
  * refused as EMSGSIZE is (below).  Each length is read once where it is used (the caller's
- * memory may change meanwhile: no byte outside the row is ever sent).  Stops when the socket's buffer is full (EAGAIN, ENOBUFS): the rows left
- * are not sent, as a full UDP queue drops them.  A datagram the OS refuses on its own
- * (EMSGSIZE, EHOSTUNREACH, ECONNREFUSED, a bad address, ...) is skipped and counted in
- * *dropped, *err keeping the first such error.  Returns the number of datagrams sent.
+ * memory may change meanwhile: no byte outside the row is ever sent).  Stops when the
+ * socket's buffer is full (EAGAIN, ENOBUFS): the rows left are not sent, as a full UDP queue
+ * drops them.  A datagram the OS refuses on its own (EMSGSIZE, EHOSTUNREACH, ECONNREFUSED, a
+ * bad address, ...) is skipped and counted in *dropped, *err keeping the first such error.
+ * Returns the number of datagrams sent.
  */
 long ccf_net_send(ccf_socket s, const ccf_net_rows *b, size_t n, const ccf_net_addr *to, int flags,
                   int *err, size_t *dropped);

@@ -10,9 +10,9 @@
  * 1..16 (several messages per register), 1..200, all 160 (SRTP), 1..1300 (on both sides of the
  * lengths past which a message goes through its key's own kernel), one length for the whole
  * batch with a few one byte longer (four messages of one length of 49..256 bytes go through
- * registers only, past the buffer); every batch size 0..72 (a
- * batch of one message also goes through it); more blocks and more messages
- * than the kernels' buffer holds (several passes); a message longer than the buffer; counters
+ * registers only, past the buffer); every batch size 0..72 (a batch of one message also goes
+ * through it); more blocks and more messages than the kernels' buffer holds (several passes);
+ * a message longer than the buffer; counters
  * whose low 32 bits carry within the message (the per-message fallback) and whose low 16 bits
  * start at zero (SRTP AES-CM); the jobs' counters are left unchanged.
  */
